@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "qda",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "qda", targets: ["qda"]),
+    .library(name: "QDAImport", targets: ["QDAImport"]),
+    .library(name: "QDACodebook", targets: ["QDACodebook"]),
+    .library(name: "QDAStore", targets: ["QDAStore"]),
+    .library(name: "QDACoding", targets: ["QDACoding"]),
+    .library(name: "QDAReport", targets: ["QDAReport"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+  ],
+  targets: [
+    .target(
+      name: "QDAImport",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+    ),
+    .target(
+      name: "QDACodebook",
+      dependencies: [
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    .target(
+      name: "QDAStore",
+      dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    .target(name: "QDACoding", dependencies: ["QDACodebook", "QDAStore"]),
+    .target(name: "QDAReport", dependencies: ["QDAStore"]),
+    .executableTarget(
+      name: "qda",
+      dependencies: [
+        "QDAImport", "QDACodebook", "QDAStore", "QDACoding", "QDAReport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .target(name: "QDATestSupport", path: "Sources/QDATestSupport"),
+    .testTarget(name: "QDAImportTests", dependencies: ["QDAImport", "QDATestSupport"]),
+    .testTarget(name: "QDACodebookTests", dependencies: ["QDACodebook", "QDATestSupport"]),
+    .testTarget(name: "QDAStoreTests", dependencies: ["QDAStore", "QDATestSupport"]),
+    .testTarget(
+      name: "QDACodingTests",
+      dependencies: ["QDACoding", "QDACodebook", "QDAImport", "QDATestSupport"]
+    ),
+    .testTarget(name: "QDAReportTests", dependencies: ["QDAReport", "QDATestSupport"]),
+    .testTarget(
+      name: "qdaTests",
+      dependencies: ["QDATestSupport"],
+      exclude: ["Golden"]
+    ),
+  ]
+)

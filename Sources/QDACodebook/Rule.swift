@@ -1,0 +1,137 @@
+/// A rule that auto-codes a code: patterns to find, and patterns that veto.
+///
+/// A rule fires on a unit when
+/// - the unit's kind is one of ``kinds`` and its speaker's role one of
+///   ``roles`` (when they are given),
+/// - every pattern of ``all`` occurs in the rule's fields,
+/// - some pattern of ``any`` occurs (when `any` is given),
+/// - no pattern of ``unless`` occurs anywhere in the rule's fields.
+///
+/// An occurrence that overlaps an occurrence of a ``not`` pattern in the same
+/// field does not count: `not: ["no abscess*"]` keeps "no abscess" from
+/// firing `abscess*`, while "an abscess, no fever" still fires it.
+public struct Rule: Sendable {
+  /// The rule's id, recorded as the provenance of every coding it makes.
+  public var id: String
+  /// The language the rule is written for, if given.
+  public var language: String?
+  /// The text fields the rule reads; `nil` reads all of a unit's fields.
+  public var fields: [String]?
+  /// The unit kinds (`case`, `turn`) the rule applies to; `nil` for all.
+  public var kinds: [String]?
+  /// The speaker roles the rule applies to; `nil` for all.
+  public var roles: [String]?
+  /// Patterns of which at least one must occur.
+  public var any: [Pattern]
+  /// Patterns that must all occur.
+  public var all: [Pattern]
+  /// Patterns whose occurrences cancel overlapping occurrences of `any`/`all`.
+  public var not: [Pattern]
+  /// Patterns whose occurrence anywhere keeps the rule from firing.
+  public var unless: [Pattern]
+  /// Where the rule is written, for diagnostics.
+  public var location: SourceLocation
+
+  /// Evaluates the rule on a unit.
+  ///
+  /// - Returns: Where it fired (the first occurrence of an `any` pattern, or
+  ///   else of the first `all` pattern), or `nil`.
+  public func evaluate(_ unit: MatchableUnit) -> RuleMatch? {
+    if !unit.ignoresScope {
+      if let kinds, !kinds.contains(unit.kind) { return nil }
+      if let roles {
+        guard let role = unit.role, roles.contains(role) else { return nil }
+      }
+    }
+    let scoped = unit.ignoresScope || fields == nil
+      ? unit.fields : unit.fields.filter { fields!.contains($0.name) }
+    if scoped.isEmpty { return nil }
+    for pattern in unless where scoped.contains(where: { pattern.occurs(in: $0.index) }) {
+      return nil
+    }
+    var hit: RuleMatch?
+    for pattern in all {
+      guard let found = firstOccurrence(of: pattern, in: scoped) else { return nil }
+      hit = hit ?? found
+    }
+    if !any.isEmpty {
+      guard let found = any.lazy.compactMap({ firstOccurrence(of: $0, in: scoped) }).first
+      else { return nil }
+      hit = found
+    }
+    return hit
+  }
+
+  private func firstOccurrence(of pattern: Pattern, in fields: [MatchableUnit.Field]) -> RuleMatch? {
+    for field in fields {
+      let matches = pattern.matches(in: field.index)
+      if matches.isEmpty { continue }
+      let vetoes = not.flatMap { $0.matches(in: field.index) }
+      for range in matches where !vetoes.contains(where: { $0.overlaps(range) }) {
+        return RuleMatch(rule: id, field: field.name, range: range)
+      }
+    }
+    return nil
+  }
+}
+
+/// Where a rule fired: the rule, the field and the matched span.
+public struct RuleMatch: Sendable, Equatable {
+  /// The rule's id.
+  public var rule: String
+  /// The field where the match is.
+  public var field: String
+  /// The span, in Unicode scalar offsets of the field's text.
+  public var range: Range<Int>
+}
+
+/// A unit as the rules see it: its kind, its speaker's role and its texts.
+public struct MatchableUnit: Sendable {
+  /// A named text field, prepared for matching.
+  public struct Field: Sendable {
+    /// The field's name (`request`, `services`, `text`).
+    public var name: String
+    /// The prepared text.
+    public var index: TextIndex
+  }
+
+  /// The unit kind, `case` or `turn`.
+  public var kind: String
+  /// The speaker's role, for turns.
+  public var role: String?
+  /// The text fields.
+  public var fields: [Field]
+  /// Whether kind, role and field restrictions of rules are ignored
+  /// (for codebook examples, which are bare texts).
+  public var ignoresScope = false
+
+  /// Prepares a unit for matching.
+  public init(kind: String, role: String? = nil, texts: [(name: String, text: String)]) {
+    self.kind = kind
+    self.role = role
+    self.fields = texts.map { Field(name: $0.name, index: TextIndex($0.text)) }
+  }
+
+  /// Prepares a bare example text, to which every rule applies.
+  public init(example: String) {
+    self.init(kind: "example", texts: [("text", example)])
+    ignoresScope = true
+  }
+}
+
+extension Code {
+  /// Applies the code's rules in order; the first that fires codes the unit.
+  public func evaluate(_ unit: MatchableUnit) -> RuleMatch? {
+    for rule in rules {
+      if let match = rule.evaluate(unit) { return match }
+    }
+    return nil
+  }
+}
+
+extension Codebook {
+  /// Every code whose rules fire on the unit, in codebook order.
+  public func apply(to unit: MatchableUnit) -> [(code: Code, match: RuleMatch)] {
+    codes.compactMap { code in code.evaluate(unit).map { (code, $0) } }
+  }
+}

@@ -1,0 +1,99 @@
+/// A word of a text, folded for matching, with where it stands in the text.
+public struct Token: Sendable, Equatable {
+  /// The folded word: lowercase, `ё` as `е`.
+  public var text: String
+  /// The offset of its first Unicode scalar in the original text.
+  public var start: Int
+  /// The offset just past its last Unicode scalar in the original text.
+  public var end: Int
+}
+
+/// A text prepared for matching: folded, split into words, with offsets.
+///
+/// Folding makes matching case-insensitive for Latin and Cyrillic and treats
+/// `ё` as `е`, as Russian writers often do. Texts are expected in NFC (qda
+/// stores them so). A word is a maximal run of letters, digits and combining
+/// marks; everything else separates words, so `at-home` is two words and
+/// `вич-инфекция` too.
+public struct TextIndex: Sendable {
+  /// The folded text, for regular expressions.
+  public let folded: String
+  /// For each Unicode scalar of `folded`, its offset in the original text.
+  public let originalOffsets: [Int]
+  /// The words, in order.
+  public let tokens: [Token]
+
+  /// Prepares `text`.
+  public init(_ text: String) {
+    var folded = String.UnicodeScalarView()
+    var offsets: [Int] = []
+    var tokens: [Token] = []
+    var word = String.UnicodeScalarView()
+    var wordStart = 0
+    var offset = 0
+    offsets.reserveCapacity(text.unicodeScalars.count)
+    for scalar in text.unicodeScalars {
+      let isWordScalar = Self.isWordScalar(scalar)
+      for foldedScalar in Self.fold(scalar) {
+        folded.append(foldedScalar)
+        offsets.append(offset)
+        if isWordScalar {
+          if word.isEmpty { wordStart = offset }
+          word.append(foldedScalar)
+        }
+      }
+      if !isWordScalar, !word.isEmpty {
+        tokens.append(Token(text: String(word), start: wordStart, end: offset))
+        word = String.UnicodeScalarView()
+      }
+      offset += 1
+    }
+    if !word.isEmpty { tokens.append(Token(text: String(word), start: wordStart, end: offset)) }
+    self.folded = String(folded)
+    self.originalOffsets = offsets
+    self.tokens = tokens
+  }
+
+  /// Folds a whole string as ``TextIndex`` does.
+  public static func fold(_ text: String) -> String {
+    var result = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars { result.append(contentsOf: fold(scalar)) }
+    return String(result)
+  }
+
+  /// Whether a scalar belongs to a word.
+  @inline(__always)
+  static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+    if scalar.isASCII {
+      let value = scalar.value
+      return (value >= 0x30 && value <= 0x39) || (value >= 0x41 && value <= 0x5A)
+        || (value >= 0x61 && value <= 0x7A)
+    }
+    let properties = scalar.properties
+    if properties.isAlphabetic { return true }
+    switch properties.generalCategory {
+    case .decimalNumber, .nonspacingMark, .spacingMark, .enclosingMark, .letterNumber,
+      .otherNumber:
+      return true
+    default:
+      return false
+    }
+  }
+
+  /// Folds one scalar: lowercase, `ё`/`Ё` → `е`, `ß` → `ss`.
+  @inline(__always)
+  static func fold(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+    let value = scalar.value
+    if value < 0x80 {
+      if value >= 0x41 && value <= 0x5A { return [Unicode.Scalar(value + 0x20)!] }
+      return [scalar]
+    }
+    // Cyrillic capitals А-Я map to а-я by +0x20; Ё and ё fold to е.
+    if value == 0x0401 || value == 0x0451 { return ["\u{0435}"] }
+    if value >= 0x0410 && value <= 0x042F { return [Unicode.Scalar(value + 0x20)!] }
+    if value >= 0x0430 && value <= 0x044F { return [scalar] }
+    if value == 0x00DF { return ["s", "s"] }
+    let lower = scalar.properties.lowercaseMapping
+    return Array(lower.unicodeScalars)
+  }
+}

@@ -1,0 +1,66 @@
+import QDACodebook
+import QDAStore
+
+/// Applies a codebook's rules to every unit of a database.
+///
+/// ```swift
+/// let summary = try AutoCoder(codebook: codebook, codebookPath: path).run(on: store)
+/// ```
+public struct AutoCoder: Sendable {
+  /// The codebook whose rules are applied.
+  public let codebook: Codebook
+  /// The path it was loaded from, recorded with it.
+  public let codebookPath: String
+
+  /// Creates an auto-coder.
+  public init(codebook: Codebook, codebookPath: String) {
+    self.codebook = codebook
+    self.codebookPath = codebookPath
+  }
+
+  /// The codings the rules give one unit.
+  public func codings(for unit: StoredUnit) -> [CodingDraft] {
+    let matchable = MatchableUnit(kind: unit.kind, role: unit.role, texts: unit.texts)
+    return codebook.apply(to: matchable).map { code, match in
+      CodingDraft(
+        unit: unit.id, code: code.qualifiedID, rule: match.rule, field: match.field,
+        span: match.range)
+    }
+  }
+
+  /// Replaces all `auto` codings in the store, in one transaction.
+  ///
+  /// - Returns: How many units each code was applied to, in codebook order.
+  public func run(on store: Store) throws -> AutoCodingSummary {
+    var counts: [String: Int] = [:]
+    _ = try store.replaceAutoCodings(codebook: draft) { unit in
+      let codings = codings(for: unit)
+      for coding in codings { counts[coding.code, default: 0] += 1 }
+      return codings
+    }
+    return AutoCodingSummary(
+      codes: codebook.codes.map { ($0.qualifiedID, counts[$0.qualifiedID] ?? 0) })
+  }
+
+  /// The codebook as the store records it.
+  var draft: CodebookDraft {
+    CodebookDraft(
+      hash: codebook.contentHash, id: codebook.id, title: codebook.title,
+      version: codebook.version, path: codebookPath,
+      codes: codebook.themes.flatMap { theme in
+        theme.codes.map {
+          CodebookDraft.CodeEntry(
+            id: $0.qualifiedID, theme: theme.id, themeName: theme.name, name: $0.name)
+        }
+      })
+  }
+}
+
+/// How many units each code was applied to by one auto-coding run.
+public struct AutoCodingSummary: Sendable {
+  /// (qualified code id, units) in codebook order.
+  public var codes: [(code: String, units: Int)]
+
+  /// The number of codings written.
+  public var total: Int { codes.reduce(0) { $0 + $1.units } }
+}

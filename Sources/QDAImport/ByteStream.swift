@@ -1,0 +1,85 @@
+import Foundation
+
+/// A buffered, forward-only reader of a file's bytes.
+///
+/// Importers read files of any size through a `ByteStream`, so memory stays
+/// bounded by the buffer size rather than the file size.
+public final class ByteStream {
+  /// The open file; `nil` for streams over in-memory bytes.
+  private let handle: FileHandle?
+  /// The bytes read but not yet consumed.
+  private var buffer: [UInt8]
+  /// The index of the next unconsumed byte in `buffer`.
+  private var index = 0
+  /// Whether the underlying file has no more bytes to give.
+  private var isExhausted: Bool
+  /// How many bytes one read asks the file for.
+  private let chunkSize: Int
+  /// How many bytes were consumed before `buffer` was filled.
+  private var consumedBeforeBuffer = 0
+
+  /// Opens a file for streaming.
+  ///
+  /// - Parameters:
+  ///   - path: The file to read.
+  ///   - chunkSize: How many bytes each read asks for.
+  /// - Throws: `ImportError.missingFile`, `.isDirectory` or `.unreadable`.
+  public init(path: String, chunkSize: Int = 1 << 16) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw ImportError.missingFile(path: path)
+    }
+    guard !isDirectory.boolValue else { throw ImportError.isDirectory(path: path) }
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw ImportError.unreadable(path: path, reason: "permission denied")
+    }
+    self.handle = handle
+    self.buffer = []
+    self.isExhausted = false
+    self.chunkSize = chunkSize
+  }
+
+  /// Streams bytes already in memory (used by tests and by small inputs).
+  public init(bytes: [UInt8]) {
+    self.handle = nil
+    self.buffer = bytes
+    self.isExhausted = true
+    self.chunkSize = 0
+  }
+
+  deinit { try? handle?.close() }
+
+  /// The offset, from the start of the stream, of the next byte `next()` returns.
+  public var offset: Int { consumedBeforeBuffer + index }
+
+  /// Returns the next byte, or `nil` at the end of the stream.
+  @inline(__always)
+  public func next() -> UInt8? {
+    if index == buffer.count, !refill() { return nil }
+    let byte = buffer[index]
+    index += 1
+    return byte
+  }
+
+  /// Returns the next byte without consuming it, or `nil` at the end.
+  @inline(__always)
+  public func peek() -> UInt8? {
+    if index == buffer.count, !refill() { return nil }
+    return buffer[index]
+  }
+
+  /// Reads the next chunk; returns whether any byte is available.
+  private func refill() -> Bool {
+    guard !isExhausted, let handle else { return false }
+    let data = (try? handle.read(upToCount: chunkSize)) ?? Data()
+    consumedBeforeBuffer += buffer.count
+    index = 0
+    if data.isEmpty {
+      isExhausted = true
+      buffer = []
+      return false
+    }
+    buffer = [UInt8](data)
+    return true
+  }
+}

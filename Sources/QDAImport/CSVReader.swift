@@ -1,0 +1,204 @@
+/// One record of a CSV file, as raw bytes per field.
+public struct CSVRecord: Sendable, Equatable {
+  /// The fields, undecoded; quotes removed and doubled quotes collapsed.
+  public var fields: [[UInt8]]
+  /// The physical line (1-based) on which the record starts.
+  public var line: Int
+}
+
+/// A streaming RFC 4180 reader over bytes.
+///
+/// The reader works on bytes, not characters: the delimiter, quote and line
+/// breaks are ASCII, and both encodings qda reads (UTF-8 and Windows-1251)
+/// keep ASCII bytes as they are, so fields are split first and decoded after.
+///
+/// Policies beyond RFC 4180, chosen to never lose or invent data silently:
+/// - Records may end in CRLF, LF or a lone CR; a line break inside quotes is data.
+/// - A blank line between records is skipped and counted in ``skippedBlankLines``.
+/// - A quote inside an unquoted field is kept as data (`12,1"` gives `1"`),
+///   as Excel and Python read it.
+/// - Text after a closing quote (`"ab"c`) is an error: it means broken quoting.
+/// - A NUL byte is an error, since no text field legitimately holds one.
+/// - A field longer than ``maximumFieldBytes`` is an error.
+/// - A quoted field still open at the end of the file is an error naming the
+///   line where it opened.
+///
+/// ## Topics
+/// - ``init(stream:delimiter:maximumFieldBytes:path:)``
+/// - ``next()``
+public final class CSVReader {
+  /// The default limit on one field's size: 1 MiB.
+  public static let defaultMaximumFieldBytes = 1 << 20
+
+  /// Where the bytes come from.
+  private let stream: ByteStream
+  /// The field separator byte.
+  public let delimiter: UInt8
+  /// The largest field, in bytes, the reader accepts.
+  public let maximumFieldBytes: Int
+  /// The file name used in error messages.
+  private let path: String
+  /// The current physical line (1-based).
+  public private(set) var line = 1
+  /// How many blank lines between records were skipped.
+  public private(set) var skippedBlankLines = 0
+
+  /// Creates a reader.
+  ///
+  /// - Parameters:
+  ///   - stream: The bytes to read; a leading UTF-8 BOM is skipped.
+  ///   - delimiter: The field separator.
+  ///   - maximumFieldBytes: The size limit of a single field.
+  ///   - path: The file name for diagnostics.
+  public init(
+    stream: ByteStream, delimiter: UInt8 = UInt8(ascii: ","),
+    maximumFieldBytes: Int = CSVReader.defaultMaximumFieldBytes, path: String = "<input>"
+  ) {
+    self.stream = stream
+    self.delimiter = delimiter
+    self.maximumFieldBytes = maximumFieldBytes
+    self.path = path
+    if stream.peek() == 0xEF {
+      // Only a full BOM is skipped; anything else starting with 0xEF is data.
+      _ = stream.next()
+      if stream.peek() == 0xBB {
+        _ = stream.next()
+        if stream.peek() == 0xBF { _ = stream.next() }
+      }
+    }
+  }
+
+  private enum State { case fieldStart, unquoted, quoted, afterQuote }
+
+  private static let quote = UInt8(ascii: "\"")
+  private static let lf = UInt8(ascii: "\n")
+  private static let cr = UInt8(ascii: "\r")
+
+  /// Consumes the LF of a CRLF pair, if present, and advances the line count.
+  @inline(__always)
+  private func finishLineBreak(_ byte: UInt8) {
+    if byte == Self.cr, stream.peek() == Self.lf { _ = stream.next() }
+    line += 1
+  }
+
+  /// Returns the next record, or `nil` at the end of the file.
+  ///
+  /// - Throws: `ImportError` for unterminated quotes, text after a closing
+  ///   quote, NUL bytes and oversized fields.
+  public func next() throws -> CSVRecord? {
+    var fields: [[UInt8]] = []
+    var field: [UInt8] = []
+    var state = State.fieldStart
+    var startLine = line
+    var quoteLine = line
+
+    while let byte = stream.next() {
+      if byte == 0 { throw ImportError.nulByte(path: path, line: line) }
+      switch state {
+      case .fieldStart:
+        if byte == Self.quote {
+          state = .quoted
+          quoteLine = line
+        } else if byte == delimiter {
+          fields.append(field)
+          field = []
+        } else if byte == Self.lf || byte == Self.cr {
+          finishLineBreak(byte)
+          if fields.isEmpty {
+            skippedBlankLines += 1
+            startLine = line
+            continue
+          }
+          fields.append(field)
+          return CSVRecord(fields: fields, line: startLine)
+        } else {
+          field.append(byte)
+          state = .unquoted
+        }
+      case .unquoted:
+        if byte == delimiter {
+          fields.append(field)
+          field = []
+          state = .fieldStart
+        } else if byte == Self.lf || byte == Self.cr {
+          finishLineBreak(byte)
+          fields.append(field)
+          return CSVRecord(fields: fields, line: startLine)
+        } else {
+          field.append(byte)
+          try checkSize(field)
+        }
+      case .quoted:
+        if byte == Self.quote {
+          if stream.peek() == Self.quote {
+            _ = stream.next()
+            field.append(Self.quote)
+          } else {
+            state = .afterQuote
+          }
+        } else {
+          field.append(byte)
+          if byte == Self.lf || (byte == Self.cr && stream.peek() != Self.lf) {
+            line += 1
+          }
+          try checkSize(field)
+        }
+      case .afterQuote:
+        if byte == delimiter {
+          fields.append(field)
+          field = []
+          state = .fieldStart
+        } else if byte == Self.lf || byte == Self.cr {
+          finishLineBreak(byte)
+          fields.append(field)
+          return CSVRecord(fields: fields, line: startLine)
+        } else {
+          throw ImportError.textAfterQuote(path: path, line: line)
+        }
+      }
+    }
+    switch state {
+    case .quoted:
+      throw ImportError.unterminatedQuote(path: path, line: quoteLine)
+    case .fieldStart where fields.isEmpty:
+      return nil
+    default:
+      fields.append(field)
+      return CSVRecord(fields: fields, line: startLine)
+    }
+  }
+
+  @inline(__always)
+  private func checkSize(_ field: [UInt8]) throws {
+    if field.count > maximumFieldBytes {
+      throw ImportError.fieldTooLarge(path: path, line: line, limit: maximumFieldBytes)
+    }
+  }
+
+  /// Guesses the delimiter from the first record: the most frequent of `,`,
+  /// `;` and tab outside quotes, preferring `,` on a tie.
+  ///
+  /// - Parameter path: The file to look at; only the first record is read.
+  /// - Returns: The delimiter byte.
+  public static func detectDelimiter(path: String) throws -> UInt8 {
+    try detectDelimiter(ByteStream(path: path))
+  }
+
+  /// Guesses the delimiter from the first record of a stream.
+  public static func detectDelimiter(_ stream: ByteStream) -> UInt8 {
+    let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")]
+    var counts = [0, 0, 0]
+    var isQuoted = false
+    while let byte = stream.next() {
+      if byte == quote {
+        isQuoted.toggle()
+      } else if !isQuoted {
+        if byte == lf || byte == cr { break }
+        if let index = candidates.firstIndex(of: byte) { counts[index] += 1 }
+      }
+    }
+    var best = 0
+    for index in 1..<candidates.count where counts[index] > counts[best] { best = index }
+    return candidates[best]
+  }
+}

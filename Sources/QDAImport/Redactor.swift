@@ -1,0 +1,84 @@
+import Foundation
+
+/// How many identifiers of each kind a redaction replaced.
+public struct RedactionCounts: Sendable, Equatable {
+  /// Phone numbers, Russian (`+7 912 …`, `8 (912) …`) or international (`+44 …`).
+  public var phones = 0
+  /// E-mail addresses.
+  public var emails = 0
+  /// Telegram `@handles`.
+  public var handles = 0
+  /// `t.me` and `telegram.me` links.
+  public var links = 0
+
+  /// No redactions.
+  public init() {}
+
+  /// All redactions together.
+  public var total: Int { phones + emails + handles + links }
+
+  /// Adds counts.
+  public static func += (lhs: inout RedactionCounts, rhs: RedactionCounts) {
+    lhs.phones += rhs.phones
+    lhs.emails += rhs.emails
+    lhs.handles += rhs.handles
+    lhs.links += rhs.links
+  }
+}
+
+/// Replaces personal identifiers in text by placeholders.
+///
+/// Work reports and chats hold phone numbers, e-mail addresses and Telegram
+/// handles of clients who use drugs; qda keeps none of them by default.
+/// Each identifier becomes `[phone]`, `[email]`, `[handle]` or `[link]`.
+///
+/// A phone number is a run of 10 to 15 digits, optionally starting with `+`,
+/// whose digits may be grouped by spaces, dots, hyphens or parentheses; dates
+/// (8 digits) and case numbers stay as they are.
+public struct Redactor: Sendable {
+  private let link = try! NSRegularExpression(
+    pattern: #"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/[A-Za-z0-9_+/-]+"#,
+    options: [.caseInsensitive])
+  private let email = try! NSRegularExpression(
+    pattern: #"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"#)
+  private let handle = try! NSRegularExpression(
+    pattern: #"(?<![\p{L}\p{N}_@.])@[A-Za-z][A-Za-z0-9_]{3,31}(?![A-Za-z0-9_])"#)
+  private let phone = try! NSRegularExpression(
+    pattern: #"(?<![\p{L}\p{N}+])\+?\d(?:[\s.()\-]{0,2}\d){9,14}(?![\p{L}\p{N}])"#)
+
+  /// Creates a redactor.
+  public init() {}
+
+  /// Returns `text` with identifiers replaced, and how many were replaced.
+  public func redact(_ text: String) -> (String, RedactionCounts) {
+    var counts = RedactionCounts()
+    var result = text
+    var digits = 0
+    var hasAt = false
+    var hasDotMe = false
+    for byte in text.utf8 {
+      if byte >= 0x30 && byte <= 0x39 { digits += 1 }
+      if byte == UInt8(ascii: "@") { hasAt = true }
+      if byte == UInt8(ascii: "/") { hasDotMe = true }
+    }
+    if hasDotMe { result = replace(link, in: result, with: "[link]", count: &counts.links) }
+    if hasAt {
+      result = replace(email, in: result, with: "[email]", count: &counts.emails)
+      result = replace(handle, in: result, with: "[handle]", count: &counts.handles)
+    }
+    if digits >= 10 { result = replace(phone, in: result, with: "[phone]", count: &counts.phones) }
+    return (result, counts)
+  }
+
+  private func replace(
+    _ expression: NSRegularExpression, in text: String, with placeholder: String,
+    count: inout Int
+  ) -> String {
+    let range = NSRange(text.startIndex..., in: text)
+    let matches = expression.numberOfMatches(in: text, range: range)
+    guard matches > 0 else { return text }
+    count += matches
+    return expression.stringByReplacingMatches(
+      in: text, range: range, withTemplate: NSRegularExpression.escapedTemplate(for: placeholder))
+  }
+}

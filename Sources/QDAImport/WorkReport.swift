@@ -1,0 +1,235 @@
+import Crypto
+import Foundation
+
+/// One work-report case: a CSV row with an id, a date, text fields and attributes.
+public struct WorkReport: Sendable, Equatable {
+  /// The case id, from the id column.
+  public var id: String
+  /// The physical line the row starts on.
+  public var line: Int
+  /// The date of contact, if the file has a date column.
+  public var date: CalendarDate?
+  /// The text fields to code, in column order, as (column, text).
+  public var texts: [(name: String, text: String)]
+  /// The other columns, in column order, as (column, value).
+  public var attributes: [(name: String, value: String)]
+
+  public static func == (lhs: WorkReport, rhs: WorkReport) -> Bool {
+    lhs.id == rhs.id && lhs.line == rhs.line && lhs.date == rhs.date
+      && lhs.texts.elementsEqual(rhs.texts, by: { $0 == $1 })
+      && lhs.attributes.elementsEqual(rhs.attributes, by: { $0 == $1 })
+  }
+
+  /// A SHA-256 over everything stored of the row, to tell a changed row on re-import.
+  public var contentHash: String {
+    var hasher = SHA256()
+    func add(_ string: String) {
+      let bytes = Array(string.utf8)
+      hasher.update(data: withUnsafeBytes(of: UInt64(bytes.count).littleEndian, Array.init))
+      hasher.update(data: bytes)
+    }
+    add(id)
+    add(date?.description ?? "")
+    for (name, text) in texts {
+      add("t:" + name)
+      add(text)
+    }
+    for (name, value) in attributes {
+      add("a:" + name)
+      add(value)
+    }
+    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+  }
+}
+
+/// How the columns of a work-report CSV map to a case.
+public struct ReportColumns: Sendable, Equatable {
+  /// The id column.
+  public var id: String = "case_id"
+  /// The date column; `isDateExplicit` says whether the user named it.
+  public var date: String = "date"
+  /// Whether the date column was named by the user (then it must exist).
+  public var isDateExplicit = false
+  /// The text columns; `isTextExplicit` says whether the user named them.
+  public var texts: [String] = ["request", "services"]
+  /// Whether the text columns were named by the user (then each must exist).
+  public var isTextExplicit = false
+
+  /// The defaults of DESIGN.md: `case_id`, `date`, `request`, `services`.
+  public init() {}
+
+  /// A stable string of the settings, stored with a source so a re-import
+  /// with other column options is not mistaken for an unchanged file.
+  public var fingerprint: String {
+    "id=\(id);date=\(date);texts=\(texts.joined(separator: ","))"
+  }
+}
+
+/// Options for reading a work-report CSV.
+public struct ReportReadOptions: Sendable {
+  /// The column mapping.
+  public var columns = ReportColumns()
+  /// The delimiter; `nil` detects it.
+  public var delimiter: UInt8?
+  /// The encoding; `nil` detects it.
+  public var encoding: TextEncoding?
+  /// Whether identifiers are redacted.
+  public var redactsIdentifiers = true
+  /// The largest field accepted.
+  public var maximumFieldBytes = CSVReader.defaultMaximumFieldBytes
+
+  /// The default options.
+  public init() {}
+}
+
+/// Reads work-report cases from a CSV file, streaming.
+///
+/// A fatal problem (encoding, quoting) throws at once. Row problems (ragged
+/// rows, bad dates, duplicate ids) are collected in ``problems`` while reading
+/// goes on, so one run reports them all; a caller must check ``problems``
+/// before keeping anything it read.
+public final class WorkReportReader {
+  /// The file being read.
+  public let path: String
+  /// What the first pass found.
+  public let survey: FileSurvey
+  /// The delimiter in use.
+  public let delimiter: UInt8
+  /// The header, decoded.
+  public let header: [String]
+  /// Row problems found so far, in file order.
+  public private(set) var problems: [ImportError] = []
+  /// How many identifiers were redacted, by kind.
+  public private(set) var redactions = RedactionCounts()
+  /// How many records were read.
+  public private(set) var recordCount = 0
+
+  private let csv: CSVReader
+  private let options: ReportReadOptions
+  private let idIndex: Int
+  private let dateIndex: Int?
+  private let textIndexes: [Int]
+  private let attributeIndexes: [Int]
+  private var firstLineOfID: [String: Int] = [:]
+  private let redactor = Redactor()
+
+  /// Opens a work-report CSV: surveys the encoding, detects the delimiter and
+  /// reads the header.
+  ///
+  /// - Throws: `ImportError` for a missing, empty or malformed file, or a
+  ///   header that lacks a named column.
+  public init(path: String, options: ReportReadOptions = .init()) throws {
+    self.path = path
+    self.options = options
+    let survey = try EncodingDetector.survey(path: path, declared: options.encoding)
+    self.survey = survey
+    delimiter = try options.delimiter ?? CSVReader.detectDelimiter(path: path)
+    csv = CSVReader(
+      stream: try ByteStream(path: path), delimiter: delimiter,
+      maximumFieldBytes: options.maximumFieldBytes, path: path)
+    guard let headerRecord = try csv.next() else { throw ImportError.emptyFile(path: path) }
+    let header = headerRecord.fields.map {
+      survey.encoding.decode($0).trimmingASCIIWhitespace().precomposedStringWithCanonicalMapping
+    }
+    self.header = header
+    var seen = Set<String>()
+    for (index, name) in header.enumerated() {
+      if name.isEmpty, header.count > 1 {
+        throw ImportError.emptyColumnName(path: path, column: index + 1)
+      }
+      if !seen.insert(name).inserted { throw ImportError.duplicateColumn(path: path, name: name) }
+    }
+    let columns = options.columns
+    func index(of name: String, option: String) throws -> Int {
+      guard let index = header.firstIndex(of: name) else {
+        throw ImportError.unknownColumn(
+          path: path, name: name, option: option, available: header)
+      }
+      return index
+    }
+    idIndex = try index(of: columns.id, option: "--id-column")
+    if columns.isDateExplicit {
+      dateIndex = try index(of: columns.date, option: "--date-column")
+    } else {
+      dateIndex = header.firstIndex(of: columns.date)
+    }
+    if columns.isTextExplicit {
+      textIndexes = try columns.texts.map { try index(of: $0, option: "--text-columns") }
+    } else {
+      textIndexes = columns.texts.compactMap { header.firstIndex(of: $0) }
+    }
+    if textIndexes.isEmpty { throw ImportError.noTextColumns(path: path, available: header) }
+    let used = Set([idIndex] + textIndexes + (dateIndex.map { [$0] } ?? []))
+    attributeIndexes = header.indices.filter { !used.contains($0) }
+  }
+
+  /// How many blank lines were skipped.
+  public var skippedBlankLines: Int { csv.skippedBlankLines }
+
+  /// Returns the next case, or `nil` at the end of the file.
+  ///
+  /// Rows with problems are recorded in ``problems`` and skipped.
+  public func next() throws -> WorkReport? {
+    while let record = try csv.next() {
+      recordCount += 1
+      if let report = makeReport(record) { return report }
+    }
+    if recordCount == 0 { throw ImportError.headerOnly(path: path) }
+    return nil
+  }
+
+  private func makeReport(_ record: CSVRecord) -> WorkReport? {
+    guard record.fields.count == header.count else {
+      problems.append(
+        .raggedRecord(
+          path: path, line: record.line, record: recordCount + 1,
+          fields: record.fields.count, expected: header.count))
+      return nil
+    }
+    let encoding = survey.encoding
+    func value(_ index: Int) -> String {
+      encoding.decode(record.fields[index]).precomposedStringWithCanonicalMapping
+    }
+    let id = value(idIndex).trimmingASCIIWhitespace()
+    guard !id.isEmpty else {
+      problems.append(.emptyID(path: path, line: record.line, column: header[idIndex]))
+      return nil
+    }
+    if let firstLine = firstLineOfID[id] {
+      problems.append(.duplicateID(path: path, line: record.line, id: id, firstLine: firstLine))
+      return nil
+    }
+    firstLineOfID[id] = record.line
+    var date: CalendarDate?
+    if let dateIndex {
+      let text = value(dateIndex)
+      guard let parsed = CalendarDate(parsing: text) else {
+        problems.append(.invalidDate(path: path, line: record.line, value: text))
+        return nil
+      }
+      date = parsed
+    }
+    var texts: [(String, String)] = []
+    for index in textIndexes {
+      texts.append((header[index], redact(value(index))))
+    }
+    var attributes: [(String, String)] = []
+    for index in attributeIndexes {
+      attributes.append((header[index], redact(value(index))))
+    }
+    return WorkReport(id: id, line: record.line, date: date, texts: texts, attributes: attributes)
+  }
+
+  private func redact(_ text: String) -> String {
+    guard options.redactsIdentifiers else { return text }
+    let (redacted, counts) = redactor.redact(text)
+    redactions += counts
+    return redacted
+  }
+
+  /// Throws the collected row problems, if any.
+  public func checkProblems() throws {
+    if problems.count == 1 { throw problems[0] }
+    if !problems.isEmpty { throw ImportError.multiple(problems) }
+  }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+
+/// A codebook as the database records it.
+public struct CodebookDraft: Sendable {
+  /// A code of the codebook.
+  public struct CodeEntry: Sendable {
+    /// The qualified code id, `theme.code`.
+    public var id: String
+    /// The theme id.
+    public var theme: String
+    /// The theme's name.
+    public var themeName: String
+    /// The code's name.
+    public var name: String
+
+    /// Creates a code entry.
+    public init(id: String, theme: String, themeName: String, name: String) {
+      self.id = id
+      self.theme = theme
+      self.themeName = themeName
+      self.name = name
+    }
+  }
+
+  /// The SHA-256 of the codebook file.
+  public var hash: String
+  /// The codebook's id.
+  public var id: String
+  /// Its title.
+  public var title: String
+  /// Its version.
+  public var version: String
+  /// The file it was loaded from.
+  public var path: String
+  /// Its codes in codebook order.
+  public var codes: [CodeEntry]
+
+  /// Creates a codebook draft.
+  public init(
+    hash: String, id: String, title: String, version: String, path: String, codes: [CodeEntry]
+  ) {
+    self.hash = hash
+    self.id = id
+    self.title = title
+    self.version = version
+    self.path = path
+    self.codes = codes
+  }
+}
+
+/// A unit as stored, with its texts.
+public struct StoredUnit: Sendable {
+  /// The unit id.
+  public var id: String
+  /// The unit kind.
+  public var kind: String
+  /// The speaker's role, for turns.
+  public var role: String?
+  /// The text fields in order.
+  public var texts: [(name: String, text: String)]
+}
+
+/// A coding to write.
+public struct CodingDraft: Sendable {
+  /// The unit id.
+  public var unit: String
+  /// The qualified code id.
+  public var code: String
+  /// The rule that made it.
+  public var rule: String?
+  /// The field of the matched span.
+  public var field: String?
+  /// The span, in Unicode scalar offsets of the field's text.
+  public var span: Range<Int>?
+
+  /// Creates a coding draft.
+  public init(unit: String, code: String, rule: String?, field: String?, span: Range<Int>?) {
+    self.unit = unit
+    self.code = code
+    self.rule = rule
+    self.field = field
+    self.span = span
+  }
+}
+
+extension Store {
+  /// Replaces every `auto` coding with the codings `code` gives for each unit,
+  /// in one transaction, and records the codebook as the current one.
+  ///
+  /// - Parameters:
+  ///   - codebook: The codebook applied, recorded for provenance.
+  ///   - code: Returns the codings of one unit.
+  /// - Returns: How many codings were written.
+  public func replaceAutoCodings(
+    codebook: CodebookDraft, code: (StoredUnit) -> [CodingDraft]
+  ) throws -> Int {
+    try write { db in
+      let now = ISO8601DateFormatter().string(from: Date())
+      let sequence =
+        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(appliedSequence), 0) + 1 FROM codebook")
+        ?? 1
+      try db.execute(sql: "DELETE FROM codebook WHERE hash = ?", arguments: [codebook.hash])
+      try db.execute(
+        sql: """
+          INSERT INTO codebook (hash, id, title, version, path, appliedSequence, loadedAt)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          codebook.hash, codebook.id, codebook.title, codebook.version, codebook.path, sequence,
+          now,
+        ])
+      let insertCode = try db.makeStatement(
+        sql: """
+          INSERT INTO code (codebookHash, id, theme, themeName, name, position)
+          VALUES (?, ?, ?, ?, ?, ?)
+          """)
+      for (position, entry) in codebook.codes.enumerated() {
+        try insertCode.execute(arguments: [
+          codebook.hash, entry.id, entry.theme, entry.themeName, entry.name, position,
+        ])
+      }
+      try db.execute(sql: "DELETE FROM coding WHERE coder = 'auto'")
+      let insertCoding = try db.makeStatement(
+        sql: """
+          INSERT INTO coding (unitId, code, coder, rule, codebookHash, field, spanStart, spanEnd,
+                              createdAt)
+          VALUES (?, ?, 'auto', ?, ?, ?, ?, ?, ?)
+          """)
+      var written = 0
+      try forEachUnit(db) { unit in
+        for coding in code(unit) {
+          try insertCoding.execute(arguments: [
+            coding.unit, coding.code, coding.rule, codebook.hash, coding.field,
+            coding.span?.lowerBound, coding.span?.upperBound, now,
+          ])
+          written += 1
+        }
+      }
+      return written
+    }
+  }
+
+  /// Calls `body` with every unit and its texts, in source and file order.
+  func forEachUnit(_ db: Database, _ body: (StoredUnit) throws -> Void) throws {
+    let rows = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT u.id, u.kind, u.role, t.field, t.text
+        FROM unit u
+        JOIN source s ON s.id = u.sourceId
+        LEFT JOIN unitText t ON t.unitId = u.id
+        ORDER BY s.id, u.ordinal, t.position
+        """)
+    var current: StoredUnit?
+    while let row = try rows.next() {
+      let id: String = row[0]
+      if current?.id != id {
+        if let current { try body(current) }
+        current = StoredUnit(id: id, kind: row[1], role: row[2], texts: [])
+      }
+      if let field: String = row[3] { current?.texts.append((field, row[4])) }
+    }
+    if let current { try body(current) }
+  }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import GRDB
+
+/// A source to import: one file.
+public struct SourceDraft: Sendable {
+  /// The source's name, unique in the database.
+  public var name: String
+  /// The file's path as given.
+  public var path: String
+  /// `reports` or `transcript`.
+  public var kind: String
+  /// The SHA-256 of the file's bytes.
+  public var contentHash: String
+  /// The import settings (column mapping and the like), so that a re-import
+  /// with other settings is not mistaken for an unchanged file.
+  public var settings: String
+
+  /// Creates a source draft.
+  public init(name: String, path: String, kind: String, contentHash: String, settings: String) {
+    self.name = name
+    self.path = path
+    self.kind = kind
+    self.contentHash = contentHash
+    self.settings = settings
+  }
+}
+
+/// A unit to import.
+public struct UnitDraft: Sendable {
+  /// The unit id (`C017`, `worker-3:12`).
+  public var id: String
+  /// `case` or `turn`.
+  public var kind: String
+  /// The date, `YYYY-MM-DD`.
+  public var date: String?
+  /// The speaker, for turns.
+  public var speaker: String?
+  /// The speaker's role, for turns.
+  public var role: String?
+  /// The start time in seconds, for timed turns.
+  public var startTime: Double?
+  /// The end time in seconds, for timed turns.
+  public var endTime: Double?
+  /// The line of the file where the unit starts.
+  public var line: Int?
+  /// The text fields, in order.
+  public var texts: [(name: String, text: String)]
+  /// The attributes, in order.
+  public var attributes: [(name: String, value: String)]
+  /// A hash of everything above, to tell a changed unit.
+  public var contentHash: String
+
+  /// Creates a unit draft.
+  public init(
+    id: String, kind: String, date: String? = nil, speaker: String? = nil, role: String? = nil,
+    startTime: Double? = nil, endTime: Double? = nil, line: Int? = nil,
+    texts: [(name: String, text: String)], attributes: [(name: String, value: String)] = [],
+    contentHash: String
+  ) {
+    self.id = id
+    self.kind = kind
+    self.date = date
+    self.speaker = speaker
+    self.role = role
+    self.startTime = startTime
+    self.endTime = endTime
+    self.line = line
+    self.texts = texts
+    self.attributes = attributes
+    self.contentHash = contentHash
+  }
+}
+
+/// What an import did.
+public struct ImportSummary: Sendable, Equatable {
+  /// The source's name.
+  public var source: String
+  /// Whether the file was unchanged since the last import (nothing was done).
+  public var isUnchanged = false
+  /// Units new in this import.
+  public var added = 0
+  /// Units whose content changed and were replaced.
+  public var changed = 0
+  /// Units that were already there as they are.
+  public var unchanged = 0
+  /// Units no longer in the file, removed with their codings.
+  public var removed = 0
+  /// `auto` codings dropped because their unit changed.
+  public var droppedAutoCodings = 0
+}
+
+extension Store {
+  /// Imports a source's units in one transaction.
+  ///
+  /// Re-importing an unchanged file (same bytes, same settings) does nothing.
+  /// Otherwise each unit is added, kept, or replaced when its content changed
+  /// (its `auto` codings are dropped; manual codings stay), and units no
+  /// longer in the file are removed. If `units` throws, nothing is written.
+  ///
+  /// - Parameters:
+  ///   - source: The source.
+  ///   - units: Returns the next unit, `nil` at the end; called until `nil`.
+  ///   - finish: Called after the last unit, inside the transaction; throwing
+  ///     rolls the import back (used for problems found while reading).
+  /// - Returns: What was done.
+  public func importSource(
+    _ source: SourceDraft, units: () throws -> UnitDraft?, finish: () throws -> Void = {}
+  ) throws -> ImportSummary {
+    try write { db in
+      var summary = ImportSummary(source: source.name)
+      let now = ISO8601DateFormatter().string(from: Date())
+      let existing = try Row.fetchOne(
+        db, sql: "SELECT id, contentHash, settings FROM source WHERE name = ?",
+        arguments: [source.name])
+      if let existing, existing["contentHash"] == source.contentHash,
+        existing["settings"] == source.settings
+      {
+        summary.isUnchanged = true
+        summary.unchanged = try Int.fetchOne(
+          db, sql: "SELECT COUNT(*) FROM unit WHERE sourceId = ?",
+          arguments: [existing["id"] as Int64]) ?? 0
+        return summary
+      }
+      let sourceID: Int64
+      if let existing {
+        sourceID = existing["id"]
+        try db.execute(
+          sql: """
+            UPDATE source SET path = ?, kind = ?, contentHash = ?, settings = ?, importedAt = ?
+            WHERE id = ?
+            """,
+          arguments: [
+            source.path, source.kind, source.contentHash, source.settings, now, sourceID,
+          ])
+      } else {
+        try db.execute(
+          sql: """
+            INSERT INTO source (name, path, kind, contentHash, settings, importedAt)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            source.name, source.path, source.kind, source.contentHash, source.settings, now,
+          ])
+        sourceID = db.lastInsertedRowID
+      }
+      var previous: [String: String] = [:]
+      let rows = try Row.fetchCursor(
+        db, sql: "SELECT id, contentHash FROM unit WHERE sourceId = ?", arguments: [sourceID])
+      while let row = try rows.next() { previous[row["id"]] = row["contentHash"] }
+      let writer = try UnitWriter(db)
+      var seen = Set<String>()
+      var ordinal = 0
+      while let unit = try units() {
+        ordinal += 1
+        seen.insert(unit.id)
+        if let hash = previous[unit.id] {
+          if hash == unit.contentHash {
+            try writer.setOrdinal(unit.id, ordinal)
+            summary.unchanged += 1
+            continue
+          }
+          summary.droppedAutoCodings += try writer.replace(unit, ordinal: ordinal)
+          summary.changed += 1
+        } else {
+          if let owner = try String.fetchOne(
+            db,
+            sql: "SELECT s.name FROM unit u JOIN source s ON s.id = u.sourceId WHERE u.id = ?",
+            arguments: [unit.id])
+          {
+            throw StoreError.unitConflict(
+              path: source.path, line: unit.line, unit: unit.id, source: owner)
+          }
+          try writer.insert(unit, sourceID: sourceID, ordinal: ordinal)
+          summary.added += 1
+        }
+      }
+      try finish()
+      for id in previous.keys where !seen.contains(id) {
+        try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
+        summary.removed += 1
+      }
+      return summary
+    }
+  }
+}
+
+/// Prepared statements for writing units, reused across rows.
+private struct UnitWriter {
+  let insertUnit: Statement
+  let updateUnit: Statement
+  let updateOrdinal: Statement
+  let insertText: Statement
+  let insertAttribute: Statement
+  let deleteTexts: Statement
+  let deleteAttributes: Statement
+  let deleteAutoCodings: Statement
+  let db: Database
+
+  init(_ db: Database) throws {
+    self.db = db
+    insertUnit = try db.makeStatement(
+      sql: """
+        INSERT INTO unit (id, sourceId, ordinal, kind, date, speaker, role, startTime, endTime,
+                          line, contentHash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    updateUnit = try db.makeStatement(
+      sql: """
+        UPDATE unit SET ordinal = ?, kind = ?, date = ?, speaker = ?, role = ?, startTime = ?,
+                        endTime = ?, line = ?, contentHash = ?
+        WHERE id = ?
+        """)
+    updateOrdinal = try db.makeStatement(sql: "UPDATE unit SET ordinal = ? WHERE id = ?")
+    insertText = try db.makeStatement(
+      sql: "INSERT INTO unitText (unitId, field, position, text) VALUES (?, ?, ?, ?)")
+    insertAttribute = try db.makeStatement(
+      sql: "INSERT INTO unitAttribute (unitId, name, position, value) VALUES (?, ?, ?, ?)")
+    deleteTexts = try db.makeStatement(sql: "DELETE FROM unitText WHERE unitId = ?")
+    deleteAttributes = try db.makeStatement(sql: "DELETE FROM unitAttribute WHERE unitId = ?")
+    deleteAutoCodings = try db.makeStatement(
+      sql: "DELETE FROM coding WHERE unitId = ? AND coder = 'auto'")
+  }
+
+  func insert(_ unit: UnitDraft, sourceID: Int64, ordinal: Int) throws {
+    try insertUnit.execute(arguments: [
+      unit.id, sourceID, ordinal, unit.kind, unit.date, unit.speaker, unit.role, unit.startTime,
+      unit.endTime, unit.line, unit.contentHash,
+    ])
+    try insertContent(unit)
+  }
+
+  /// Replaces a changed unit; returns how many `auto` codings were dropped.
+  func replace(_ unit: UnitDraft, ordinal: Int) throws -> Int {
+    try updateUnit.execute(arguments: [
+      ordinal, unit.kind, unit.date, unit.speaker, unit.role, unit.startTime, unit.endTime,
+      unit.line, unit.contentHash, unit.id,
+    ])
+    try deleteTexts.execute(arguments: [unit.id])
+    try deleteAttributes.execute(arguments: [unit.id])
+    try deleteAutoCodings.execute(arguments: [unit.id])
+    let dropped = db.changesCount
+    try insertContent(unit)
+    return dropped
+  }
+
+  func setOrdinal(_ id: String, _ ordinal: Int) throws {
+    try updateOrdinal.execute(arguments: [ordinal, id])
+  }
+
+  private func insertContent(_ unit: UnitDraft) throws {
+    for (position, field) in unit.texts.enumerated() {
+      try insertText.execute(arguments: [unit.id, field.name, position, field.text])
+    }
+    for (position, attribute) in unit.attributes.enumerated() {
+      try insertAttribute.execute(arguments: [unit.id, attribute.name, position, attribute.value])
+    }
+  }
+}

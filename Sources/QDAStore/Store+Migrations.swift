@@ -1,0 +1,95 @@
+import GRDB
+
+extension Store {
+  /// The schema, as named migrations. A released migration is never edited;
+  /// changes come as new migrations.
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1-sources-units-codings") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE source (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            path TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            contentHash TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            importedAt TEXT NOT NULL
+          );
+          CREATE TABLE unit (
+            id TEXT PRIMARY KEY,
+            sourceId INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            date TEXT,
+            speaker TEXT,
+            role TEXT,
+            startTime REAL,
+            endTime REAL,
+            line INTEGER,
+            contentHash TEXT NOT NULL
+          );
+          CREATE INDEX unit_bySource ON unit(sourceId, ordinal);
+          CREATE INDEX unit_byKindDate ON unit(kind, date);
+          CREATE TABLE unitText (
+            unitId TEXT NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (unitId, field)
+          ) WITHOUT ROWID;
+          CREATE TABLE unitAttribute (
+            unitId TEXT NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (unitId, name)
+          ) WITHOUT ROWID;
+          CREATE INDEX unitAttribute_byName ON unitAttribute(name, value);
+          CREATE TABLE codebook (
+            hash TEXT PRIMARY KEY,
+            id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            version TEXT NOT NULL,
+            path TEXT NOT NULL,
+            appliedSequence INTEGER NOT NULL,
+            loadedAt TEXT NOT NULL
+          );
+          CREATE TABLE code (
+            codebookHash TEXT NOT NULL REFERENCES codebook(hash) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            theme TEXT NOT NULL,
+            themeName TEXT NOT NULL,
+            name TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (codebookHash, id)
+          );
+          CREATE TABLE coding (
+            id INTEGER PRIMARY KEY,
+            unitId TEXT NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            coder TEXT NOT NULL,
+            rule TEXT,
+            codebookHash TEXT,
+            field TEXT,
+            spanStart INTEGER,
+            spanEnd INTEGER,
+            memo TEXT,
+            createdAt TEXT NOT NULL,
+            UNIQUE (unitId, code, coder)
+          );
+          CREATE INDEX coding_byCoderCode ON coding(coder, code, unitId);
+          """)
+    }
+    return migrator
+  }
+
+  /// Applies the migrations this database lacks.
+  func migrate() throws {
+    // Reading first: an up-to-date database is not written to at all.
+    let migrator = Self.migrator
+    let isCurrent = try queue.read { db in try migrator.hasCompletedMigrations(db) }
+    if !isCurrent { try migrator.migrate(queue) }
+  }
+}

@@ -1,0 +1,274 @@
+import GRDB
+
+/// Which units a query looks at.
+public struct UnitFilter: Sendable, Equatable {
+  /// Only units of these sources (all when empty).
+  public var sources: [String] = []
+  /// Only units of these kinds (all when empty).
+  public var kinds: [String] = []
+
+  /// All units.
+  public init(sources: [String] = [], kinds: [String] = []) {
+    self.sources = sources
+    self.kinds = kinds
+  }
+
+  /// The SQL condition on `u` (unit) and `s` (source), and its arguments.
+  var sql: (String, StatementArguments) {
+    var conditions = ["1"]
+    var arguments = StatementArguments()
+    if !sources.isEmpty {
+      conditions.append("s.name IN (\(databaseQuestionMarks(count: sources.count)))")
+      arguments += StatementArguments(sources)
+    }
+    if !kinds.isEmpty {
+      conditions.append("u.kind IN (\(databaseQuestionMarks(count: kinds.count)))")
+      arguments += StatementArguments(kinds)
+    }
+    return (conditions.joined(separator: " AND "), arguments)
+  }
+}
+
+/// A code of the current codebook, as stored.
+public struct StoredCode: Sendable, Equatable {
+  /// The qualified id.
+  public var id: String
+  /// The theme id.
+  public var theme: String
+  /// The theme name.
+  public var themeName: String
+  /// The code name.
+  public var name: String
+}
+
+/// What a frequency query groups units by, besides the code.
+public enum UnitGrouping: Sendable, Equatable {
+  /// No grouping: one count per code.
+  case none
+  /// The month of the unit's date, `YYYY-MM` (`nil` for undated units).
+  case month
+  /// The value of an attribute (`nil` where a unit lacks it).
+  case attribute(String)
+
+  /// The SQL expression of the group and the join it needs.
+  var sql: (expression: String, join: String, arguments: StatementArguments) {
+    switch self {
+    case .none: return ("NULL", "", [])
+    case .month: return ("substr(u.date, 1, 7)", "", [])
+    case .attribute(let name):
+      return (
+        "a.value", "LEFT JOIN unitAttribute a ON a.unitId = u.id AND a.name = ?", [name]
+      )
+    }
+  }
+}
+
+/// A count of units, per key (a code or a theme) and group.
+public struct GroupCount: Sendable, Equatable {
+  /// The code or theme id; `nil` in unit totals.
+  public var key: String?
+  /// The group (month, attribute value); `nil` when ungrouped or missing.
+  public var group: String?
+  /// How many distinct units.
+  public var units: Int
+}
+
+/// A unit for export.
+public struct ExportedUnit: Sendable, Equatable {
+  /// The unit id.
+  public var id: String
+  /// The source's name.
+  public var source: String
+  /// `case` or `turn`.
+  public var kind: String
+  /// The speaker, for turns.
+  public var speaker: String?
+  /// The date.
+  public var date: String?
+  /// The text fields in order.
+  public var texts: [Field]
+  /// The attributes in order.
+  public var attributes: [Field]
+
+  /// A named value.
+  public struct Field: Sendable, Equatable {
+    /// The name.
+    public var name: String
+    /// The value.
+    public var value: String
+  }
+
+  public static func == (lhs: ExportedUnit, rhs: ExportedUnit) -> Bool {
+    lhs.id == rhs.id && lhs.source == rhs.source && lhs.texts == rhs.texts
+      && lhs.attributes == rhs.attributes && lhs.date == rhs.date
+  }
+}
+
+/// A coding for export.
+public struct ExportedCoding: Sendable, Equatable {
+  /// The unit id.
+  public var unit: String
+  /// The qualified code id.
+  public var code: String
+  /// The coder.
+  public var coder: String
+  /// The rule, for `auto` codings.
+  public var rule: String?
+  /// The SHA-256 of the codebook whose rule made it.
+  public var codebookHash: String?
+  /// The field of the matched span.
+  public var field: String?
+  /// The span start (Unicode scalar offset).
+  public var spanStart: Int?
+  /// The span end.
+  public var spanEnd: Int?
+  /// The coder's memo.
+  public var memo: String?
+}
+
+extension Store {
+  /// The codes of the codebook applied last, in codebook order; empty when
+  /// no codebook was applied.
+  public func currentCodes() throws -> [StoredCode] {
+    try read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT id, theme, themeName, name FROM code
+          WHERE codebookHash = (SELECT hash FROM codebook ORDER BY appliedSequence DESC LIMIT 1)
+          ORDER BY position
+          """
+      ).map { StoredCode(id: $0[0], theme: $0[1], themeName: $0[2], name: $0[3]) }
+    }
+  }
+
+  /// Counts units in scope, per group.
+  public func unitCounts(_ filter: UnitFilter, grouping: UnitGrouping = .none) throws
+    -> [GroupCount]
+  {
+    let (condition, filterArguments) = filter.sql
+    let group = grouping.sql
+    return try read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT \(group.expression) AS grp, COUNT(*)
+          FROM unit u JOIN source s ON s.id = u.sourceId \(group.join)
+          WHERE \(condition)
+          GROUP BY grp ORDER BY grp
+          """,
+        arguments: group.arguments + filterArguments
+      ).map { GroupCount(key: nil, group: $0[0], units: $0[1]) }
+    }
+  }
+
+  /// Counts the distinct units coded with each code (or each theme, when
+  /// `byTheme`) by a coder, per group.
+  ///
+  /// - Parameters:
+  ///   - coder: Whose codings count.
+  ///   - filter: Which units are in scope.
+  ///   - grouping: What to group the units by.
+  ///   - byTheme: Whether to count per theme of the current codebook.
+  public func codedCounts(
+    coder: String, filter: UnitFilter, grouping: UnitGrouping = .none, byTheme: Bool = false
+  ) throws -> [GroupCount] {
+    let (condition, filterArguments) = filter.sql
+    let group = grouping.sql
+    let key = byTheme ? "k.theme" : "c.code"
+    let themeJoin =
+      byTheme
+      ? """
+      JOIN code k ON k.id = c.code
+        AND k.codebookHash = (SELECT hash FROM codebook ORDER BY appliedSequence DESC LIMIT 1)
+      """ : ""
+    return try read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT \(key) AS key, \(group.expression) AS grp, COUNT(DISTINCT c.unitId)
+          FROM coding c
+          JOIN unit u ON u.id = c.unitId
+          JOIN source s ON s.id = u.sourceId
+          \(themeJoin) \(group.join)
+          WHERE c.coder = ? AND \(condition)
+          GROUP BY key, grp ORDER BY key, grp
+          """,
+        arguments: group.arguments + [coder] + filterArguments
+      ).map { GroupCount(key: $0[0], group: $0[1], units: $0[2]) }
+    }
+  }
+
+  /// The units in scope with their texts and attributes, in source and file order.
+  public func exportedUnits(_ filter: UnitFilter) throws -> [ExportedUnit] {
+    let (condition, arguments) = filter.sql
+    return try read { db in
+      var units: [ExportedUnit] = []
+      var index: [String: Int] = [:]
+      let rows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT u.id, s.name, u.kind, u.speaker, u.date
+          FROM unit u JOIN source s ON s.id = u.sourceId
+          WHERE \(condition) ORDER BY s.id, u.ordinal
+          """, arguments: arguments)
+      while let row = try rows.next() {
+        index[row[0]] = units.count
+        units.append(
+          ExportedUnit(
+            id: row[0], source: row[1], kind: row[2], speaker: row[3], date: row[4], texts: [],
+            attributes: []))
+      }
+      let texts = try Row.fetchCursor(
+        db, sql: "SELECT unitId, field, text FROM unitText ORDER BY unitId, position")
+      while let row = try texts.next() {
+        if let position = index[row[0]] {
+          units[position].texts.append(.init(name: row[1], value: row[2]))
+        }
+      }
+      let attributes = try Row.fetchCursor(
+        db, sql: "SELECT unitId, name, value FROM unitAttribute ORDER BY unitId, position")
+      while let row = try attributes.next() {
+        if let position = index[row[0]] {
+          units[position].attributes.append(.init(name: row[1], value: row[2]))
+        }
+      }
+      return units
+    }
+  }
+
+  /// The codings of units in scope (of one coder, when given), ordered by
+  /// unit, then code in codebook order, then coder.
+  public func exportedCodings(coder: String?, filter: UnitFilter) throws -> [ExportedCoding] {
+    var (condition, arguments) = filter.sql
+    if let coder {
+      condition += " AND c.coder = ?"
+      arguments += [coder]
+    }
+    return try read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT c.unitId, c.code, c.coder, c.rule, c.codebookHash, c.field, c.spanStart,
+                 c.spanEnd, c.memo
+          FROM coding c
+          JOIN unit u ON u.id = c.unitId
+          JOIN source s ON s.id = u.sourceId
+          LEFT JOIN code k ON k.id = c.code
+            AND k.codebookHash = (SELECT hash FROM codebook ORDER BY appliedSequence DESC LIMIT 1)
+          WHERE \(condition)
+          ORDER BY s.id, u.ordinal, k.position IS NULL, k.position, c.code, c.coder
+          """, arguments: arguments
+      ).map {
+        ExportedCoding(
+          unit: $0[0], code: $0[1], coder: $0[2], rule: $0[3], codebookHash: $0[4],
+          field: $0[5], spanStart: $0[6], spanEnd: $0[7], memo: $0[8])
+      }
+    }
+  }
+
+  /// The names of sources in the database, in import order.
+  public func sourceNames() throws -> [String] {
+    try read { db in try String.fetchAll(db, sql: "SELECT name FROM source ORDER BY id") }
+  }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+/// The qda database: sources, units, codebooks, codes and codings, in SQLite.
+///
+/// The database runs in WAL mode with `synchronous=FULL` and foreign keys on.
+/// Every command that writes does so in one transaction, so a failed command
+/// leaves the database as it was. A database file that a failed command had
+/// to create is removed again by ``discardIfCreated()``.
+///
+/// New database files are created with mode 0600: they hold sensitive health
+/// data.
+///
+/// ## Topics
+/// - ``open(path:create:)``
+/// - ``importSource(_:units:)``
+public final class Store {
+  /// The database file.
+  public let path: String
+  /// The connection.
+  let queue: DatabaseQueue
+  /// Whether this process created the file.
+  public let isNewlyCreated: Bool
+
+  private init(path: String, queue: DatabaseQueue, isNewlyCreated: Bool) {
+    self.path = path
+    self.queue = queue
+    self.isNewlyCreated = isNewlyCreated
+  }
+
+  /// Opens (and, when `create` is true, creates) a database and brings its
+  /// schema up to date.
+  ///
+  /// - Parameters:
+  ///   - path: The database file.
+  ///   - create: Whether a missing file is created (commands that write) or an
+  ///     error (commands that only read).
+  /// - Throws: `StoreError`.
+  public static func open(path: String, create: Bool) throws -> Store {
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    if exists, isDirectory.boolValue {
+      throw StoreError.cannotOpen(path: path, reason: "it is a directory")
+    }
+    if !exists {
+      guard create else { throw StoreError.missingDatabase(path: path) }
+      let descriptor = Foundation.open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+      guard descriptor >= 0 else {
+        throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+      }
+      Foundation.close(descriptor)
+    } else if !FileManager.default.isReadableFile(atPath: path) {
+      throw StoreError.cannotOpen(path: path, reason: "permission denied")
+    }
+    var configuration = Configuration()
+    configuration.foreignKeysEnabled = true
+    configuration.journalMode = .wal
+    configuration.label = "qda"
+    configuration.prepareDatabase { db in
+      try db.execute(sql: "PRAGMA synchronous = FULL")
+    }
+    do {
+      let queue = try DatabaseQueue(path: path, configuration: configuration)
+      let store = Store(path: path, queue: queue, isNewlyCreated: !exists)
+      do {
+        try store.migrate()
+      } catch {
+        try? queue.close()
+        throw error
+      }
+      return store
+    } catch {
+      if !exists { removeFiles(path) }
+      throw Store.translate(error, path: path)
+    }
+  }
+
+  /// Closes the connection, checkpointing the WAL into the database file.
+  public func close() {
+    try? queue.close()
+  }
+
+  /// Closes the database and, if this process created it, removes it, so a
+  /// failed first command leaves no file behind.
+  public func discardIfCreated() {
+    close()
+    if isNewlyCreated { Self.removeFiles(path) }
+  }
+
+  private static func removeFiles(_ path: String) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+      try? FileManager.default.removeItem(atPath: path + suffix)
+    }
+  }
+
+  /// Maps SQLite errors to ``StoreError``.
+  static func translate(_ error: Error, path: String) -> Error {
+    guard let error = error as? DatabaseError else { return error }
+    switch error.resultCode {
+    case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+      return StoreError.notADatabase(path: path)
+    case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
+      return StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+    default:
+      return StoreError.sqlite(path: path, message: error.message ?? "\(error.resultCode)")
+    }
+  }
+
+  /// Runs a write transaction; SQLite errors become ``StoreError``.
+  func write<T>(_ body: (Database) throws -> T) throws -> T {
+    do {
+      return try queue.write(body)
+    } catch {
+      throw Self.translate(error, path: path)
+    }
+  }
+
+  /// Runs a read; SQLite errors become ``StoreError``.
+  func read<T>(_ body: (Database) throws -> T) throws -> T {
+    do {
+      return try queue.read(body)
+    } catch {
+      throw Self.translate(error, path: path)
+    }
+  }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+extension QDA {
+  /// `qda export`: exports.
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Export units or codings.",
+      subcommands: [Units.self, Codings.self])
+  }
+}

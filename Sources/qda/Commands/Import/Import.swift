@@ -1,0 +1,10 @@
+import ArgumentParser
+
+extension QDA {
+  /// `qda import`: the group of importers.
+  struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import data files into the database.",
+      subcommands: [Reports.self])
+  }
+}

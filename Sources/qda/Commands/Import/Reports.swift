@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import QDAImport
+import QDAStore
+
+extension QDA.Import {
+  /// `qda import reports FILE.csv`: imports work-report cases.
+  struct Reports: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import work-report cases from a CSV file.",
+      discussion: """
+        The CSV is RFC 4180: UTF-8 (with or without BOM) or Windows-1251, delimiter `,` `;` \
+        or tab, detected unless given. Columns: --id-column (default case_id), --date-column \
+        (default date; YYYY-MM-DD or DD.MM.YYYY), --text-columns (default request,services); \
+        every other column becomes an attribute. Blank lines are skipped. A field may hold \
+        at most 1 MiB.
+
+        Re-importing an unchanged file does nothing. A changed row replaces the stored case \
+        and drops its auto codings; rows gone from the file are removed. Phone numbers, \
+        e-mail addresses, @handles and t.me links are redacted unless --keep-identifiers \
+        is given. Any bad row fails the whole import, which then changes nothing.
+        """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: "The CSV file.")
+    var file: String
+
+    @Option(help: "The source name (default: the file name without extension).")
+    var source: String?
+
+    @Option(help: "The column holding case ids.")
+    var idColumn: String?
+
+    @Option(help: "The column holding dates.")
+    var dateColumn: String?
+
+    @Option(help: "The text columns to code, comma-separated.")
+    var textColumns: String?
+
+    @Option(help: "The delimiter: ',', ';' or 'tab' (default: detected).")
+    var delimiter: String?
+
+    @Option(help: "The encoding: utf-8 or windows-1251 (default: detected).")
+    var encoding: String?
+
+    @Flag(help: "Keep phone numbers, e-mail addresses and handles instead of redacting them.")
+    var keepIdentifiers = false
+
+    func validate() throws {
+      if let delimiter, Self.delimiterByte(delimiter) == nil {
+        throw ValidationError("Unknown delimiter '\(delimiter)'; use ',', ';' or 'tab'.")
+      }
+      if let encoding, TextEncoding(name: encoding) == nil {
+        throw ValidationError("Unknown encoding '\(encoding)'; use utf-8 or windows-1251.")
+      }
+      if let textColumns, textColumns.split(separator: ",").isEmpty {
+        throw ValidationError("--text-columns needs at least one column name.")
+      }
+    }
+
+    static func delimiterByte(_ name: String) -> UInt8? {
+      switch name {
+      case ",", "comma": return UInt8(ascii: ",")
+      case ";", "semicolon": return UInt8(ascii: ";")
+      case "tab", "\\t", "\t": return UInt8(ascii: "\t")
+      default: return nil
+      }
+    }
+
+    var readOptions: ReportReadOptions {
+      var options = ReportReadOptions()
+      if let idColumn { options.columns.id = idColumn }
+      if let dateColumn {
+        options.columns.date = dateColumn
+        options.columns.isDateExplicit = true
+      }
+      if let textColumns {
+        options.columns.texts = textColumns.split(separator: ",").map {
+          $0.trimmingCharacters(in: .whitespaces)
+        }
+        options.columns.isTextExplicit = true
+      }
+      options.delimiter = delimiter.flatMap(Self.delimiterByte)
+      options.encoding = encoding.flatMap(TextEncoding.init(name:))
+      options.redactsIdentifiers = !keepIdentifiers
+      return options
+    }
+
+    func run() throws {
+      try reportingFailures {
+        let options = readOptions
+        let reader = try WorkReportReader(path: file, options: options)
+        let name = source ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let draft = SourceDraft(
+          name: name, path: file, kind: "reports", contentHash: reader.survey.contentHash,
+          settings: options.columns.fingerprint + ";redact=\(options.redactsIdentifiers)")
+        let summary = try database.write { store in
+          try store.importSource(
+            draft,
+            units: {
+              guard let report = try reader.next() else { return nil }
+              return UnitDraft(
+                id: report.id, kind: "case", date: report.date?.description, line: report.line,
+                texts: report.texts, attributes: report.attributes,
+                contentHash: report.contentHash)
+            },
+            finish: { try reader.checkProblems() })
+        }
+        printError(Self.describe(summary, reader: reader))
+      }
+    }
+
+    static func describe(_ summary: ImportSummary, reader: WorkReportReader) -> String {
+      if summary.isUnchanged {
+        return "'\(summary.source)' is unchanged since its last import (\(summary.unchanged) cases); nothing to do"
+      }
+      var message =
+        "imported '\(summary.source)': \(summary.added) added, \(summary.changed) changed, "
+        + "\(summary.unchanged) unchanged, \(summary.removed) removed"
+      message += " (\(reader.survey.encoding.rawValue), delimiter '\(reader.delimiter == 9 ? "tab" : String(UnicodeScalar(reader.delimiter)))')"
+      if summary.droppedAutoCodings > 0 {
+        message += "\n\(summary.droppedAutoCodings) auto codings of changed cases dropped; run 'qda code auto' again"
+      }
+      let counts = reader.redactions
+      if counts.total > 0 {
+        message +=
+          "\nredacted \(counts.total) identifiers: \(counts.phones) phone numbers, "
+          + "\(counts.emails) e-mail addresses, \(counts.handles) handles, \(counts.links) links"
+      } else {
+        message += "\nredacted 0 identifiers"
+      }
+      if reader.skippedBlankLines > 0 {
+        message += "\nskipped \(reader.skippedBlankLines) blank lines"
+      }
+      return message
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import QDAReport
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// The `--format` and `--output` options of commands that print reports.
+struct OutputOptions: ParsableArguments {
+  @Option(help: "The output format: table, csv, json or markdown.")
+  var format: OutputFormat = .table
+
+  @Option(help: "Write to this file instead of standard output.")
+  var output: String?
+
+  /// Renders a report and writes it where the options say.
+  func emit(_ report: any Report) throws {
+    try write(format.render(report))
+  }
+
+  /// Writes text to the output file (atomically) or standard output.
+  func write(_ text: String) throws {
+    guard let output else {
+      FileHandle.standardOutput.write(Data(text.utf8))
+      return
+    }
+    do {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+    } catch {
+      throw OutputError.cannotWrite(path: output, reason: error.localizedDescription)
+    }
+  }
+}
+
+/// A report could not be written.
+enum OutputError: Error, CustomStringConvertible {
+  case cannotWrite(path: String, reason: String)
+
+  var description: String {
+    switch self {
+    case .cannotWrite(let path, let reason): return "\(path): error: cannot write (\(reason))"
+    }
+  }
+}

@@ -6,8 +6,12 @@ import Foundation
 /// against the words of a text, after folding both (case, `ё` = `е`):
 /// - `abscess` matches the word "abscess" only (not "abscesses").
 /// - `абсцесс*` is a stem: any word starting with "абсцесс" (абсцесса, абсцессы).
+/// - `vein|veins|венк*` matches any one of the alternatives at that place;
+///   each may be a stem. An alternative with punctuation (`can't`) matches the
+///   words it is made of (`can t`).
 /// - `_` matches any one word.
-/// - `..` skips up to three words: `test* .. hiv` matches "testing for HIV".
+/// - `..` skips up to three words: `test* .. hiv` matches "testing for HIV";
+///   `..6` skips up to six (1 to 9).
 /// - Punctuation separates words, so `at-home` is the two words "at home".
 ///
 /// A **regular expression** is written between slashes, `/ревак?цин/`, and
@@ -17,6 +21,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
   enum Element: Sendable, Equatable {
     case word(String)
     case stem(String)
+    case choice([[Element]])
     case anyWord
     case gap(Int)
   }
@@ -57,8 +62,24 @@ public struct Pattern: Sendable, CustomStringConvertible {
         elements.append(.gap(3))
         continue
       }
+      if part.hasPrefix(".."), let limit = Int(part.dropFirst(2)), (1...9).contains(limit) {
+        elements.append(.gap(limit))
+        continue
+      }
       if part == "_" {
         elements.append(.anyWord)
+        continue
+      }
+      if part.contains("|") {
+        var choices: [[Element]] = []
+        for alternative in part.split(separator: "|", omittingEmptySubsequences: false) {
+          let isStem = alternative.hasSuffix("*")
+          let words = TextIndex(String(isStem ? alternative.dropLast() : alternative)).tokens
+            .map(\.text)
+          guard let last = words.last else { throw .badAlternative(String(alternative)) }
+          choices.append(words.dropLast().map(Element.word) + [isStem ? .stem(last) : .word(last)])
+        }
+        elements.append(.choice(choices))
         continue
       }
       let isStem = part.hasSuffix("*")
@@ -94,6 +115,21 @@ public struct Pattern: Sendable, CustomStringConvertible {
   /// Whether the pattern occurs in the text.
   public func occurs(in text: TextIndex) -> Bool { !matches(in: text).isEmpty }
 
+  /// Matches a plain run of words and stems at `token`; returns the next token index.
+  private static func matchSequence(_ words: [Element], _ tokens: [Token], _ token: Int) -> Int? {
+    var index = token
+    for word in words {
+      guard index < tokens.count else { return nil }
+      switch word {
+      case .word(let text): guard tokens[index].text == text else { return nil }
+      case .stem(let stem): guard tokens[index].text.hasPrefix(stem) else { return nil }
+      default: return nil
+      }
+      index += 1
+    }
+    return index
+  }
+
   /// Matches `elements[element...]` at token `token`; returns the end token index.
   private static func match(
     _ elements: [Element], _ element: Int, _ tokens: [Token], _ token: Int
@@ -106,6 +142,12 @@ public struct Pattern: Sendable, CustomStringConvertible {
     case .stem(let stem):
       guard token < tokens.count, tokens[token].text.hasPrefix(stem) else { return nil }
       return match(elements, element + 1, tokens, token + 1)
+    case .choice(let choices):
+      for choice in choices {
+        guard let next = matchSequence(choice, tokens, token) else { continue }
+        if let end = match(elements, element + 1, tokens, next) { return end }
+      }
+      return nil
     case .anyWord:
       guard token < tokens.count else { return nil }
       return match(elements, element + 1, tokens, token + 1)
@@ -150,6 +192,8 @@ public enum PatternError: Error, Equatable, Sendable, CustomStringConvertible {
   case noWords(String)
   /// `..` begins or ends the pattern.
   case misplacedGap
+  /// An alternative of `a|b` that has no word.
+  case badAlternative(String)
   /// The regular expression is invalid.
   case invalidRegex(String)
 
@@ -158,6 +202,8 @@ public enum PatternError: Error, Equatable, Sendable, CustomStringConvertible {
     case .empty: return "empty pattern"
     case .noWords(let part): return "'\(part)' has no letters or digits to match"
     case .misplacedGap: return "'..' must stand between two words"
+    case .badAlternative(let alternative):
+      return "alternative '\(alternative)' has no letters or digits to match"
     case .invalidRegex(let expression): return "invalid regular expression '\(expression)'"
     }
   }

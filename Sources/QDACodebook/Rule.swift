@@ -7,8 +7,8 @@
 /// - some pattern of ``any`` occurs (when `any` is given),
 /// - no pattern of ``unless`` occurs anywhere in the rule's fields.
 ///
-/// An occurrence that overlaps an occurrence of a ``not`` pattern in the same
-/// field does not count: `not: ["no abscess*"]` keeps "no abscess" from
+/// An occurrence (of `any`, `all` or `unless`) that overlaps an occurrence of
+/// a ``not`` pattern in the same field does not count: `not: ["no abscess*"]` keeps "no abscess" from
 /// firing `abscess*`, while "an abscess, no fever" still fires it.
 public struct Rule: Sendable {
   /// The rule's id, recorded as the provenance of every coding it makes.
@@ -46,8 +46,10 @@ public struct Rule: Sendable {
     let scoped = unit.ignoresScope || fields == nil
       ? unit.fields : unit.fields.filter { fields!.contains($0.name) }
     if scoped.isEmpty { return nil }
-    for pattern in unless where scoped.contains(where: { pattern.occurs(in: $0.index) }) {
-      return nil
+    for pattern in unless {
+      for field in scoped where !unvetoed(pattern.matches(in: field.index), in: field).isEmpty {
+        return nil
+      }
     }
     var hit: RuleMatch?
     for pattern in all {
@@ -66,12 +68,18 @@ public struct Rule: Sendable {
     for field in fields {
       let matches = pattern.matches(in: field.index)
       if matches.isEmpty { continue }
-      let vetoes = not.flatMap { $0.matches(in: field.index) }
-      for range in matches where !vetoes.contains(where: { $0.overlaps(range) }) {
+      if let range = unvetoed(matches, in: field).first {
         return RuleMatch(rule: id, field: field.name, range: range)
       }
     }
     return nil
+  }
+
+  /// The occurrences that no `not` occurrence overlaps.
+  private func unvetoed(_ matches: [Range<Int>], in field: MatchableUnit.Field) -> [Range<Int>] {
+    guard !matches.isEmpty, !not.isEmpty else { return matches }
+    let vetoes = not.flatMap { $0.matches(in: field.index) }
+    return matches.filter { range in !vetoes.contains { $0.overlaps(range) } }
   }
 }
 

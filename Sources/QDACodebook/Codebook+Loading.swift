@@ -266,13 +266,18 @@ struct NodeDecoder {
       error(at: fields["codes"]?.mark, "theme '\(id ?? "?")' has no codes")
     }
     for codeNode in codeNodes {
+      // Rule ids of a code that turns out to be a duplicate are not kept, so
+      // its default rule ids do not report a second, derived error.
+      var candidateRuleIDs = ruleIDs
       guard
-        let code = code(codeNode, themeID: id ?? "?", languages: languages, ruleIDs: &ruleIDs)
+        let code = code(
+          codeNode, themeID: id ?? "?", languages: languages, ruleIDs: &candidateRuleIDs)
       else { continue }
       if !codeIDs.insert(code.id).inserted {
         error(at: codeNode.mark, "duplicate code id '\(code.qualifiedID)'")
         continue
       }
+      ruleIDs = candidateRuleIDs
       codes.append(code)
     }
     guard let id, let name, let definition else { return nil }
@@ -310,7 +315,10 @@ struct NodeDecoder {
           ruleNode, defaultID: "\(qualified)#\(index + 1)", languages: languages)
       else { continue }
       if ruleIDs[rule.id] != nil {
-        error(at: ruleNode.mark, "duplicate rule id '\(rule.id)'")
+        // A default id repeats only when the code id does, which is reported.
+        if rule.id != "\(qualified)#\(index + 1)" {
+          error(at: ruleNode.mark, "duplicate rule id '\(rule.id)'")
+        }
         continue
       }
       ruleIDs[rule.id] = ruleNode.mark

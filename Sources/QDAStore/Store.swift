@@ -54,10 +54,16 @@ public final class Store {
     }
     var configuration = Configuration()
     configuration.foreignKeysEnabled = true
-    configuration.journalMode = .wal
     configuration.label = "qda"
     configuration.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = FULL")
+      // WAL is a persistent setting: set it once, when the file is new. (GRDB's
+      // own WAL setup writes a scratch table at every open, which would change
+      // the file even for commands that only read or that fail.)
+      let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode")
+      if mode?.lowercased() != "wal" {
+        try db.execute(sql: "PRAGMA journal_mode = WAL")
+      }
     }
     do {
       let queue = try DatabaseQueue(path: path, configuration: configuration)

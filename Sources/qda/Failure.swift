@@ -54,3 +54,9 @@ func describe(_ error: Error) -> (String, Int32) {
     return ("error: \(error)", ExitStatus.ioError)
   }
 }
+
+/// `1 handle`, `2 handles`, `3 e-mail addresses`.
+func plural(_ count: Int, _ noun: String) -> String {
+  guard count != 1 else { return "1 \(noun)" }
+  return "\(count) " + (noun.hasSuffix("s") ? noun + "es" : noun + "s")
+}

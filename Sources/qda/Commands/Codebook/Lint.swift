@@ -26,13 +26,13 @@ extension QDA.Codebook {
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
         guard let codebook, errors == 0, !(strict && warnings > 0) else {
-          printError("\(file): \(errors) errors, \(warnings) warnings")
+          printError("\(file): \(plural(errors, "error")), \(plural(warnings, "warning"))")
           throw ExitCode(ExitStatus.dataError)
         }
         let rules = codebook.codes.reduce(0) { $0 + $1.rules.count }
         printError(
           "\(file): ok: \(codebook.themes.count) themes, \(codebook.codes.count) codes, "
-            + "\(rules) rules, \(warnings) warnings")
+            + "\(rules) rules, \(plural(warnings, "warning"))")
       }
     }
   }

@@ -120,18 +120,22 @@ extension QDA.Import {
         + "\(summary.unchanged) unchanged, \(summary.removed) removed"
       message += " (\(reader.survey.encoding.rawValue), delimiter '\(reader.delimiter == 9 ? "tab" : String(UnicodeScalar(reader.delimiter)))')"
       if summary.droppedAutoCodings > 0 {
-        message += "\n\(summary.droppedAutoCodings) auto codings of changed cases dropped; run 'qda code auto' again"
+        message +=
+          "\n\(plural(summary.droppedAutoCodings, "auto coding")) of changed cases dropped; run 'qda code auto' again"
       }
       let counts = reader.redactions
       if counts.total > 0 {
         message +=
-          "\nredacted \(counts.total) identifiers: \(counts.phones) phone numbers, "
-          + "\(counts.emails) e-mail addresses, \(counts.handles) handles, \(counts.links) links"
+          "\nredacted \(plural(counts.total, "identifier")): "
+          + [
+            plural(counts.phones, "phone number"), plural(counts.emails, "e-mail address"),
+            plural(counts.handles, "handle"), plural(counts.links, "link"),
+          ].joined(separator: ", ")
       } else {
         message += "\nredacted 0 identifiers"
       }
       if reader.skippedBlankLines > 0 {
-        message += "\nskipped \(reader.skippedBlankLines) blank lines"
+        message += "\nskipped \(plural(reader.skippedBlankLines, "blank line"))"
       }
       return message
     }

@@ -71,6 +71,13 @@ public struct GroupCount: Sendable, Equatable {
   public var group: String?
   /// How many distinct units.
   public var units: Int
+
+  /// Creates a count.
+  public init(key: String?, group: String?, units: Int) {
+    self.key = key
+    self.group = group
+    self.units = units
+  }
 }
 
 /// A unit for export.

@@ -1,4 +1,5 @@
-/// Aligned columns for reading in a terminal: numbers right, text left.
+/// Aligned columns for reading in a terminal: numbers right, text left, line
+/// breaks inside a cell shown as spaces.
 public struct TableFormat: ReportFormat {
   public static let identifier = "table"
 
@@ -7,7 +8,8 @@ public struct TableFormat: ReportFormat {
 
   public func render(_ report: any Report) -> String {
     let table = report.table
-    let lines = [table.columns.map(\.name)] + (table.rows + table.footer).map { $0.map(\.text) }
+    let lines =
+      [table.columns.map(\.name)] + (table.rows + table.footer).map { $0.map { Self.flat($0.text) } }
     var widths = table.columns.map { _ in 0 }
     for line in lines {
       for (index, cell) in line.enumerated() {
@@ -25,18 +27,26 @@ public struct TableFormat: ReportFormat {
           parts.append(isLast ? cell : cell + padding)
         }
       }
-      return parts.joined(separator: "  ")
+      var line = parts.joined(separator: "  ")
+      while line.last == " " { line.removeLast() }
+      return line
     }
     var output = format(lines[0]) + "\n"
     output += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-    for row in table.rows { output += format(row.map(\.text)) + "\n" }
+    for row in table.rows { output += format(row.map { Self.flat($0.text) }) + "\n" }
     if !table.footer.isEmpty {
       output += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-      for row in table.footer { output += format(row.map(\.text)) + "\n" }
+      for row in table.footer { output += format(row.map { Self.flat($0.text) }) + "\n" }
     }
     return output
   }
 
-  /// The display width: one column per character, line breaks shown as one space.
+  /// The display width: one column per character.
   static func width(of text: String) -> Int { text.count }
+
+  /// A cell on one line: each line break becomes one space.
+  static func flat(_ text: String) -> String {
+    guard text.contains(where: \.isNewline) else { return text }
+    return String(text.map { $0.isNewline ? " " : $0 })
+  }
 }

@@ -1,0 +1,70 @@
+import QDAReport
+import Testing
+
+@Suite struct FormatTests {
+  struct Sample: Report {
+    var table: ReportTable {
+      ReportTable(
+        columns: [.init("code"), .init("cases", isNumeric: true), .init("note")],
+        rows: [
+          [.text("a.b"), .integer(12), .text("x, \"y\"")],
+          [.text("вена"), .integer(3), .text("a|b\nc")],
+        ],
+        footer: [[.text("(units)"), .integer(15), .null]])
+    }
+    var json: JSONValue { table.jsonRows }
+  }
+
+  @Test func table() {
+    #expect(OutputFormat.table.render(Sample()) == """
+      code     cases  note
+      -------  -----  ------
+      a.b         12  x, "y"
+      вена         3  a|b c
+      -------  -----  ------
+      (units)     15
+
+      """)
+  }
+
+  @Test func csvQuotesWhatItMustAndLeavesFootersOut() {
+    #expect(OutputFormat.csv.render(Sample()) == "code,cases,note\na.b,12,\"x, \"\"y\"\"\"\nвена,3,\"a|b\nc\"\n")
+  }
+
+  @Test func markdownEscapesPipesAndLineBreaks() {
+    #expect(OutputFormat.markdown.render(Sample()) == """
+      | code | cases | note |
+      |---|---:|---|
+      | a.b | 12 | x, "y" |
+      | вена | 3 | a\\|b<br>c |
+      | **(units)** | **15** |  |
+
+      """)
+  }
+
+  @Test func jsonKeepsKeyOrderAndEscapes() {
+    #expect(OutputFormat.json.render(Sample()) == """
+      [
+        {
+          "code": "a.b",
+          "cases": 12,
+          "note": "x, \\"y\\""
+        },
+        {
+          "code": "вена",
+          "cases": 3,
+          "note": "a|b\\nc"
+        }
+      ]
+
+      """)
+  }
+
+  @Test func percentagesRoundHalfUpToOneDecimal() {
+    #expect(Cell.percent(1, of: 3).text == "33.3")
+    #expect(Cell.percent(2, of: 3).text == "66.7")
+    #expect(Cell.percent(1, of: 8).text == "12.5")
+    #expect(Cell.percent(1, of: 16).text == "6.3")
+    #expect(Cell.percent(0, of: 0) == .null)
+  }
+}

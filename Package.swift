@@ -13,7 +13,8 @@ let package = Package(
     .library(name: "QDAReport", targets: ["QDAReport"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(
+      url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
@@ -44,14 +45,18 @@ let package = Package(
       ]
     ),
     .target(name: "QDATestSupport", path: "Sources/QDATestSupport"),
-    .testTarget(name: "QDAImportTests", dependencies: ["QDAImport", "QDATestSupport"]),
-    .testTarget(name: "QDACodebookTests", dependencies: ["QDACodebook", "QDATestSupport"]),
-    .testTarget(name: "QDAStoreTests", dependencies: ["QDAStore", "QDATestSupport"]),
+    .testTarget(
+      name: "QDAImportTests", dependencies: ["QDAImport", "QDATestSupport"]),
+    .testTarget(
+      name: "QDACodebookTests", dependencies: ["QDACodebook", "QDATestSupport"]),
+    .testTarget(
+      name: "QDAStoreTests", dependencies: ["QDAStore", "QDATestSupport"]),
     .testTarget(
       name: "QDACodingTests",
       dependencies: ["QDACoding", "QDACodebook", "QDAImport", "QDATestSupport"]
     ),
-    .testTarget(name: "QDAReportTests", dependencies: ["QDAReport", "QDATestSupport"]),
+    .testTarget(
+      name: "QDAReportTests", dependencies: ["QDAReport", "QDATestSupport"]),
     .testTarget(
       name: "qdaTests",
       dependencies: ["QDATestSupport"],

@@ -10,7 +10,8 @@ extension Codebook {
   /// - Throws: `CodebookError.missingFile`, or `.invalid` with every error found.
   public static func load(path: String) throws -> Codebook {
     let (codebook, diagnostics) = try lint(path: path)
-    guard let codebook, !diagnostics.contains(where: { $0.severity == .error }) else {
+    guard let codebook, !diagnostics.contains(where: { $0.severity == .error })
+    else {
       throw CodebookError.invalid(diagnostics)
     }
     return codebook
@@ -21,18 +22,24 @@ extension Codebook {
   /// - Returns: The codebook when it has no errors, and every diagnostic,
   ///   errors and warnings, sorted by place.
   /// - Throws: `CodebookError.missingFile` when the file cannot be read.
-  public static func lint(path: String) throws -> (Codebook?, [CodebookDiagnostic]) {
+  public static func lint(path: String) throws -> (
+    Codebook?, [CodebookDiagnostic]
+  ) {
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-      !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path)
+    guard
+      FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      !isDirectory.boolValue,
+      let data = FileManager.default.contents(atPath: path)
     else { throw CodebookError.missingFile(path: path) }
     guard let yaml = String(data: data, encoding: .utf8) else {
       let diagnostic = CodebookDiagnostic(
-        path: path, location: SourceLocation(line: 1, column: 1), severity: .error,
+        path: path, location: SourceLocation(line: 1, column: 1),
+        severity: .error,
         message: "the codebook is not valid UTF-8")
       return (nil, [diagnostic])
     }
-    let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }
+      .joined()
     return parse(yaml: yaml, path: path, contentHash: hash)
   }
 
@@ -42,11 +49,13 @@ extension Codebook {
   ///   - yaml: The text.
   ///   - path: The file name used in diagnostics.
   ///   - contentHash: The hash to record; defaults to the SHA-256 of `yaml`.
+  /// - Returns: The codebook when it has no errors, and every diagnostic.
   public static func parse(
     yaml: String, path: String, contentHash: String? = nil
   ) -> (Codebook?, [CodebookDiagnostic]) {
     let hash =
-      contentHash ?? SHA256.hash(data: Array(yaml.utf8)).map { String(format: "%02x", $0) }
+      contentHash
+      ?? SHA256.hash(data: Array(yaml.utf8)).map { String(format: "%02x", $0) }
       .joined()
     var decoder = NodeDecoder(path: path)
     let root: Node?
@@ -69,25 +78,32 @@ extension Codebook {
       diagnostics += codebook.checkExamples(path: path)
     }
     diagnostics.sort()
-    return (diagnostics.contains { $0.severity == .error } ? nil : codebook, diagnostics)
+    return (
+      diagnostics.contains { $0.severity == .error } ? nil : codebook,
+      diagnostics
+    )
   }
 
   /// Warns about examples the rules do not code as the codebook says.
   func checkExamples(path: String) -> [CodebookDiagnostic] {
     var diagnostics: [CodebookDiagnostic] = []
     for code in codes {
-      for example in code.examples where code.evaluate(MatchableUnit(example: example.text)) == nil {
+      for example in code.examples
+      where code.evaluate(MatchableUnit(example: example.text)) == nil {
         diagnostics.append(
           CodebookDiagnostic(
             path: path, location: example.location, severity: .warning,
-            message: "example of '\(code.qualifiedID)' is not coded by its rules"))
+            message:
+              "example of '\(code.qualifiedID)' is not coded by its rules"))
       }
       for example in code.counterexamples {
         if let match = code.evaluate(MatchableUnit(example: example.text)) {
           diagnostics.append(
             CodebookDiagnostic(
               path: path, location: example.location, severity: .warning,
-              message: "counterexample of '\(code.qualifiedID)' is coded by rule '\(match.rule)'"))
+              message:
+                "counterexample of '\(code.qualifiedID)' is coded by rule '\(match.rule)'"
+            ))
         }
       }
     }
@@ -105,7 +121,8 @@ struct NodeDecoder {
   mutating func error(at mark: Mark?, _ message: String) {
     diagnostics.append(
       CodebookDiagnostic(
-        path: path, location: location(mark), severity: .error, message: message))
+        path: path, location: location(mark), severity: .error, message: message
+      ))
   }
 
   func location(_ mark: Mark?) -> SourceLocation {
@@ -114,11 +131,15 @@ struct NodeDecoder {
 
   mutating func report(_ error: YamlError) {
     switch error {
-    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+    case .scanner(_, let problem, let mark, _),
+      .parser(_, let problem, let mark, _),
       .composer(_, let problem, let mark, _):
       self.error(at: mark, "invalid YAML: \(problem)")
     case .duplicatedKeysInMapping(let duplicates, let context):
-      self.error(at: context.mark, "duplicate key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", "))")
+      self.error(
+        at: context.mark,
+        "duplicate key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", "))"
+      )
     case .reader(let problem, _, _, _):
       self.error(at: nil, "invalid YAML: \(problem)")
     default:
@@ -183,7 +204,9 @@ struct NodeDecoder {
     case .scalar:
       return string(node, what).map { [($0, node.mark)] } ?? []
     case .sequence(let sequence):
-      return sequence.compactMap { item in string(item, "an item of \(what)").map { ($0, item.mark) } }
+      return sequence.compactMap { item in
+        string(item, "an item of \(what)").map { ($0, item.mark) }
+      }
     default:
       error(at: node.mark, "\(what) must be a list of texts")
       return []
@@ -203,10 +226,13 @@ struct NodeDecoder {
     guard let id = string(node, what) else { return nil }
     let isValid =
       id.unicodeScalars.allSatisfy {
-        ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+        ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+          || $0 == "_"
       } && id.first.map { $0.isLetter || $0.isNumber } == true
     if !isValid {
-      error(at: node?.mark, "\(what) '\(id)' must use lowercase letters, digits, '-' and '_'")
+      error(
+        at: node?.mark,
+        "\(what) '\(id)' must use lowercase letters, digits, '-' and '_'")
       return nil
     }
     return id
@@ -218,7 +244,9 @@ struct NodeDecoder {
     guard
       let fields = mapping(
         node, "the codebook",
-        allowed: ["id", "title", "version", "languages", "description", "themes"],
+        allowed: [
+          "id", "title", "version", "languages", "description", "themes",
+        ],
         required: ["id", "title", "version", "themes"])
     else { return nil }
     let id = identifier(fields["id"], "codebook id")
@@ -234,7 +262,9 @@ struct NodeDecoder {
       error(at: fields["themes"]?.mark, "the codebook has no themes")
     }
     for themeNode in themeNodes {
-      guard let theme = theme(themeNode, languages: languages, ruleIDs: &ruleIDs) else { continue }
+      guard
+        let theme = theme(themeNode, languages: languages, ruleIDs: &ruleIDs)
+      else { continue }
       if themeIDs[theme.id] != nil {
         error(at: themeNode.mark, "duplicate theme id '\(theme.id)'")
         continue
@@ -244,7 +274,8 @@ struct NodeDecoder {
     }
     guard let id, let title, let version else { return nil }
     return Codebook(
-      id: id, title: title, version: version, languages: languages, description: description,
+      id: id, title: title, version: version, languages: languages,
+      description: description,
       themes: themes, contentHash: contentHash)
   }
 
@@ -253,7 +284,8 @@ struct NodeDecoder {
   ) -> Theme? {
     guard
       let fields = mapping(
-        node, "a theme", allowed: ["id", "name", "definition", "description", "codes"],
+        node, "a theme",
+        allowed: ["id", "name", "definition", "description", "codes"],
         required: ["id", "name", "definition", "codes"])
     else { return nil }
     let id = identifier(fields["id"], "theme id")
@@ -271,7 +303,8 @@ struct NodeDecoder {
       var candidateRuleIDs = ruleIDs
       guard
         let code = code(
-          codeNode, themeID: id ?? "?", languages: languages, ruleIDs: &candidateRuleIDs)
+          codeNode, themeID: id ?? "?", languages: languages,
+          ruleIDs: &candidateRuleIDs)
       else { continue }
       if !codeIDs.insert(code.id).inserted {
         error(at: codeNode.mark, "duplicate code id '\(code.qualifiedID)'")
@@ -285,13 +318,15 @@ struct NodeDecoder {
   }
 
   mutating func code(
-    _ node: Node, themeID: String, languages: [String], ruleIDs: inout [String: Mark?]
+    _ node: Node, themeID: String, languages: [String],
+    ruleIDs: inout [String: Mark?]
   ) -> Code? {
     guard
       let fields = mapping(
         node, "a code",
         allowed: [
-          "id", "name", "definition", "include", "exclude", "examples", "counterexamples",
+          "id", "name", "definition", "include", "exclude", "examples",
+          "counterexamples",
           "rules",
         ],
         required: ["id", "name", "definition", "rules"])
@@ -302,7 +337,8 @@ struct NodeDecoder {
     let include = string(fields["include"], "include")
     let exclude = string(fields["exclude"], "exclude")
     let examples = self.examples(fields["examples"], "examples")
-    let counterexamples = self.examples(fields["counterexamples"], "counterexamples")
+    let counterexamples = self.examples(
+      fields["counterexamples"], "counterexamples")
     let qualified = themeID + "." + (id ?? "?")
     var rules: [Rule] = []
     let ruleNodes = sequence(fields["rules"], "rules")
@@ -312,7 +348,8 @@ struct NodeDecoder {
     for (index, ruleNode) in ruleNodes.enumerated() {
       guard
         let rule = rule(
-          ruleNode, defaultID: "\(qualified)#\(index + 1)", languages: languages)
+          ruleNode, defaultID: "\(qualified)#\(index + 1)", languages: languages
+        )
       else { continue }
       if ruleIDs[rule.id] != nil {
         // A default id repeats only when the code id does, which is reported.
@@ -326,8 +363,10 @@ struct NodeDecoder {
     }
     guard let id, let name, let definition else { return nil }
     return Code(
-      id: id, themeID: themeID, name: name, definition: definition, include: include,
-      exclude: exclude, examples: examples, counterexamples: counterexamples, rules: rules)
+      id: id, themeID: themeID, name: name, definition: definition,
+      include: include,
+      exclude: exclude, examples: examples, counterexamples: counterexamples,
+      rules: rules)
   }
 
   mutating func examples(_ node: Node?, _ what: String) -> [Example] {
@@ -348,11 +387,16 @@ struct NodeDecoder {
     }
   }
 
-  mutating func rule(_ node: Node, defaultID: String, languages: [String]) -> Rule? {
+  mutating func rule(_ node: Node, defaultID: String, languages: [String])
+    -> Rule?
+  {
     guard
       let fields = mapping(
         node, "a rule",
-        allowed: ["id", "language", "fields", "kinds", "roles", "any", "all", "not", "unless"],
+        allowed: [
+          "id", "language", "fields", "kinds", "roles", "any", "all", "not",
+          "unless",
+        ],
         required: [])
     else { return nil }
     let id = fields["id"] == nil ? defaultID : string(fields["id"], "rule id")
@@ -374,12 +418,15 @@ struct NodeDecoder {
     let not = patterns(fields["not"], "not")
     let unless = patterns(fields["unless"], "unless")
     if fields["any"] == nil, fields["all"] == nil {
-      error(at: node.mark, "rule '\(id ?? defaultID)' has neither 'any' nor 'all' patterns")
+      error(
+        at: node.mark,
+        "rule '\(id ?? defaultID)' has neither 'any' nor 'all' patterns")
       return nil
     }
     guard let id else { return nil }
     return Rule(
-      id: id, language: language, fields: scopeFields, kinds: kinds, roles: roles, any: any,
+      id: id, language: language, fields: scopeFields, kinds: kinds,
+      roles: roles, any: any,
       all: all, not: not, unless: unless, location: location(node.mark))
   }
 

@@ -14,13 +14,13 @@
 /// - ``Code``
 /// - ``Rule``
 public struct Codebook: Sendable {
-  /// The codebook's identifier, e.g. `web-outreach`.
+  /// The codebook's identifier, such as `web-outreach`.
   public var id: String
   /// A human title.
   public var title: String
-  /// The codebook's version, as written (e.g. `1.0.0`).
+  /// The codebook's version as written, such as `1.0.0`.
   public var version: String
-  /// The languages the rules cover, e.g. `[en, ru]`.
+  /// The languages the rules cover, such as `[en, ru]`.
   public var languages: [String]
   /// An optional longer description.
   public var description: String?
@@ -40,9 +40,9 @@ public struct Codebook: Sendable {
 
 /// A theme: a named group of codes.
 public struct Theme: Sendable {
-  /// The theme id, e.g. `hybrid`.
+  /// The theme id, such as `hybrid`.
   public var id: String
-  /// The theme's name, e.g. "Needs met partly online, partly offline".
+  /// The theme's name, such as "Needs met partly online, partly offline".
   public var name: String
   /// What the theme is about.
   public var definition: String
@@ -52,7 +52,7 @@ public struct Theme: Sendable {
 
 /// A code: a category applied to units, with its definition and rules.
 public struct Code: Sendable {
-  /// The code id within its theme, e.g. `overdose`.
+  /// The code id within its theme, such as `overdose`.
   public var id: String
   /// The id of the theme the code belongs to.
   public var themeID: String

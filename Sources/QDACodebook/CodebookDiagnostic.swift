@@ -1,5 +1,7 @@
 /// A problem found in a codebook file, with its place.
-public struct CodebookDiagnostic: Sendable, Equatable, Comparable, CustomStringConvertible {
+public struct CodebookDiagnostic: Sendable, Equatable, Comparable,
+  CustomStringConvertible
+{
   /// How serious the problem is.
   public enum Severity: String, Sendable { case error, warning }
 
@@ -17,7 +19,9 @@ public struct CodebookDiagnostic: Sendable, Equatable, Comparable, CustomStringC
     "\(path):\(location.line):\(location.column): \(severity.rawValue): \(message)"
   }
 
-  public static func < (lhs: CodebookDiagnostic, rhs: CodebookDiagnostic) -> Bool {
+  public static func < (lhs: CodebookDiagnostic, rhs: CodebookDiagnostic)
+    -> Bool
+  {
     (lhs.location, lhs.severity == .error ? 0 : 1, lhs.message)
       < (rhs.location, rhs.severity == .error ? 0 : 1, rhs.message)
   }

@@ -49,8 +49,10 @@ public struct Pattern: Sendable, CustomStringConvertible {
       let expression = String(trimmed.dropFirst().dropLast())
       guard !expression.isEmpty else { throw .empty }
       do {
-        body = .regex(RegularExpression(try NSRegularExpression(
-          pattern: expression, options: [.caseInsensitive])))
+        body = .regex(
+          RegularExpression(
+            try NSRegularExpression(
+              pattern: expression, options: [.caseInsensitive])))
       } catch {
         throw .invalidRegex(expression)
       }
@@ -62,7 +64,9 @@ public struct Pattern: Sendable, CustomStringConvertible {
         elements.append(.gap(3))
         continue
       }
-      if part.hasPrefix(".."), let limit = Int(part.dropFirst(2)), (1...9).contains(limit) {
+      if part.hasPrefix(".."), let limit = Int(part.dropFirst(2)),
+        (1...9).contains(limit)
+      {
         elements.append(.gap(limit))
         continue
       }
@@ -72,25 +76,37 @@ public struct Pattern: Sendable, CustomStringConvertible {
       }
       if part.contains("|") {
         var choices: [[Element]] = []
-        for alternative in part.split(separator: "|", omittingEmptySubsequences: false) {
+        for alternative in part.split(
+          separator: "|", omittingEmptySubsequences: false)
+        {
           let isStem = alternative.hasSuffix("*")
-          let words = TextIndex(String(isStem ? alternative.dropLast() : alternative)).tokens
+          let words = TextIndex(
+            String(isStem ? alternative.dropLast() : alternative)
+          ).tokens
             .map(\.text)
-          guard let last = words.last else { throw .badAlternative(String(alternative)) }
-          choices.append(words.dropLast().map(Element.word) + [isStem ? .stem(last) : .word(last)])
+          guard let last = words.last else {
+            throw .badAlternative(String(alternative))
+          }
+          choices.append(
+            words.dropLast().map(Element.word) + [
+              isStem ? .stem(last) : .word(last)
+            ])
         }
         elements.append(.choice(choices))
         continue
       }
       let isStem = part.hasSuffix("*")
-      let words = TextIndex(String(isStem ? part.dropLast() : part)).tokens.map(\.text)
-      guard !words.isEmpty else { throw .noWords(String(part)) }
+      let words = TextIndex(String(isStem ? part.dropLast() : part)).tokens.map(
+        \.text)
+      guard let last = words.last else { throw .noWords(String(part)) }
       elements.append(contentsOf: words.dropLast().map(Element.word))
-      elements.append(isStem ? .stem(words.last!) : .word(words.last!))
+      elements.append(isStem ? .stem(last) : .word(last))
     }
-    guard !elements.isEmpty else { throw .empty }
-    if case .gap = elements.first! { throw .misplacedGap }
-    if case .gap = elements.last! { throw .misplacedGap }
+    guard let first = elements.first, let last = elements.last else {
+      throw .empty
+    }
+    if case .gap = first { throw .misplacedGap }
+    if case .gap = last { throw .misplacedGap }
     body = .words(elements)
   }
 
@@ -116,13 +132,16 @@ public struct Pattern: Sendable, CustomStringConvertible {
   public func occurs(in text: TextIndex) -> Bool { !matches(in: text).isEmpty }
 
   /// Matches a plain run of words and stems at `token`; returns the next token index.
-  private static func matchSequence(_ words: [Element], _ tokens: [Token], _ token: Int) -> Int? {
+  private static func matchSequence(
+    _ words: [Element], _ tokens: [Token], _ token: Int
+  ) -> Int? {
     var index = token
     for word in words {
       guard index < tokens.count else { return nil }
       switch word {
       case .word(let text): guard tokens[index].text == text else { return nil }
-      case .stem(let stem): guard tokens[index].text.hasPrefix(stem) else { return nil }
+      case .stem(let stem):
+        guard tokens[index].text.hasPrefix(stem) else { return nil }
       default: return nil
       }
       index += 1
@@ -140,7 +159,9 @@ public struct Pattern: Sendable, CustomStringConvertible {
       guard token < tokens.count, tokens[token].text == word else { return nil }
       return match(elements, element + 1, tokens, token + 1)
     case .stem(let stem):
-      guard token < tokens.count, tokens[token].text.hasPrefix(stem) else { return nil }
+      guard token < tokens.count, tokens[token].text.hasPrefix(stem) else {
+        return nil
+      }
       return match(elements, element + 1, tokens, token + 1)
     case .choice(let choices):
       for choice in choices {
@@ -153,7 +174,9 @@ public struct Pattern: Sendable, CustomStringConvertible {
       return match(elements, element + 1, tokens, token + 1)
     case .gap(let limit):
       for skip in 0...limit where token + skip <= tokens.count {
-        if let end = match(elements, element + 1, tokens, token + skip) { return end }
+        if let end = match(elements, element + 1, tokens, token + skip) {
+          return end
+        }
       }
       return nil
     }
@@ -172,10 +195,13 @@ final class RegularExpression: @unchecked Sendable {
     let folded = text.folded
     let nsRange = NSRange(folded.startIndex..., in: folded)
     var result: [Range<Int>] = []
-    for match in expression.matches(in: folded, range: nsRange) where match.range.length > 0 {
+    for match in expression.matches(in: folded, range: nsRange)
+    where match.range.length > 0 {
       guard let range = Range(match.range, in: folded) else { continue }
-      let lower = folded.unicodeScalars.distance(from: folded.startIndex, to: range.lowerBound)
-      let upper = folded.unicodeScalars.distance(from: folded.startIndex, to: range.upperBound)
+      let lower = folded.unicodeScalars.distance(
+        from: folded.startIndex, to: range.lowerBound)
+      let upper = folded.unicodeScalars.distance(
+        from: folded.startIndex, to: range.upperBound)
       let start = text.originalOffsets[lower]
       let end = text.originalOffsets[upper - 1] + 1
       result.append(start..<end)
@@ -200,11 +226,13 @@ public enum PatternError: Error, Equatable, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .empty: return "empty pattern"
-    case .noWords(let part): return "'\(part)' has no letters or digits to match"
+    case .noWords(let part):
+      return "'\(part)' has no letters or digits to match"
     case .misplacedGap: return "'..' must stand between two words"
     case .badAlternative(let alternative):
       return "alternative '\(alternative)' has no letters or digits to match"
-    case .invalidRegex(let expression): return "invalid regular expression '\(expression)'"
+    case .invalidRegex(let expression):
+      return "invalid regular expression '\(expression)'"
     }
   }
 }

@@ -43,28 +43,37 @@ public struct Rule: Sendable {
         guard let role = unit.role, roles.contains(role) else { return nil }
       }
     }
-    let scoped = unit.ignoresScope || fields == nil
-      ? unit.fields : unit.fields.filter { fields!.contains($0.name) }
+    var scoped = unit.fields
+    if !unit.ignoresScope, let fields {
+      scoped = unit.fields.filter { fields.contains($0.name) }
+    }
     if scoped.isEmpty { return nil }
     for pattern in unless {
-      for field in scoped where !unvetoed(pattern.matches(in: field.index), in: field).isEmpty {
+      for field in scoped
+      where !unvetoed(pattern.matches(in: field.index), in: field).isEmpty {
         return nil
       }
     }
     var hit: RuleMatch?
     for pattern in all {
-      guard let found = firstOccurrence(of: pattern, in: scoped) else { return nil }
+      guard let found = firstOccurrence(of: pattern, in: scoped) else {
+        return nil
+      }
       hit = hit ?? found
     }
     if !any.isEmpty {
-      guard let found = any.lazy.compactMap({ firstOccurrence(of: $0, in: scoped) }).first
+      guard
+        let found = any.lazy.compactMap({ firstOccurrence(of: $0, in: scoped) })
+          .first
       else { return nil }
       hit = found
     }
     return hit
   }
 
-  private func firstOccurrence(of pattern: Pattern, in fields: [MatchableUnit.Field]) -> RuleMatch? {
+  private func firstOccurrence(
+    of pattern: Pattern, in fields: [MatchableUnit.Field]
+  ) -> RuleMatch? {
     for field in fields {
       let matches = pattern.matches(in: field.index)
       if matches.isEmpty { continue }
@@ -76,7 +85,9 @@ public struct Rule: Sendable {
   }
 
   /// The occurrences that no `not` occurrence overlaps.
-  private func unvetoed(_ matches: [Range<Int>], in field: MatchableUnit.Field) -> [Range<Int>] {
+  private func unvetoed(_ matches: [Range<Int>], in field: MatchableUnit.Field)
+    -> [Range<Int>]
+  {
     guard !matches.isEmpty, !not.isEmpty else { return matches }
     let vetoes = not.flatMap { $0.matches(in: field.index) }
     return matches.filter { range in !vetoes.contains { $0.overlaps(range) } }
@@ -114,7 +125,9 @@ public struct MatchableUnit: Sendable {
   public var ignoresScope = false
 
   /// Prepares a unit for matching.
-  public init(kind: String, role: String? = nil, texts: [(name: String, text: String)]) {
+  public init(
+    kind: String, role: String? = nil, texts: [(name: String, text: String)]
+  ) {
     self.kind = kind
     self.role = role
     self.fields = texts.map { Field(name: $0.name, index: TextIndex($0.text)) }
@@ -139,7 +152,8 @@ extension Code {
 
 extension Codebook {
   /// Every code whose rules fire on the unit, in codebook order.
-  public func apply(to unit: MatchableUnit) -> [(code: Code, match: RuleMatch)] {
+  public func apply(to unit: MatchableUnit) -> [(code: Code, match: RuleMatch)]
+  {
     codes.compactMap { code in code.evaluate(unit).map { (code, $0) } }
   }
 }

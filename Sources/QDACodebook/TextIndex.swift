@@ -48,7 +48,9 @@ public struct TextIndex: Sendable {
       }
       offset += 1
     }
-    if !word.isEmpty { tokens.append(Token(text: String(word), start: wordStart, end: offset)) }
+    if !word.isEmpty {
+      tokens.append(Token(text: String(word), start: wordStart, end: offset))
+    }
     self.folded = String(folded)
     self.originalOffsets = offsets
     self.tokens = tokens
@@ -57,7 +59,9 @@ public struct TextIndex: Sendable {
   /// Folds a whole string as ``TextIndex`` does.
   public static func fold(_ text: String) -> String {
     var result = String.UnicodeScalarView()
-    for scalar in text.unicodeScalars { result.append(contentsOf: fold(scalar)) }
+    for scalar in text.unicodeScalars {
+      result.append(contentsOf: fold(scalar))
+    }
     return String(result)
   }
 
@@ -66,13 +70,15 @@ public struct TextIndex: Sendable {
   static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
     if scalar.isASCII {
       let value = scalar.value
-      return (value >= 0x30 && value <= 0x39) || (value >= 0x41 && value <= 0x5A)
+      return (value >= 0x30 && value <= 0x39)
+        || (value >= 0x41 && value <= 0x5A)
         || (value >= 0x61 && value <= 0x7A)
     }
     let properties = scalar.properties
     if properties.isAlphabetic { return true }
     switch properties.generalCategory {
-    case .decimalNumber, .nonspacingMark, .spacingMark, .enclosingMark, .letterNumber,
+    case .decimalNumber, .nonspacingMark, .spacingMark, .enclosingMark,
+      .letterNumber,
       .otherNumber:
       return true
     default:
@@ -85,12 +91,18 @@ public struct TextIndex: Sendable {
   static func fold(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
     let value = scalar.value
     if value < 0x80 {
-      if value >= 0x41 && value <= 0x5A { return [Unicode.Scalar(value + 0x20)!] }
+      if value >= 0x41 && value <= 0x5A {
+        return [Unicode.Scalar(UInt8(value + 0x20))]
+      }
       return [scalar]
     }
     // Cyrillic capitals А-Я map to а-я by +0x20; Ё and ё fold to е.
     if value == 0x0401 || value == 0x0451 { return ["\u{0435}"] }
-    if value >= 0x0410 && value <= 0x042F { return [Unicode.Scalar(value + 0x20)!] }
+    if value >= 0x0410 && value <= 0x042F,
+      let lower = Unicode.Scalar(value + 0x20)
+    {
+      return [lower]
+    }
     if value >= 0x0430 && value <= 0x044F { return [scalar] }
     if value == 0x00DF { return ["s", "s"] }
     let lower = scalar.properties.lowercaseMapping

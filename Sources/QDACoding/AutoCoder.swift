@@ -20,10 +20,12 @@ public struct AutoCoder: Sendable {
 
   /// The codings the rules give one unit.
   public func codings(for unit: StoredUnit) -> [CodingDraft] {
-    let matchable = MatchableUnit(kind: unit.kind, role: unit.role, texts: unit.texts)
+    let matchable = MatchableUnit(
+      kind: unit.kind, role: unit.role, texts: unit.texts)
     return codebook.apply(to: matchable).map { code, match in
       CodingDraft(
-        unit: unit.id, code: code.qualifiedID, rule: match.rule, field: match.field,
+        unit: unit.id, code: code.qualifiedID, rule: match.rule,
+        field: match.field,
         span: match.range)
     }
   }
@@ -39,7 +41,9 @@ public struct AutoCoder: Sendable {
       return codings
     }
     return AutoCodingSummary(
-      codes: codebook.codes.map { ($0.qualifiedID, counts[$0.qualifiedID] ?? 0) })
+      codes: codebook.codes.map {
+        ($0.qualifiedID, counts[$0.qualifiedID] ?? 0)
+      })
   }
 
   /// The codebook as the store records it.
@@ -50,7 +54,8 @@ public struct AutoCoder: Sendable {
       codes: codebook.themes.flatMap { theme in
         theme.codes.map {
           CodebookDraft.CodeEntry(
-            id: $0.qualifiedID, theme: theme.id, themeName: theme.name, name: $0.name)
+            id: $0.qualifiedID, theme: theme.id, themeName: theme.name,
+            name: $0.name)
         }
       })
   }

@@ -30,7 +30,8 @@ public struct CodingEvaluation: Sendable {
     /// F1, or `nil` when neither coder applied the code.
     public var f1: Double? {
       let denominator = 2 * truePositives + falsePositives + falseNegatives
-      return denominator == 0 ? nil : Double(2 * truePositives) / Double(denominator)
+      return denominator == 0
+        ? nil : Double(2 * truePositives) / Double(denominator)
     }
 
     static func += (lhs: inout Score, rhs: Score) {
@@ -69,7 +70,8 @@ public struct CodingEvaluation: Sendable {
     var byCode: [String: Score] = [:]
     var cases: [Case] = []
     for (id, unit, expected) in units {
-      let predicted = Set(codebook.apply(to: unit).map(\.code.qualifiedID)).intersection(evaluated)
+      let predicted = Set(codebook.apply(to: unit).map(\.code.qualifiedID))
+        .intersection(evaluated)
       let expected = expected.intersection(evaluated)
       for code in evaluated {
         switch (predicted.contains(code), expected.contains(code)) {
@@ -97,7 +99,8 @@ public struct CodingEvaluation: Sendable {
     func format(_ value: Double?) -> String {
       guard let value else { return "  n/a" }
       let thousandths = Int((value * 1000).rounded())
-      return String(thousandths / 1000) + "." + String(thousandths % 1000).leftPadded(to: 3)
+      return String(thousandths / 1000) + "."
+        + String(thousandths % 1000).leftPadded(to: 3)
     }
     let width = max(5, scores.map(\.code.count).max() ?? 0)
     var lines = [
@@ -105,7 +108,8 @@ public struct CodingEvaluation: Sendable {
     ]
     for (code, score) in scores + [("micro", micro)] {
       lines.append(
-        code.padding(width) + String(score.truePositives).leftPadded(to: 6, with: " ")
+        code.padding(width)
+          + String(score.truePositives).leftPadded(to: 6, with: " ")
           + String(score.falsePositives).leftPadded(to: 5, with: " ")
           + String(score.falseNegatives).leftPadded(to: 5, with: " ")
           + format(score.precision).leftPadded(to: 11, with: " ")
@@ -126,7 +130,9 @@ extension String {
     self + String(repeating: " ", count: max(0, width - count))
   }
 
-  fileprivate func leftPadded(to width: Int, with pad: Character = "0") -> String {
+  fileprivate func leftPadded(to width: Int, with pad: Character = "0")
+    -> String
+  {
     String(repeating: pad, count: max(0, width - count)) + self
   }
 }

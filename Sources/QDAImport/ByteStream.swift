@@ -26,10 +26,14 @@ public final class ByteStream {
   /// - Throws: `ImportError.missingFile`, `.isDirectory` or `.unreadable`.
   public init(path: String, chunkSize: Int = 1 << 16) throws {
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+    guard
+      FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    else {
       throw ImportError.missingFile(path: path)
     }
-    guard !isDirectory.boolValue else { throw ImportError.isDirectory(path: path) }
+    guard !isDirectory.boolValue else {
+      throw ImportError.isDirectory(path: path)
+    }
     guard let handle = FileHandle(forReadingAtPath: path) else {
       throw ImportError.unreadable(path: path, reason: "permission denied")
     }

@@ -52,7 +52,8 @@ public final class CSVReader {
   ///   - path: The file name for diagnostics.
   public init(
     stream: ByteStream, delimiter: UInt8 = UInt8(ascii: ","),
-    maximumFieldBytes: Int = CSVReader.defaultMaximumFieldBytes, path: String = "<input>"
+    maximumFieldBytes: Int = CSVReader.defaultMaximumFieldBytes,
+    path: String = "<input>"
   ) {
     self.stream = stream
     self.delimiter = delimiter
@@ -171,7 +172,8 @@ public final class CSVReader {
   @inline(__always)
   private func checkSize(_ field: [UInt8]) throws {
     if field.count > maximumFieldBytes {
-      throw ImportError.fieldTooLarge(path: path, line: line, limit: maximumFieldBytes)
+      throw ImportError.fieldTooLarge(
+        path: path, line: line, limit: maximumFieldBytes)
     }
   }
 
@@ -180,13 +182,16 @@ public final class CSVReader {
   ///
   /// - Parameter path: The file to look at; only the first record is read.
   /// - Returns: The delimiter byte.
+  /// - Throws: `ImportError` when the file cannot be opened.
   public static func detectDelimiter(path: String) throws -> UInt8 {
     try detectDelimiter(ByteStream(path: path))
   }
 
   /// Guesses the delimiter from the first record of a stream.
   public static func detectDelimiter(_ stream: ByteStream) -> UInt8 {
-    let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")]
+    let candidates: [UInt8] = [
+      UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"),
+    ]
     var counts = [0, 0, 0]
     var isQuoted = false
     while let byte = stream.next() {
@@ -198,7 +203,9 @@ public final class CSVReader {
       }
     }
     var best = 0
-    for index in 1..<candidates.count where counts[index] > counts[best] { best = index }
+    for index in 1..<candidates.count where counts[index] > counts[best] {
+      best = index
+    }
     return candidates[best]
   }
 }

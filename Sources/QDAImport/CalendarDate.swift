@@ -1,6 +1,8 @@
 /// A calendar date without a time, as work reports give it.
-public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
-  /// The year, e.g. 2020.
+public struct CalendarDate: Sendable, Hashable, Comparable,
+  CustomStringConvertible
+{
+  /// The year, such as 2020.
   public var year: Int
   /// The month, 1...12.
   public var month: Int
@@ -17,13 +19,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     let order: (year: Int, month: Int, day: Int)
     if trimmed.contains("-") {
       parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
-      guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count),
+      guard parts.count == 3, parts[0].count == 4,
+        (1...2).contains(parts[1].count),
         (1...2).contains(parts[2].count)
       else { return nil }
       order = (0, 1, 2)
     } else {
       parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-      guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[1].count),
+      guard parts.count == 3, parts[2].count == 4,
+        (1...2).contains(parts[1].count),
         (1...2).contains(parts[0].count)
       else { return nil }
       order = (2, 1, 0)
@@ -32,7 +36,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
       let year = Int(parts[order.year]), let month = Int(parts[order.month]),
       let day = Int(parts[order.day])
     else { return nil }
-    guard (1...12).contains(month), day >= 1, day <= Self.days(inMonth: month, year: year)
+    guard (1...12).contains(month), day >= 1,
+      day <= Self.days(inMonth: month, year: year)
     else { return nil }
     self.year = year
     self.month = month
@@ -42,7 +47,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
   /// The number of days in a month of the proleptic Gregorian calendar.
   static func days(inMonth month: Int, year: Int) -> Int {
     switch month {
-    case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+    case 2:
+      return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
     case 4, 6, 9, 11: return 30
     default: return 31
     }
@@ -67,8 +73,12 @@ extension String {
   /// The string without leading and trailing ASCII spaces and tabs.
   func trimmingASCIIWhitespace() -> String {
     var scalars = Substring(self)
-    while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-    while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+    while let first = scalars.first, first == " " || first == "\t" {
+      scalars.removeFirst()
+    }
+    while let last = scalars.last, last == " " || last == "\t" {
+      scalars.removeLast()
+    }
     return String(scalars)
   }
 }

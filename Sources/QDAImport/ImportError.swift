@@ -14,7 +14,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The file has a header but no records.
   case headerOnly(path: String)
   /// Bytes that are not UTF-8 in a file that is otherwise UTF-8 (or was declared so).
-  case invalidUTF8(path: String, line: Int, offset: Int, byte: UInt8, utf8Line: Int?)
+  case invalidUTF8(
+    path: String, line: Int, offset: Int, byte: UInt8, utf8Line: Int?)
   /// The byte 0x98, which Windows-1251 leaves undefined.
   case undefinedWindows1251(path: String, line: Int, offset: Int)
   /// A NUL byte.
@@ -26,13 +27,15 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
   /// A field over the size limit.
   case fieldTooLarge(path: String, line: Int, limit: Int)
   /// A record whose field count differs from the header's.
-  case raggedRecord(path: String, line: Int, record: Int, fields: Int, expected: Int)
+  case raggedRecord(
+    path: String, line: Int, record: Int, fields: Int, expected: Int)
   /// Two header columns with one name.
   case duplicateColumn(path: String, name: String)
   /// An empty header cell.
   case emptyColumnName(path: String, column: Int)
   /// A column named in an option that the header lacks.
-  case unknownColumn(path: String, name: String, option: String, available: [String])
+  case unknownColumn(
+    path: String, name: String, option: String, available: [String])
   /// No text column to code.
   case noTextColumns(path: String, available: [String])
   /// An empty id.
@@ -69,44 +72,57 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unreadable(let path, let reason):
       return "\(path): error: cannot read the file (\(reason))"
     case .emptyFile(let path):
-      return "\(path):1: error: the file is empty; expected a header line and records"
+      return
+        "\(path):1: error: the file is empty; expected a header line and records"
     case .headerOnly(let path):
       return "\(path):2: error: the file has a header but no records"
     case .invalidUTF8(let path, let line, let offset, let byte, let utf8Line):
       let hex = "0x" + String(byte, radix: 16, uppercase: true)
-      var message = "\(path):\(line): error: invalid UTF-8 (byte \(hex)) at byte offset \(offset), line \(line)"
+      var message =
+        "\(path):\(line): error: invalid UTF-8 (byte \(hex)) at byte offset \(offset), line \(line)"
       if let utf8Line {
-        message += "; the file mixes encodings (line \(utf8Line) is UTF-8): re-save it as UTF-8"
+        message +=
+          "; the file mixes encodings (line \(utf8Line) is UTF-8): re-save it as UTF-8"
       } else {
         message += "; if the file is Windows-1251, pass --encoding windows-1251"
       }
       return message
     case .undefinedWindows1251(let path, let line, let offset):
-      return "\(path):\(line): error: byte 0x98 at byte offset \(offset) is neither UTF-8 nor Windows-1251; re-save the file as UTF-8"
+      return
+        "\(path):\(line): error: byte 0x98 at byte offset \(offset) is neither UTF-8 nor Windows-1251; re-save the file as UTF-8"
     case .nulByte(let path, let line):
-      return "\(path):\(line): error: NUL byte in a field; the file is binary or corrupt"
+      return
+        "\(path):\(line): error: NUL byte in a field; the file is binary or corrupt"
     case .unterminatedQuote(let path, let line):
-      return "\(path):\(line): error: unterminated quoted field starting at line \(line)"
+      return
+        "\(path):\(line): error: unterminated quoted field starting at line \(line)"
     case .textAfterQuote(let path, let line):
-      return "\(path):\(line): error: text after a closing quote; a quote inside a quoted field must be doubled (\"\")"
+      return
+        "\(path):\(line): error: text after a closing quote; a quote inside a quoted field must be doubled (\"\")"
     case .fieldTooLarge(let path, let line, let limit):
-      return "\(path):\(line): error: a field is larger than \(limit / 1024) KiB; is a quote left open?"
+      return
+        "\(path):\(line): error: a field is larger than \(limit / 1024) KiB; is a quote left open?"
     case .raggedRecord(let path, let line, let record, let fields, let expected):
-      return "\(path):\(line): error: record \(record) (line \(line)) has \(fields) fields, header has \(expected)"
+      return
+        "\(path):\(line): error: record \(record) (line \(line)) has \(fields) fields, header has \(expected)"
     case .duplicateColumn(let path, let name):
       return "\(path):1: error: the header names column '\(name)' twice"
     case .emptyColumnName(let path, let column):
       return "\(path):1: error: column \(column) of the header has no name"
     case .unknownColumn(let path, let name, let option, let available):
-      return "\(path):1: error: unknown column '\(name)' (\(option)); the header has \(quoted(available))"
+      return
+        "\(path):1: error: unknown column '\(name)' (\(option)); the header has \(quoted(available))"
     case .noTextColumns(let path, let available):
-      return "\(path):1: error: no text column to code; name them with --text-columns (the header has \(quoted(available)))"
+      return
+        "\(path):1: error: no text column to code; name them with --text-columns (the header has \(quoted(available)))"
     case .emptyID(let path, let line, let column):
       return "\(path):\(line): error: empty id in column '\(column)'"
     case .duplicateID(let path, let line, let id, let firstLine):
-      return "\(path):\(line): error: duplicate id '\(id)' (first used on line \(firstLine))"
+      return
+        "\(path):\(line): error: duplicate id '\(id)' (first used on line \(firstLine))"
     case .invalidDate(let path, let line, let value):
-      return "\(path):\(line): error: invalid date '\(value)'; expected YYYY-MM-DD or DD.MM.YYYY"
+      return
+        "\(path):\(line): error: invalid date '\(value)'; expected YYYY-MM-DD or DD.MM.YYYY"
     case .multiple(let errors):
       return errors.map(\.description).joined(separator: "\n")
     }

@@ -36,18 +36,32 @@ public struct RedactionCounts: Sendable, Equatable {
 /// whose digits may be grouped by spaces, dots, hyphens or parentheses; dates
 /// (8 digits) and case numbers stay as they are.
 public struct Redactor: Sendable {
-  private let link = try! NSRegularExpression(
+  private let link = Redactor.compile(
     pattern: #"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/[A-Za-z0-9_+/-]+"#,
     options: [.caseInsensitive])
-  private let email = try! NSRegularExpression(
-    pattern: #"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"#)
-  private let handle = try! NSRegularExpression(
-    pattern: #"(?<![\p{L}\p{N}_@.])@[A-Za-z][A-Za-z0-9_]{3,31}(?![A-Za-z0-9_])"#)
-  private let phone = try! NSRegularExpression(
-    pattern: #"(?<![\p{L}\p{N}+])\+?\d(?:[\s.()\-]{0,2}\d){9,14}(?![\p{L}\p{N}])"#)
+  private let email = Redactor.compile(
+    pattern:
+      #"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"#)
+  private let handle = Redactor.compile(
+    pattern: #"(?<![\p{L}\p{N}_@.])@[A-Za-z][A-Za-z0-9_]{3,31}(?![A-Za-z0-9_])"#
+  )
+  private let phone = Redactor.compile(
+    pattern:
+      #"(?<![\p{L}\p{N}+])\+?\d(?:[\s.()\-]{0,2}\d){9,14}(?![\p{L}\p{N}])"#)
 
   /// Creates a redactor.
   public init() {}
+
+  /// Compiles one of the patterns above, which are constants known to be valid.
+  private static func compile(
+    pattern: String, options: NSRegularExpression.Options = []
+  ) -> NSRegularExpression {
+    do {
+      return try NSRegularExpression(pattern: pattern, options: options)
+    } catch {
+      preconditionFailure("invalid built-in pattern \(pattern): \(error)")
+    }
+  }
 
   /// Returns `text` with identifiers replaced, and how many were replaced.
   public func redact(_ text: String) -> (String, RedactionCounts) {
@@ -61,17 +75,25 @@ public struct Redactor: Sendable {
       if byte == UInt8(ascii: "@") { hasAt = true }
       if byte == UInt8(ascii: "/") { hasDotMe = true }
     }
-    if hasDotMe { result = replace(link, in: result, with: "[link]", count: &counts.links) }
-    if hasAt {
-      result = replace(email, in: result, with: "[email]", count: &counts.emails)
-      result = replace(handle, in: result, with: "[handle]", count: &counts.handles)
+    if hasDotMe {
+      result = replace(link, in: result, with: "[link]", count: &counts.links)
     }
-    if digits >= 10 { result = replace(phone, in: result, with: "[phone]", count: &counts.phones) }
+    if hasAt {
+      result = replace(
+        email, in: result, with: "[email]", count: &counts.emails)
+      result = replace(
+        handle, in: result, with: "[handle]", count: &counts.handles)
+    }
+    if digits >= 10 {
+      result = replace(
+        phone, in: result, with: "[phone]", count: &counts.phones)
+    }
     return (result, counts)
   }
 
   private func replace(
-    _ expression: NSRegularExpression, in text: String, with placeholder: String,
+    _ expression: NSRegularExpression, in text: String,
+    with placeholder: String,
     count: inout Int
   ) -> String {
     let range = NSRange(text.startIndex..., in: text)
@@ -79,6 +101,7 @@ public struct Redactor: Sendable {
     guard matches > 0 else { return text }
     count += matches
     return expression.stringByReplacingMatches(
-      in: text, range: range, withTemplate: NSRegularExpression.escapedTemplate(for: placeholder))
+      in: text, range: range,
+      withTemplate: NSRegularExpression.escapedTemplate(for: placeholder))
   }
 }

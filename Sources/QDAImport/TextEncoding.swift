@@ -22,7 +22,8 @@ public enum TextEncoding: String, Sendable, CaseIterable {
   }
 
   /// Decodes bytes that were validated for this encoding.
-  public func decode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+  public func decode<Bytes: Collection>(_ bytes: Bytes) -> String
+  where Bytes.Element == UInt8 {
     switch self {
     case .utf8:
       return String(decoding: bytes, as: UTF8.self)
@@ -31,7 +32,8 @@ public enum TextEncoding: String, Sendable, CaseIterable {
       for byte in bytes {
         if byte < 0x80 {
           scalars.append(Unicode.Scalar(byte))
-        } else if let scalar = Unicode.Scalar(Self.cp1251High[Int(byte - 0x80)]) {
+        } else if let scalar = Unicode.Scalar(Self.cp1251High[Int(byte - 0x80)])
+        {
           scalars.append(scalar)
         }
       }
@@ -40,16 +42,17 @@ public enum TextEncoding: String, Sendable, CaseIterable {
   }
 
   /// Windows-1251 bytes 0x80...0xFF as Unicode scalars; 0 marks the undefined 0x98.
-  static let cp1251High: [UInt32] = [
-    0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x20AC, 0x2030, 0x0409, 0x2039, 0x040A, 0x040C, 0x040B, 0x040F,
-    0x0452, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x0000, 0x2122, 0x0459, 0x203A, 0x045A, 0x045C, 0x045B, 0x045F,
-    0x00A0, 0x040E, 0x045E, 0x0408, 0x00A4, 0x0490, 0x00A6, 0x00A7,
-    0x0401, 0x00A9, 0x0404, 0x00AB, 0x00AC, 0x00AD, 0x00AE, 0x0407,
-    0x00B0, 0x00B1, 0x0406, 0x0456, 0x0491, 0x00B5, 0x00B6, 0x00B7,
-    0x0451, 0x2116, 0x0454, 0x00BB, 0x0458, 0x0405, 0x0455, 0x0457,
-  ] + (0x0410...0x044F).map { UInt32($0) }
+  static let cp1251High: [UInt32] =
+    [
+      0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021,
+      0x20AC, 0x2030, 0x0409, 0x2039, 0x040A, 0x040C, 0x040B, 0x040F,
+      0x0452, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+      0x0000, 0x2122, 0x0459, 0x203A, 0x045A, 0x045C, 0x045B, 0x045F,
+      0x00A0, 0x040E, 0x045E, 0x0408, 0x00A4, 0x0490, 0x00A6, 0x00A7,
+      0x0401, 0x00A9, 0x0404, 0x00AB, 0x00AC, 0x00AD, 0x00AE, 0x0407,
+      0x00B0, 0x00B1, 0x0406, 0x0456, 0x0491, 0x00B5, 0x00B6, 0x00B7,
+      0x0451, 0x2116, 0x0454, 0x00BB, 0x0458, 0x0405, 0x0455, 0x0457,
+    ] + (0x0410...0x044F).map { UInt32($0) }
 }
 
 /// What a first pass over a file learned: its encoding, hash and size.
@@ -77,8 +80,11 @@ public enum EncodingDetector {
   /// - Parameters:
   ///   - path: The file to read.
   ///   - declared: The encoding the user named, if any; then the file must be valid in it.
+  /// - Returns: The encoding, hash and size of the file.
   /// - Throws: `ImportError` for a missing, unreadable or wrongly encoded file.
-  public static func survey(path: String, declared: TextEncoding? = nil) throws -> FileSurvey {
+  public static func survey(path: String, declared: TextEncoding? = nil) throws
+    -> FileSurvey
+  {
     let stream = try ByteStream(path: path)
     return try survey(stream, path: path, declared: declared)
   }
@@ -104,7 +110,9 @@ public enum EncodingDetector {
     var head: [UInt8] = []
 
     func endLine() {
-      if lineHasMultibyte && !lineHasInvalid && firstUTF8Line == nil { firstUTF8Line = line }
+      if lineHasMultibyte && !lineHasInvalid && firstUTF8Line == nil {
+        firstUTF8Line = line
+      }
       lineHasMultibyte = false
       lineHasInvalid = false
     }
@@ -122,7 +130,9 @@ public enum EncodingDetector {
         hasher.update(data: chunk)
         chunk.removeAll(keepingCapacity: true)
       }
-      if byte == 0x98, firstUndefined1251 == nil { firstUndefined1251 = (offset, line) }
+      if byte == 0x98, firstUndefined1251 == nil {
+        firstUndefined1251 = (offset, line)
+      }
 
       // UTF-8 validation (RFC 3629: no overlongs, no surrogates, max U+10FFFF).
       if pendingContinuations > 0 {
@@ -166,7 +176,9 @@ public enum EncodingDetector {
       }
       previousWasCR = byte == 0x0D
     }
-    if pendingContinuations > 0 { markInvalid(at: sequenceStart, byte: sequenceLead) }
+    if pendingContinuations > 0 {
+      markInvalid(at: sequenceStart, byte: sequenceLead)
+    }
     endLine()
     hasher.update(data: chunk)
     let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
@@ -188,7 +200,8 @@ public enum EncodingDetector {
     case .utf8?:
       if let bad = firstInvalid {
         throw ImportError.invalidUTF8(
-          path: path, line: bad.line, offset: bad.offset, byte: bad.byte, utf8Line: nil)
+          path: path, line: bad.line, offset: bad.offset, byte: bad.byte,
+          utf8Line: nil)
       }
       return survey(.utf8)
     case nil:

@@ -25,7 +25,8 @@ public struct WorkReport: Sendable, Equatable {
     var hasher = SHA256()
     func add(_ string: String) {
       let bytes = Array(string.utf8)
-      hasher.update(data: withUnsafeBytes(of: UInt64(bytes.count).littleEndian, Array.init))
+      hasher.update(
+        data: withUnsafeBytes(of: UInt64(bytes.count).littleEndian, Array.init))
       hasher.update(data: bytes)
     }
     add(id)
@@ -121,15 +122,19 @@ public final class WorkReportReader {
   public init(path: String, options: ReportReadOptions = .init()) throws {
     self.path = path
     self.options = options
-    let survey = try EncodingDetector.survey(path: path, declared: options.encoding)
+    let survey = try EncodingDetector.survey(
+      path: path, declared: options.encoding)
     self.survey = survey
     delimiter = try options.delimiter ?? CSVReader.detectDelimiter(path: path)
     csv = CSVReader(
       stream: try ByteStream(path: path), delimiter: delimiter,
       maximumFieldBytes: options.maximumFieldBytes, path: path)
-    guard let headerRecord = try csv.next() else { throw ImportError.emptyFile(path: path) }
+    guard let headerRecord = try csv.next() else {
+      throw ImportError.emptyFile(path: path)
+    }
     let header = headerRecord.fields.map {
-      survey.encoding.decode($0).trimmingASCIIWhitespace().precomposedStringWithCanonicalMapping
+      survey.encoding.decode($0).trimmingASCIIWhitespace()
+        .precomposedStringWithCanonicalMapping
     }
     self.header = header
     var seen = Set<String>()
@@ -137,7 +142,9 @@ public final class WorkReportReader {
       if name.isEmpty, header.count > 1 {
         throw ImportError.emptyColumnName(path: path, column: index + 1)
       }
-      if !seen.insert(name).inserted { throw ImportError.duplicateColumn(path: path, name: name) }
+      if !seen.insert(name).inserted {
+        throw ImportError.duplicateColumn(path: path, name: name)
+      }
     }
     let columns = options.columns
     func index(of name: String, option: String) throws -> Int {
@@ -154,11 +161,15 @@ public final class WorkReportReader {
       dateIndex = header.firstIndex(of: columns.date)
     }
     if columns.isTextExplicit {
-      textIndexes = try columns.texts.map { try index(of: $0, option: "--text-columns") }
+      textIndexes = try columns.texts.map {
+        try index(of: $0, option: "--text-columns")
+      }
     } else {
       textIndexes = columns.texts.compactMap { header.firstIndex(of: $0) }
     }
-    if textIndexes.isEmpty { throw ImportError.noTextColumns(path: path, available: header) }
+    if textIndexes.isEmpty {
+      throw ImportError.noTextColumns(path: path, available: header)
+    }
     let used = Set([idIndex] + textIndexes + (dateIndex.map { [$0] } ?? []))
     attributeIndexes = header.indices.filter { !used.contains($0) }
   }
@@ -188,15 +199,19 @@ public final class WorkReportReader {
     }
     let encoding = survey.encoding
     func value(_ index: Int) -> String {
-      encoding.decode(record.fields[index]).precomposedStringWithCanonicalMapping
+      encoding.decode(record.fields[index])
+        .precomposedStringWithCanonicalMapping
     }
     let id = value(idIndex).trimmingASCIIWhitespace()
     guard !id.isEmpty else {
-      problems.append(.emptyID(path: path, line: record.line, column: header[idIndex]))
+      problems.append(
+        .emptyID(path: path, line: record.line, column: header[idIndex]))
       return nil
     }
     if let firstLine = firstLineOfID[id] {
-      problems.append(.duplicateID(path: path, line: record.line, id: id, firstLine: firstLine))
+      problems.append(
+        .duplicateID(
+          path: path, line: record.line, id: id, firstLine: firstLine))
       return nil
     }
     firstLineOfID[id] = record.line
@@ -204,7 +219,8 @@ public final class WorkReportReader {
     if let dateIndex {
       let text = value(dateIndex)
       guard let parsed = CalendarDate(parsing: text) else {
-        problems.append(.invalidDate(path: path, line: record.line, value: text))
+        problems.append(
+          .invalidDate(path: path, line: record.line, value: text))
         return nil
       }
       date = parsed
@@ -217,7 +233,9 @@ public final class WorkReportReader {
     for index in attributeIndexes {
       attributes.append((header[index], redact(value(index))))
     }
-    return WorkReport(id: id, line: record.line, date: date, texts: texts, attributes: attributes)
+    return WorkReport(
+      id: id, line: record.line, date: date, texts: texts,
+      attributes: attributes)
   }
 
   private func redact(_ text: String) -> String {

@@ -24,17 +24,22 @@ public struct UnitExport: Report {
       for field in unit.texts where seenTexts.insert(field.name).inserted {
         texts.append(field.name)
       }
-      for field in unit.attributes where seenAttributes.insert(field.name).inserted {
+      for field in unit.attributes
+      where seenAttributes.insert(field.name).inserted {
         attributes.append(field.name)
       }
     }
     // An attribute named like a fixed or text column would collide; it keeps
     // a prefix instead.
     let taken = Set(Self.fixedColumns + texts)
-    return (texts, attributes.map { taken.contains($0) ? "attribute:" + $0 : $0 })
+    return (
+      texts, attributes.map { taken.contains($0) ? "attribute:" + $0 : $0 }
+    )
   }
 
-  static let fixedColumns = ["unit", "source", "kind", "speaker", "date", "text"]
+  static let fixedColumns = [
+    "unit", "source", "kind", "speaker", "date", "text",
+  ]
 
   public var table: ReportTable {
     let extra = extraColumns
@@ -42,11 +47,14 @@ public struct UnitExport: Report {
       $0.hasPrefix("attribute:") ? String($0.dropFirst("attribute:".count)) : $0
     }
     let rows: [[Cell]] = units.map { unit in
-      let texts = Dictionary(unit.texts.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+      let texts = Dictionary(
+        unit.texts.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
       let attributes = Dictionary(
-        unit.attributes.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        unit.attributes.map { ($0.name, $0.value) },
+        uniquingKeysWith: { a, _ in a })
       var row: [Cell] = [
-        .text(unit.id), .text(unit.source), .text(unit.kind), unit.speaker.map(Cell.text) ?? .null,
+        .text(unit.id), .text(unit.source), .text(unit.kind),
+        unit.speaker.map(Cell.text) ?? .null,
         unit.date.map(Cell.text) ?? .null,
         .text(unit.texts.map(\.value).joined(separator: "\n")),
       ]
@@ -55,7 +63,9 @@ public struct UnitExport: Report {
       return row
     }
     return ReportTable(
-      columns: (Self.fixedColumns + extra.texts + extra.attributes).map { .init($0) }, rows: rows)
+      columns: (Self.fixedColumns + extra.texts + extra.attributes).map {
+        .init($0)
+      }, rows: rows)
   }
 
   public var json: JSONValue { table.jsonRows }
@@ -67,15 +77,19 @@ public struct CodingExport: Report {
   public var codings: [ExportedCoding]
 
   /// Creates an export of the codings in scope, of one coder when given.
-  public init(store: Store, coder: String? = nil, filter: UnitFilter = .init()) throws {
+  public init(store: Store, coder: String? = nil, filter: UnitFilter = .init())
+    throws
+  {
     codings = try store.exportedCodings(coder: coder, filter: filter)
   }
 
   public var table: ReportTable {
     ReportTable(
       columns: [
-        .init("unit"), .init("code"), .init("coder"), .init("rule"), .init("codebook"),
-        .init("field"), .init("start", isNumeric: true), .init("end", isNumeric: true),
+        .init("unit"), .init("code"), .init("coder"), .init("rule"),
+        .init("codebook"),
+        .init("field"), .init("start", isNumeric: true),
+        .init("end", isNumeric: true),
         .init("memo"),
       ],
       rows: codings.map { coding in
@@ -83,8 +97,10 @@ public struct CodingExport: Report {
           .text(coding.unit), .text(coding.code), .text(coding.coder),
           coding.rule.map(Cell.text) ?? .null,
           coding.codebookHash.map(Cell.text) ?? .null,
-          coding.field.map(Cell.text) ?? .null, coding.spanStart.map(Cell.integer) ?? .null,
-          coding.spanEnd.map(Cell.integer) ?? .null, coding.memo.map(Cell.text) ?? .null,
+          coding.field.map(Cell.text) ?? .null,
+          coding.spanStart.map(Cell.integer) ?? .null,
+          coding.spanEnd.map(Cell.integer) ?? .null,
+          coding.memo.map(Cell.text) ?? .null,
         ]
       })
   }

@@ -80,6 +80,7 @@ public struct FrequencyTable: Report {
   ///   - coder: Whose codings count.
   ///   - filter: Which units are in scope.
   ///   - includesZeros: Whether codes applied to no unit get a row.
+  /// - Throws: `StoreError` when the database cannot be read.
   public init(
     store: Store, by dimension: FrequencyDimension, coder: String,
     filter: UnitFilter = .init(), includesZeros: Bool = false
@@ -100,31 +101,40 @@ public struct FrequencyTable: Report {
       unitsPerGroup = []
     } else {
       // Named groups in order, then units without a value.
-      let named = unitCounts.filter { $0.group != nil }.sorted { $0.group! < $1.group! }
+      let named = unitCounts.filter { $0.group != nil }.sorted {
+        ($0.group ?? "") < ($1.group ?? "")
+      }
       let sorted = named + unitCounts.filter { $0.group == nil }
       groups = sorted.map { $0.group ?? Self.missingGroup }
       unitsPerGroup = sorted.map { $0.units }
     }
     let coded = try store.codedCounts(
-      coder: coder, filter: filter, grouping: grouping, byTheme: dimension == .theme)
+      coder: coder, filter: filter, grouping: grouping,
+      byTheme: dimension == .theme)
     var keys: [(key: String, name: String)]
     if dimension == .theme {
       var seen = Set<String>()
-      keys = codes.compactMap { seen.insert($0.theme).inserted ? ($0.theme, $0.themeName) : nil }
+      keys = codes.compactMap {
+        seen.insert($0.theme).inserted ? ($0.theme, $0.themeName) : nil
+      }
     } else {
       keys = codes.map { ($0.id, $0.name) }
     }
     let known = Set(keys.map(\.key))
     let extra = Set(coded.compactMap(\.key)).subtracting(known).sorted()
     keys += extra.map { ($0, "") }
-    let groupIndex = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
+    let groupIndex = Dictionary(
+      uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
     var countsByKey: [String: [Int]] = [:]
     var totalsByKey: [String: Int] = [:]
     for count in coded {
       guard let key = count.key else { continue }
       totalsByKey[key, default: 0] += count.units
-      if !groups.isEmpty, let index = groupIndex[count.group ?? Self.missingGroup] {
-        countsByKey[key, default: Array(repeating: 0, count: groups.count)][index] += count.units
+      if !groups.isEmpty,
+        let index = groupIndex[count.group ?? Self.missingGroup]
+      {
+        countsByKey[key, default: Array(repeating: 0, count: groups.count)][
+          index] += count.units
       }
     }
     let groupCount = groups.count
@@ -133,7 +143,8 @@ public struct FrequencyTable: Report {
       guard total > 0 || includesZeros else { return nil }
       return Row(
         key: key, name: name,
-        counts: countsByKey[key] ?? Array(repeating: 0, count: groupCount), total: total)
+        counts: countsByKey[key] ?? Array(repeating: 0, count: groupCount),
+        total: total)
     }
   }
 
@@ -145,25 +156,38 @@ public struct FrequencyTable: Report {
       let keyName = dimension == .code ? "code" : "theme"
       return ReportTable(
         columns: [
-          .init(keyName), .init("cases", isNumeric: true), .init("percent", isNumeric: true),
+          .init(keyName), .init("cases", isNumeric: true),
+          .init("percent", isNumeric: true),
           .init("name"),
         ],
-        rows: rows.map { [.text($0.key), .integer($0.total), Cell.percent($0.total, of: units), .text($0.name)] },
+        rows: rows.map {
+          [
+            .text($0.key), .integer($0.total),
+            Cell.percent($0.total, of: units), .text($0.name),
+          ]
+        },
         footer: [[.text("(units)"), .integer(units), .null, .null]])
     case .month, .attribute:
       return ReportTable(
         columns: [.init("code")] + groups.map { .init($0, isNumeric: true) }
           + [.init("total", isNumeric: true)],
         rows: rows.map { row in
-          [.text(row.key)] + row.counts.map(Cell.integer) + [.integer(row.total)]
+          [.text(row.key)] + row.counts.map(Cell.integer) + [
+            .integer(row.total)
+          ]
         },
-        footer: [[.text("(units)")] + unitsPerGroup.map(Cell.integer) + [.integer(units)]])
+        footer: [
+          [.text("(units)")] + unitsPerGroup.map(Cell.integer) + [
+            .integer(units)
+          ]
+        ])
     }
   }
 
   public var json: JSONValue {
     var members: [(String, JSONValue)] = [
-      ("by", .string(dimension.name)), ("coder", .string(coder)), ("units", .integer(units)),
+      ("by", .string(dimension.name)), ("coder", .string(coder)),
+      ("units", .integer(units)),
     ]
     switch dimension {
     case .code, .theme:
@@ -175,13 +199,17 @@ public struct FrequencyTable: Report {
             rows.map {
               .object([
                 (keyName, .string($0.key)), ("name", .string($0.name)),
-                ("cases", .integer($0.total)), ("percent", Cell.percent($0.total, of: units).json),
+                ("cases", .integer($0.total)),
+                ("percent", Cell.percent($0.total, of: units).json),
               ])
             })
         ))
     case .month, .attribute:
       members.append(
-        ("groups", .object(zip(groups, unitsPerGroup).map { ($0, .integer($1)) })))
+        (
+          "groups",
+          .object(zip(groups, unitsPerGroup).map { ($0, .integer($1)) })
+        ))
       members.append(
         (
           "rows",
@@ -189,7 +217,10 @@ public struct FrequencyTable: Report {
             rows.map { row in
               .object([
                 ("code", .string(row.key)), ("name", .string(row.name)),
-                ("counts", .object(zip(groups, row.counts).map { ($0, .integer($1)) })),
+                (
+                  "counts",
+                  .object(zip(groups, row.counts).map { ($0, .integer($1)) })
+                ),
                 ("total", .integer(row.total)),
               ])
             })

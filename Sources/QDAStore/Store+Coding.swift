@@ -38,7 +38,8 @@ public struct CodebookDraft: Sendable {
 
   /// Creates a codebook draft.
   public init(
-    hash: String, id: String, title: String, version: String, path: String, codes: [CodeEntry]
+    hash: String, id: String, title: String, version: String, path: String,
+    codes: [CodeEntry]
   ) {
     self.hash = hash
     self.id = id
@@ -75,7 +76,9 @@ public struct CodingDraft: Sendable {
   public var span: Range<Int>?
 
   /// Creates a coding draft.
-  public init(unit: String, code: String, rule: String?, field: String?, span: Range<Int>?) {
+  public init(
+    unit: String, code: String, rule: String?, field: String?, span: Range<Int>?
+  ) {
     self.unit = unit
     self.code = code
     self.rule = rule
@@ -92,22 +95,26 @@ extension Store {
   ///   - codebook: The codebook applied, recorded for provenance.
   ///   - code: Returns the codings of one unit.
   /// - Returns: How many codings were written.
+  /// - Throws: `StoreError`; nothing is written then.
   public func replaceAutoCodings(
     codebook: CodebookDraft, code: (StoredUnit) -> [CodingDraft]
   ) throws -> Int {
     try write { db in
       let now = ISO8601DateFormatter().string(from: Date())
       let sequence =
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(appliedSequence), 0) + 1 FROM codebook")
+        try Int.fetchOne(
+          db, sql: "SELECT COALESCE(MAX(appliedSequence), 0) + 1 FROM codebook")
         ?? 1
-      try db.execute(sql: "DELETE FROM codebook WHERE hash = ?", arguments: [codebook.hash])
+      try db.execute(
+        sql: "DELETE FROM codebook WHERE hash = ?", arguments: [codebook.hash])
       try db.execute(
         sql: """
           INSERT INTO codebook (hash, id, title, version, path, appliedSequence, loadedAt)
           VALUES (?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
-          codebook.hash, codebook.id, codebook.title, codebook.version, codebook.path, sequence,
+          codebook.hash, codebook.id, codebook.title, codebook.version,
+          codebook.path, sequence,
           now,
         ])
       let insertCode = try db.makeStatement(
@@ -117,7 +124,8 @@ extension Store {
           """)
       for (position, entry) in codebook.codes.enumerated() {
         try insertCode.execute(arguments: [
-          codebook.hash, entry.id, entry.theme, entry.themeName, entry.name, position,
+          codebook.hash, entry.id, entry.theme, entry.themeName, entry.name,
+          position,
         ])
       }
       try db.execute(sql: "DELETE FROM coding WHERE coder = 'auto'")

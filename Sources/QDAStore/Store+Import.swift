@@ -16,7 +16,10 @@ public struct SourceDraft: Sendable {
   public var settings: String
 
   /// Creates a source draft.
-  public init(name: String, path: String, kind: String, contentHash: String, settings: String) {
+  public init(
+    name: String, path: String, kind: String, contentHash: String,
+    settings: String
+  ) {
     self.name = name
     self.path = path
     self.kind = kind
@@ -52,9 +55,11 @@ public struct UnitDraft: Sendable {
 
   /// Creates a unit draft.
   public init(
-    id: String, kind: String, date: String? = nil, speaker: String? = nil, role: String? = nil,
+    id: String, kind: String, date: String? = nil, speaker: String? = nil,
+    role: String? = nil,
     startTime: Double? = nil, endTime: Double? = nil, line: Int? = nil,
-    texts: [(name: String, text: String)], attributes: [(name: String, value: String)] = [],
+    texts: [(name: String, text: String)],
+    attributes: [(name: String, value: String)] = [],
     contentHash: String
   ) {
     self.id = id
@@ -103,8 +108,11 @@ extension Store {
   ///   - finish: Called after the last unit, inside the transaction; throwing
   ///     rolls the import back (used for problems found while reading).
   /// - Returns: What was done.
+  /// - Throws: What `units` or `finish` throw, or `StoreError`; nothing is
+  ///   written then.
   public func importSource(
-    _ source: SourceDraft, units: () throws -> UnitDraft?, finish: () throws -> Void = {}
+    _ source: SourceDraft, units: () throws -> UnitDraft?,
+    finish: () throws -> Void = {}
   ) throws -> ImportSummary {
     try write { db in
       var summary = ImportSummary(source: source.name)
@@ -116,9 +124,10 @@ extension Store {
         existing["settings"] == source.settings
       {
         summary.isUnchanged = true
-        summary.unchanged = try Int.fetchOne(
-          db, sql: "SELECT COUNT(*) FROM unit WHERE sourceId = ?",
-          arguments: [existing["id"] as Int64]) ?? 0
+        summary.unchanged =
+          try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM unit WHERE sourceId = ?",
+            arguments: [existing["id"] as Int64]) ?? 0
         return summary
       }
       let sourceID: Int64
@@ -130,7 +139,8 @@ extension Store {
             WHERE id = ?
             """,
           arguments: [
-            source.path, source.kind, source.contentHash, source.settings, now, sourceID,
+            source.path, source.kind, source.contentHash, source.settings, now,
+            sourceID,
           ])
       } else {
         try db.execute(
@@ -139,14 +149,18 @@ extension Store {
             VALUES (?, ?, ?, ?, ?, ?)
             """,
           arguments: [
-            source.name, source.path, source.kind, source.contentHash, source.settings, now,
+            source.name, source.path, source.kind, source.contentHash,
+            source.settings, now,
           ])
         sourceID = db.lastInsertedRowID
       }
       var previous: [String: String] = [:]
       let rows = try Row.fetchCursor(
-        db, sql: "SELECT id, contentHash FROM unit WHERE sourceId = ?", arguments: [sourceID])
-      while let row = try rows.next() { previous[row["id"]] = row["contentHash"] }
+        db, sql: "SELECT id, contentHash FROM unit WHERE sourceId = ?",
+        arguments: [sourceID])
+      while let row = try rows.next() {
+        previous[row["id"]] = row["contentHash"]
+      }
       let writer = try UnitWriter(db)
       var seen = Set<String>()
       var ordinal = 0
@@ -159,12 +173,14 @@ extension Store {
             summary.unchanged += 1
             continue
           }
-          summary.droppedAutoCodings += try writer.replace(unit, ordinal: ordinal)
+          summary.droppedAutoCodings += try writer.replace(
+            unit, ordinal: ordinal)
           summary.changed += 1
         } else {
           if let owner = try String.fetchOne(
             db,
-            sql: "SELECT s.name FROM unit u JOIN source s ON s.id = u.sourceId WHERE u.id = ?",
+            sql:
+              "SELECT s.name FROM unit u JOIN source s ON s.id = u.sourceId WHERE u.id = ?",
             arguments: [unit.id])
           {
             throw StoreError.unitConflict(
@@ -210,20 +226,28 @@ private struct UnitWriter {
                         endTime = ?, line = ?, contentHash = ?
         WHERE id = ?
         """)
-    updateOrdinal = try db.makeStatement(sql: "UPDATE unit SET ordinal = ? WHERE id = ?")
+    updateOrdinal = try db.makeStatement(
+      sql: "UPDATE unit SET ordinal = ? WHERE id = ?")
     insertText = try db.makeStatement(
-      sql: "INSERT INTO unitText (unitId, field, position, text) VALUES (?, ?, ?, ?)")
+      sql:
+        "INSERT INTO unitText (unitId, field, position, text) VALUES (?, ?, ?, ?)"
+    )
     insertAttribute = try db.makeStatement(
-      sql: "INSERT INTO unitAttribute (unitId, name, position, value) VALUES (?, ?, ?, ?)")
-    deleteTexts = try db.makeStatement(sql: "DELETE FROM unitText WHERE unitId = ?")
-    deleteAttributes = try db.makeStatement(sql: "DELETE FROM unitAttribute WHERE unitId = ?")
+      sql:
+        "INSERT INTO unitAttribute (unitId, name, position, value) VALUES (?, ?, ?, ?)"
+    )
+    deleteTexts = try db.makeStatement(
+      sql: "DELETE FROM unitText WHERE unitId = ?")
+    deleteAttributes = try db.makeStatement(
+      sql: "DELETE FROM unitAttribute WHERE unitId = ?")
     deleteAutoCodings = try db.makeStatement(
       sql: "DELETE FROM coding WHERE unitId = ? AND coder = 'auto'")
   }
 
   func insert(_ unit: UnitDraft, sourceID: Int64, ordinal: Int) throws {
     try insertUnit.execute(arguments: [
-      unit.id, sourceID, ordinal, unit.kind, unit.date, unit.speaker, unit.role, unit.startTime,
+      unit.id, sourceID, ordinal, unit.kind, unit.date, unit.speaker, unit.role,
+      unit.startTime,
       unit.endTime, unit.line, unit.contentHash,
     ])
     try insertContent(unit)
@@ -232,7 +256,8 @@ private struct UnitWriter {
   /// Replaces a changed unit; returns how many `auto` codings were dropped.
   func replace(_ unit: UnitDraft, ordinal: Int) throws -> Int {
     try updateUnit.execute(arguments: [
-      ordinal, unit.kind, unit.date, unit.speaker, unit.role, unit.startTime, unit.endTime,
+      ordinal, unit.kind, unit.date, unit.speaker, unit.role, unit.startTime,
+      unit.endTime,
       unit.line, unit.contentHash, unit.id,
     ])
     try deleteTexts.execute(arguments: [unit.id])
@@ -249,10 +274,14 @@ private struct UnitWriter {
 
   private func insertContent(_ unit: UnitDraft) throws {
     for (position, field) in unit.texts.enumerated() {
-      try insertText.execute(arguments: [unit.id, field.name, position, field.text])
+      try insertText.execute(arguments: [
+        unit.id, field.name, position, field.text,
+      ])
     }
     for (position, attribute) in unit.attributes.enumerated() {
-      try insertAttribute.execute(arguments: [unit.id, attribute.name, position, attribute.value])
+      try insertAttribute.execute(arguments: [
+        unit.id, attribute.name, position, attribute.value,
+      ])
     }
   }
 }

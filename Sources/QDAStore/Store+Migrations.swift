@@ -1,8 +1,9 @@
 import GRDB
 
 extension Store {
-  /// The schema, as named migrations. A released migration is never edited;
-  /// changes come as new migrations.
+  /// The schema, as named migrations.
+  ///
+  /// A released migration is never edited; changes come as new migrations.
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1-sources-units-codings") { db in
@@ -89,7 +90,9 @@ extension Store {
   func migrate() throws {
     // Reading first: an up-to-date database is not written to at all.
     let migrator = Self.migrator
-    let isCurrent = try queue.read { db in try migrator.hasCompletedMigrations(db) }
+    let isCurrent = try queue.read { db in
+      try migrator.hasCompletedMigrations(db)
+    }
     if !isCurrent { try migrator.migrate(queue) }
   }
 }

@@ -18,11 +18,13 @@ public struct UnitFilter: Sendable, Equatable {
     var conditions = ["1"]
     var arguments = StatementArguments()
     if !sources.isEmpty {
-      conditions.append("s.name IN (\(databaseQuestionMarks(count: sources.count)))")
+      conditions.append(
+        "s.name IN (\(databaseQuestionMarks(count: sources.count)))")
       arguments += StatementArguments(sources)
     }
     if !kinds.isEmpty {
-      conditions.append("u.kind IN (\(databaseQuestionMarks(count: kinds.count)))")
+      conditions.append(
+        "u.kind IN (\(databaseQuestionMarks(count: kinds.count)))")
       arguments += StatementArguments(kinds)
     }
     return (conditions.joined(separator: " AND "), arguments)
@@ -57,7 +59,8 @@ public enum UnitGrouping: Sendable, Equatable {
     case .month: return ("substr(u.date, 1, 7)", "", [])
     case .attribute(let name):
       return (
-        "a.value", "LEFT JOIN unitAttribute a ON a.unitId = u.id AND a.name = ?", [name]
+        "a.value",
+        "LEFT JOIN unitAttribute a ON a.unitId = u.id AND a.name = ?", [name]
       )
     }
   }
@@ -145,12 +148,15 @@ extension Store {
           WHERE codebookHash = (SELECT hash FROM codebook ORDER BY appliedSequence DESC LIMIT 1)
           ORDER BY position
           """
-      ).map { StoredCode(id: $0[0], theme: $0[1], themeName: $0[2], name: $0[3]) }
+      ).map {
+        StoredCode(id: $0[0], theme: $0[1], themeName: $0[2], name: $0[3])
+      }
     }
   }
 
   /// Counts units in scope, per group.
-  public func unitCounts(_ filter: UnitFilter, grouping: UnitGrouping = .none) throws
+  public func unitCounts(_ filter: UnitFilter, grouping: UnitGrouping = .none)
+    throws
     -> [GroupCount]
   {
     let (condition, filterArguments) = filter.sql
@@ -177,8 +183,11 @@ extension Store {
   ///   - filter: Which units are in scope.
   ///   - grouping: What to group the units by.
   ///   - byTheme: Whether to count per theme of the current codebook.
+  /// - Returns: The counts, ordered by key and group.
+  /// - Throws: `StoreError` when the database cannot be read.
   public func codedCounts(
-    coder: String, filter: UnitFilter, grouping: UnitGrouping = .none, byTheme: Bool = false
+    coder: String, filter: UnitFilter, grouping: UnitGrouping = .none,
+    byTheme: Bool = false
   ) throws -> [GroupCount] {
     let (condition, filterArguments) = filter.sql
     let group = grouping.sql
@@ -223,18 +232,24 @@ extension Store {
         index[row[0]] = units.count
         units.append(
           ExportedUnit(
-            id: row[0], source: row[1], kind: row[2], speaker: row[3], date: row[4], texts: [],
+            id: row[0], source: row[1], kind: row[2], speaker: row[3],
+            date: row[4], texts: [],
             attributes: []))
       }
       let texts = try Row.fetchCursor(
-        db, sql: "SELECT unitId, field, text FROM unitText ORDER BY unitId, position")
+        db,
+        sql:
+          "SELECT unitId, field, text FROM unitText ORDER BY unitId, position")
       while let row = try texts.next() {
         if let position = index[row[0]] {
           units[position].texts.append(.init(name: row[1], value: row[2]))
         }
       }
       let attributes = try Row.fetchCursor(
-        db, sql: "SELECT unitId, name, value FROM unitAttribute ORDER BY unitId, position")
+        db,
+        sql:
+          "SELECT unitId, name, value FROM unitAttribute ORDER BY unitId, position"
+      )
       while let row = try attributes.next() {
         if let position = index[row[0]] {
           units[position].attributes.append(.init(name: row[1], value: row[2]))
@@ -246,7 +261,9 @@ extension Store {
 
   /// The codings of units in scope (of one coder, when given), ordered by
   /// unit, then code in codebook order, then coder.
-  public func exportedCodings(coder: String?, filter: UnitFilter) throws -> [ExportedCoding] {
+  public func exportedCodings(coder: String?, filter: UnitFilter) throws
+    -> [ExportedCoding]
+  {
     var (condition, arguments) = filter.sql
     if let coder {
       condition += " AND c.coder = ?"
@@ -268,7 +285,8 @@ extension Store {
           """, arguments: arguments
       ).map {
         ExportedCoding(
-          unit: $0[0], code: $0[1], coder: $0[2], rule: $0[3], codebookHash: $0[4],
+          unit: $0[0], code: $0[1], coder: $0[2], rule: $0[3],
+          codebookHash: $0[4],
           field: $0[5], spanStart: $0[6], spanEnd: $0[7], memo: $0[8])
       }
     }
@@ -276,6 +294,8 @@ extension Store {
 
   /// The names of sources in the database, in import order.
   public func sourceNames() throws -> [String] {
-    try read { db in try String.fetchAll(db, sql: "SELECT name FROM source ORDER BY id") }
+    try read { db in
+      try String.fetchAll(db, sql: "SELECT name FROM source ORDER BY id")
+    }
   }
 }

@@ -35,10 +35,12 @@ public final class Store {
   ///   - path: The database file.
   ///   - create: Whether a missing file is created (commands that write) or an
   ///     error (commands that only read).
+  /// - Returns: The open store.
   /// - Throws: `StoreError`.
   public static func open(path: String, create: Bool) throws -> Store {
     var isDirectory: ObjCBool = false
-    let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    let exists = FileManager.default.fileExists(
+      atPath: path, isDirectory: &isDirectory)
     if exists, isDirectory.boolValue {
       throw StoreError.cannotOpen(path: path, reason: "it is a directory")
     }
@@ -46,7 +48,8 @@ public final class Store {
       guard create else { throw StoreError.missingDatabase(path: path) }
       let descriptor = Foundation.open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
       guard descriptor >= 0 else {
-        throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        throw StoreError.cannotOpen(
+          path: path, reason: String(cString: strerror(errno)))
       }
       Foundation.close(descriptor)
     } else if !FileManager.default.isReadableFile(atPath: path) {
@@ -106,9 +109,11 @@ public final class Store {
     case .SQLITE_NOTADB, .SQLITE_CORRUPT:
       return StoreError.notADatabase(path: path)
     case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
-      return StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+      return StoreError.cannotOpen(
+        path: path, reason: error.message ?? "\(error.resultCode)")
     default:
-      return StoreError.sqlite(path: path, message: error.message ?? "\(error.resultCode)")
+      return StoreError.sqlite(
+        path: path, message: error.message ?? "\(error.resultCode)")
     }
   }
 

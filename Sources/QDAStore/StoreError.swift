@@ -26,16 +26,19 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .missingDatabase(let path):
-      return "\(path): error: no qda database here; import data first (qda import reports FILE.csv) or pass --db"
+      return
+        "\(path): error: no qda database here; import data first (qda import reports FILE.csv) or pass --db"
     case .cannotOpen(let path, let reason):
       return "\(path): error: cannot open the database for writing (\(reason))"
     case .notADatabase(let path):
-      return "\(path): error: the file is not a qda database or is corrupt; restore it from a backup"
+      return
+        "\(path): error: the file is not a qda database or is corrupt; restore it from a backup"
     case .sqlite(let path, let message):
       return "\(path): error: database error: \(message)"
     case .unitConflict(let path, let line, let unit, let source):
       let place = line.map { "\(path):\($0)" } ?? path
-      return "\(place): error: unit id '\(unit)' is already used by source '\(source)'; rename the id or import into another database"
+      return
+        "\(place): error: unit id '\(unit)' is already used by source '\(source)'; rename the id or import into another database"
     case .unknownUnit(let unit):
       return "error: no unit '\(unit)' in the database"
     case .unknownSource(let source):

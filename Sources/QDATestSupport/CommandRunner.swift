@@ -18,10 +18,15 @@ public enum CommandRunner {
   ///   - arguments: The arguments after `qda`.
   ///   - directory: The working directory.
   ///   - environment: Extra environment variables (`QDA_DB` is removed unless given).
+  /// - Returns: The exit status and both outputs.
+  /// - Throws: When the program cannot be started.
   public static func qda(
-    _ arguments: [String], in directory: URL, environment: [String: String] = [:]
+    _ arguments: [String], in directory: URL,
+    environment: [String: String] = [:]
   ) throws -> CommandResult {
-    try run(TestPaths.qdaExecutable, arguments, in: directory, environment: environment)
+    try run(
+      TestPaths.qdaExecutable, arguments, in: directory,
+      environment: environment)
   }
 
   /// Runs a program; output goes through temporary files so large outputs cannot block.
@@ -39,7 +44,8 @@ public enum CommandRunner {
     process.environment = variables
     let outputs = FileManager.default.temporaryDirectory
       .appendingPathComponent("qda-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: outputs, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: outputs) }
     let stdoutURL = outputs.appendingPathComponent("stdout")
     let stderrURL = outputs.appendingPathComponent("stderr")
@@ -70,11 +76,14 @@ public struct TemporaryDirectory: Sendable {
   public init() throws {
     url = FileManager.default.temporaryDirectory
       .appendingPathComponent("qda-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: url, withIntermediateDirectories: true)
   }
 
   /// A path inside the directory.
-  public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+  public func path(_ name: String) -> String {
+    url.appendingPathComponent(name).path
+  }
 
   /// Writes a file and returns its path.
   @discardableResult

@@ -13,7 +13,9 @@ public enum Golden {
   /// Compares `actual` with the golden file `name` in `directory`.
   ///
   /// - Returns: `nil` when they match, otherwise a message for the failure.
-  public static func check(_ actual: String, named name: String, in directory: URL) -> String? {
+  public static func check(
+    _ actual: String, named name: String, in directory: URL
+  ) -> String? {
     let url = directory.appendingPathComponent(name)
     if isRecording {
       try? FileManager.default.createDirectory(
@@ -26,13 +28,21 @@ public enum Golden {
     }
     let expected = String(decoding: data, as: UTF8.self)
     guard expected != actual else { return nil }
-    let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
-    let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
+    let expectedLines = expected.split(
+      separator: "\n", omittingEmptySubsequences: false)
+    let actualLines = actual.split(
+      separator: "\n", omittingEmptySubsequences: false)
     let firstDifference =
-      zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+      zip(expectedLines, actualLines).enumerated().first {
+        $0.element.0 != $0.element.1
+      }?.offset
       ?? min(expectedLines.count, actualLines.count)
-    let expectedLine = firstDifference < expectedLines.count ? String(expectedLines[firstDifference]) : "<end>"
-    let actualLine = firstDifference < actualLines.count ? String(actualLines[firstDifference]) : "<end>"
+    let expectedLine =
+      firstDifference < expectedLines.count
+      ? String(expectedLines[firstDifference]) : "<end>"
+    let actualLine =
+      firstDifference < actualLines.count
+      ? String(actualLines[firstDifference]) : "<end>"
     return """
       \(name) differs at line \(firstDifference + 1):
         expected: \(expectedLine)
@@ -42,7 +52,9 @@ public enum Golden {
   }
 
   /// Replaces volatile text (temporary paths) by placeholders.
-  public static func scrub(_ text: String, replacing pairs: [(String, String)]) -> String {
+  public static func scrub(_ text: String, replacing pairs: [(String, String)])
+    -> String
+  {
     pairs.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
   }
 }

@@ -4,14 +4,16 @@ import Foundation
 public enum TestPaths {
   /// The package root, found from this file's path.
   public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
   /// `../shared` beside the checkout (CI puts it there), or `$QDA_SHARED`.
   public static var shared: URL {
     if let path = ProcessInfo.processInfo.environment["QDA_SHARED"] {
       return URL(fileURLWithPath: path)
     }
-    return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    return packageRoot.deletingLastPathComponent().appendingPathComponent(
+      "shared")
   }
 
   /// A file under the package root.
@@ -21,7 +23,8 @@ public enum TestPaths {
 
   /// A file under `shared/conformance`.
   public static func conformance(_ relativePath: String) -> URL {
-    shared.appendingPathComponent("conformance").appendingPathComponent(relativePath)
+    shared.appendingPathComponent("conformance").appendingPathComponent(
+      relativePath)
   }
 
   /// The built `qda` executable: `$QDA_BIN`, or beside the test bundle.
@@ -29,11 +32,14 @@ public enum TestPaths {
     if let path = ProcessInfo.processInfo.environment["QDA_BIN"] {
       return URL(fileURLWithPath: path)
     }
-    let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    let bundle = URL(fileURLWithPath: "/proc/self/exe")
+      .resolvingSymlinksInPath()
     var directory = bundle.deletingLastPathComponent()
     for _ in 0..<4 {
       let candidate = directory.appendingPathComponent("qda")
-      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      if FileManager.default.isExecutableFile(atPath: candidate.path) {
+        return candidate
+      }
       directory = directory.deletingLastPathComponent()
     }
     return bundle.deletingLastPathComponent().appendingPathComponent("qda")

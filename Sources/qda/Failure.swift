@@ -38,14 +38,20 @@ func reportingFailures(_ body: () throws -> Void) throws {
 func describe(_ error: Error) -> (String, Int32) {
   switch error {
   case let error as ImportError:
-    return (error.description, error.isMissingInput ? ExitStatus.noInput : ExitStatus.dataError)
+    return (
+      error.description,
+      error.isMissingInput ? ExitStatus.noInput : ExitStatus.dataError
+    )
   case let error as CodebookError:
-    if case .missingFile = error { return (error.description, ExitStatus.noInput) }
+    if case .missingFile = error {
+      return (error.description, ExitStatus.noInput)
+    }
     return (error.description, ExitStatus.dataError)
   case let error as StoreError:
     switch error {
     case .missingDatabase: return (error.description, ExitStatus.noInput)
-    case _ where error.isDataError: return (error.description, ExitStatus.dataError)
+    case _ where error.isDataError:
+      return (error.description, ExitStatus.dataError)
     default: return (error.description, ExitStatus.ioError)
     }
   case let error as OutputError:

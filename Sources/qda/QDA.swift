@@ -5,13 +5,16 @@ import ArgumentParser
 struct QDA: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "qda",
-    abstract: "Import qualitative data, code it with a theme codebook, and count the themes.",
+    abstract:
+      "Import qualitative data, code it with a theme codebook, and count the themes.",
     discussion: """
       Every command keeps its data in an SQLite database (--db, default ./qda.sqlite or \
       $QDA_DB). Exit codes: 0 success, 1 a check failed, 64 bad usage, 65 bad input data, \
       66 input file missing, 74 I/O error. A failed command changes nothing in the database.
       """,
     version: QDAVersion.current,
-    subcommands: [Import.self, Codebook.self, Code.self, Freq.self, Export.self]
+    subcommands: [
+      Import.self, Codebook.self, Code.self, Freq.self, Export.self,
+    ]
   )
 }

@@ -17,18 +17,26 @@ import Testing
       "online-only.detox-information", "online-only.covid-information",
       "online-only.psychological-support", "hybrid.offline-services",
       "hybrid.severe-complications", "hybrid.hr-services", "hybrid.overdose",
-      "stage.initiating", "stage.addressing", "stage.feedback", "channel.group-chat",
+      "stage.initiating", "stage.addressing", "stage.feedback",
+      "channel.group-chat",
       "channel.direct-message", "channel.phone", "challenge.nighttime",
-      "challenge.voice-messages", "challenge.unclear-messages", "challenge.phone-refusal",
+      "challenge.voice-messages", "challenge.unclear-messages",
+      "challenge.phone-refusal",
     ]
     #expect(ids == designed)
     for code in try #require(codebook).codes {
       #expect(!code.examples.isEmpty, "\(code.qualifiedID) has no example")
-      #expect(Set(code.rules.compactMap(\.language)).isSuperset(of: ["en"]), "\(code.qualifiedID)")
+      #expect(
+        Set(code.rules.compactMap(\.language)).isSuperset(of: ["en"]),
+        "\(code.qualifiedID)")
     }
-    let reportCodes = try #require(codebook).codes.filter { $0.themeID == "online-only" || $0.themeID == "hybrid" }
+    let reportCodes = try #require(codebook).codes.filter {
+      $0.themeID == "online-only" || $0.themeID == "hybrid"
+    }
     for code in reportCodes {
-      #expect(Set(code.rules.compactMap(\.language)) == ["en", "ru"], "\(code.qualifiedID)")
+      #expect(
+        Set(code.rules.compactMap(\.language)) == ["en", "ru"],
+        "\(code.qualifiedID)")
     }
   }
 
@@ -37,7 +45,8 @@ import Testing
   }
 
   @Test func missingFieldsAndBadIDs() {
-    let messages = errors("""
+    let messages = errors(
+      """
       id: Bad Id
       title: T
       version: "1"
@@ -52,14 +61,16 @@ import Testing
                 - any: [x]
                   language: fr
       """)
-    #expect(messages == [
-      "c.yml:1:5: error: codebook id 'Bad Id' must use lowercase letters, digits, '-' and '_'",
-      "c.yml:9:9: error: a code is missing 'definition'",
-    ])
+    #expect(
+      messages == [
+        "c.yml:1:5: error: codebook id 'Bad Id' must use lowercase letters, digits, '-' and '_'",
+        "c.yml:9:9: error: a code is missing 'definition'",
+      ])
   }
 
   @Test func languagesMustBeDeclared() {
-    let messages = errors("""
+    let messages = errors(
+      """
       id: c
       title: T
       version: "1"
@@ -76,11 +87,15 @@ import Testing
                 - any: [x]
                   language: fr
       """)
-    #expect(messages == ["c.yml:15:23: error: language 'fr' is not among the codebook's languages ('en')"])
+    #expect(
+      messages == [
+        "c.yml:15:23: error: language 'fr' is not among the codebook's languages ('en')"
+      ])
   }
 
   @Test func examplesAreCheckedAgainstTheRules() {
-    let messages = errors("""
+    let messages = errors(
+      """
       id: c
       title: T
       version: "1"
@@ -98,9 +113,10 @@ import Testing
                 - id: r
                   any: [abscess]
       """)
-    #expect(messages == [
-      "c.yml:12:32: warning: example of 't.a' is not coded by its rules",
-      "c.yml:13:27: warning: counterexample of 't.a' is coded by rule 'r'",
-    ])
+    #expect(
+      messages == [
+        "c.yml:12:32: warning: example of 't.a' is not coded by its rules",
+        "c.yml:13:27: warning: counterexample of 't.a' is coded by rule 'r'",
+      ])
   }
 }

@@ -22,8 +22,10 @@ import Testing
 
   @Test func phrasesGapsAndAnyWord() throws {
     #expect(try occurs("test* .. hiv", in: "testing for the HIV"))
-    #expect(try !occurs("test* .. hiv", in: "testing is done for adults with HIV"))
-    #expect(try occurs("test* ..5 hiv", in: "testing is done for adults with HIV"))
+    #expect(
+      try !occurs("test* .. hiv", in: "testing is done for adults with HIV"))
+    #expect(
+      try occurs("test* ..5 hiv", in: "testing is done for adults with HIV"))
     #expect(try occurs("find _ vein", in: "can't find a vein"))
     #expect(try occurs("at-home", in: "detox at home"))
     #expect(try occurs("can't|cannot cope", in: "I can't cope"))
@@ -54,7 +56,8 @@ import Testing
 @Suite struct RuleTests {
   func codebook(_ yaml: String) throws -> Codebook {
     let (codebook, diagnostics) = Codebook.parse(yaml: yaml, path: "test.yml")
-    #expect(diagnostics.filter { $0.severity == .error }.isEmpty, "\(diagnostics)")
+    #expect(
+      diagnostics.filter { $0.severity == .error }.isEmpty, "\(diagnostics)")
     return try #require(codebook)
   }
 
@@ -83,33 +86,48 @@ import Testing
                 unless: [friend]
     """
 
-  func codes(_ codebook: Codebook, kind: String = "case", request: String, services: String = "")
+  func codes(
+    _ codebook: Codebook, kind: String = "case", request: String,
+    services: String = ""
+  )
     -> [String]
   {
     codebook.apply(
-      to: MatchableUnit(kind: kind, texts: [("request", request), ("services", services)])
+      to: MatchableUnit(
+        kind: kind, texts: [("request", request), ("services", services)])
     ).map { "\($0.code.qualifiedID):\($0.match.rule)" }
   }
 
   @Test func exclusionsCancelOnlyOverlappingMatches() throws {
     let book = try codebook(yaml)
-    #expect(codes(book, request: "An abscess on the arm") == ["hybrid.severe:severe-en"])
+    #expect(
+      codes(book, request: "An abscess on the arm") == [
+        "hybrid.severe:severe-en"
+      ])
     #expect(codes(book, request: "No abscess, no fever").isEmpty)
-    #expect(codes(book, request: "No abscess but a fever") == ["hybrid.severe:severe-en"])
+    #expect(
+      codes(book, request: "No abscess but a fever") == [
+        "hybrid.severe:severe-en"
+      ])
   }
 
   @Test func fieldsKindsAllAndUnless() throws {
     let book = try codebook(yaml)
     #expect(codes(book, request: "fine", services: "abscess").isEmpty)
     #expect(codes(book, kind: "turn", request: "abscess").isEmpty)
-    #expect(codes(book, request: "wants a test", services: "for HIV") == ["hybrid.severe:testing"])
+    #expect(
+      codes(book, request: "wants a test", services: "for HIV") == [
+        "hybrid.severe:testing"
+      ])
     #expect(codes(book, request: "wants a test for HIV for a friend").isEmpty)
   }
 
   @Test func spansAreRecorded() throws {
     let book = try codebook(yaml)
     let match = try #require(
-      book.apply(to: MatchableUnit(kind: "case", texts: [("request", "Big abscesses")])).first)
+      book.apply(
+        to: MatchableUnit(kind: "case", texts: [("request", "Big abscesses")])
+      ).first)
     #expect(match.match.field == "request")
     #expect(match.match.range == 4..<13)
   }

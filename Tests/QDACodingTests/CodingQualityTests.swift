@@ -10,7 +10,8 @@ import Testing
   let cases: [EvaluationCase]
 
   init() throws {
-    codebook = try Codebook.load(path: TestPaths.package("Codebooks/web-outreach.yml").path)
+    codebook = try Codebook.load(
+      path: TestPaths.package("Codebooks/web-outreach.yml").path)
     cases = try EvaluationCase.load(
       TestPaths.package("Tests/QDACodingTests/Fixtures/evaluation.csv"))
   }
@@ -31,7 +32,8 @@ import Testing
   }
 
   @Test func microF1IsAtLeast85PercentOnRussian() throws {
-    let evaluation = evaluate(cases.filter { $0.language == "ru" }, codebook: codebook)
+    let evaluation = evaluate(
+      cases.filter { $0.language == "ru" }, codebook: codebook)
     print("Russian cases:\n" + evaluation.summary)
     let f1 = try #require(evaluation.micro.f1)
     #expect(f1 >= 0.85, "micro-F1 \(f1)")

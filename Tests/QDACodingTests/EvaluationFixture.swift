@@ -13,22 +13,31 @@ struct EvaluationCase {
   var codes: Set<String>
 
   var unit: MatchableUnit {
-    MatchableUnit(kind: "case", texts: [("request", request), ("services", services)])
+    MatchableUnit(
+      kind: "case", texts: [("request", request), ("services", services)])
   }
 
   /// Reads a CSV with header `case_id,language,request,services,codes`
   /// (codes separated by `;`).
   static func load(_ url: URL) throws -> [EvaluationCase] {
-    let reader = CSVReader(stream: try ByteStream(path: url.path), path: url.path)
-    guard let header = try reader.next()?.fields.map({ String(decoding: $0, as: UTF8.self) })
+    let reader = CSVReader(
+      stream: try ByteStream(path: url.path), path: url.path)
+    guard
+      let header = try reader.next()?.fields.map({
+        String(decoding: $0, as: UTF8.self)
+      })
     else { return [] }
-    let index = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+    let index = Dictionary(
+      uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
     var cases: [EvaluationCase] = []
     while let record = try reader.next() {
-      let field = { (name: String) in String(decoding: record.fields[index[name]!], as: UTF8.self) }
+      let field = { (name: String) in
+        String(decoding: record.fields[index[name] ?? 0], as: UTF8.self)
+      }
       cases.append(
         EvaluationCase(
-          id: field("case_id"), language: field("language"), request: field("request"),
+          id: field("case_id"), language: field("language"),
+          request: field("request"),
           services: field("services"),
           codes: Set(field("codes").split(separator: ";").map(String.init))))
     }
@@ -42,7 +51,8 @@ func reportCodes(_ codebook: Codebook) -> [String] {
     .flatMap(\.codes).map(\.qualifiedID)
 }
 
-func evaluate(_ cases: [EvaluationCase], codebook: Codebook) -> CodingEvaluation {
+func evaluate(_ cases: [EvaluationCase], codebook: Codebook) -> CodingEvaluation
+{
   CodingEvaluation(
     codebook: codebook, codes: reportCodes(codebook),
     units: cases.map { ($0.id, $0.unit, $0.codes) })

@@ -11,7 +11,9 @@ import Testing
     return url.path
   }
 
-  func readAll(_ path: String, options: ReportReadOptions = .init()) throws -> [WorkReport] {
+  func readAll(_ path: String, options: ReportReadOptions = .init()) throws
+    -> [WorkReport]
+  {
     let reader = try WorkReportReader(path: path, options: options)
     var reports: [WorkReport] = []
     while let report = try reader.next() { reports.append(report) }
@@ -21,10 +23,12 @@ import Testing
 
   @Test func defaultColumnsDatesAndAttributes() throws {
     let path = try write(
-      "case_id,date,channel,request,services\nC1,05.03.2020,group chat,Asks,Sent\nC2,2020-04-01,phone,\"Two\nlines\",\n")
+      "case_id,date,channel,request,services\nC1,05.03.2020,group chat,Asks,Sent\nC2,2020-04-01,phone,\"Two\nlines\",\n"
+    )
     let reports = try readAll(path)
     #expect(reports.map(\.id) == ["C1", "C2"])
-    #expect(reports.map { $0.date?.description } == ["2020-03-05", "2020-04-01"])
+    #expect(
+      reports.map { $0.date?.description } == ["2020-03-05", "2020-04-01"])
     #expect(reports[1].texts.map(\.text) == ["Two\nlines", ""])
     #expect(reports[0].attributes.map(\.name) == ["channel"])
     #expect(reports[1].line == 3)
@@ -32,7 +36,8 @@ import Testing
 
   @Test func invalidDatesAndDuplicateIDsAreAllReported() throws {
     let path = try write(
-      "case_id,date,request\nC1,2020-02-30,a\nC2,31/12/2020,b\nC1,2020-01-01,c\nC3,,d\n")
+      "case_id,date,request\nC1,2020-02-30,a\nC2,31/12/2020,b\nC1,2020-01-01,c\nC3,,d\n"
+    )
     #expect {
       try readAll(path)
     } throws: { error in
@@ -45,7 +50,10 @@ import Testing
       ]
     }
     let duplicate = try write("case_id,request\nC1,a\nC1,b\n")
-    #expect(throws: ImportError.duplicateID(path: duplicate, line: 3, id: "C1", firstLine: 2)) {
+    #expect(
+      throws: ImportError.duplicateID(
+        path: duplicate, line: 3, id: "C1", firstLine: 2)
+    ) {
       try readAll(duplicate)
     }
   }
@@ -63,8 +71,10 @@ import Testing
     #expect(reports[0].texts.map(\.name) == ["note"])
     #expect(reports[0].attributes.map(\.name) == ["extra"])
     options.columns.texts = ["missing"]
-    #expect(throws: ImportError.unknownColumn(
-      path: path, name: "missing", option: "--text-columns", available: ["id", "when", "note", "extra"])
+    #expect(
+      throws: ImportError.unknownColumn(
+        path: path, name: "missing", option: "--text-columns",
+        available: ["id", "when", "note", "extra"])
     ) { try readAll(path, options: options) }
   }
 
@@ -72,12 +82,17 @@ import Testing
     let empty = try write("")
     #expect(throws: ImportError.emptyFile(path: empty)) { try readAll(empty) }
     let headerOnly = try write("case_id,request\n")
-    #expect(throws: ImportError.headerOnly(path: headerOnly)) { try readAll(headerOnly) }
+    #expect(throws: ImportError.headerOnly(path: headerOnly)) {
+      try readAll(headerOnly)
+    }
   }
 
   @Test func mixedEncodingsAreRefused() throws {
     // Line 2 is UTF-8 Cyrillic, line 3 Windows-1251 Cyrillic.
-    let bytes = Array("case_id,request\n1,вена\n2,".utf8) + [0xE2, 0xE5, 0xED, 0xE0, 0x0A]
+    let bytes =
+      Array("case_id,request\n1,вена\n2,".utf8) + [
+        0xE2, 0xE5, 0xED, 0xE0, 0x0A,
+      ]
     let path = try write("", bytes: bytes)
     #expect {
       try readAll(path)
@@ -87,28 +102,34 @@ import Testing
   }
 
   @Test func windows1251FileDecodes() throws {
-    let bytes = Array("case_id,request\n1,".utf8) + [0xE2, 0xE5, 0xED, 0xE0, 0x20, 0xB8] + [0x0A]
+    let bytes =
+      Array("case_id,request\n1,".utf8) + [0xE2, 0xE5, 0xED, 0xE0, 0x20, 0xB8]
+      + [0x0A]
     let path = try write("", bytes: bytes)
     #expect(try readAll(path)[0].texts[0].text == "вена ё")
   }
 
   @Test func identifiersAreRedactedAndCounted() throws {
     let path = try write(
-      "case_id,request\n1,\"Call +7 (921) 555-01-23 or 8 912 345 67 89, mail a.b@example.org, @some_user, t.me/joinchat/abc\"\n2,\"Case 2024-001 on 01.03.2024, +44 20 7946 0958\"\n")
+      "case_id,request\n1,\"Call +7 (921) 555-01-23 or 8 912 345 67 89, mail a.b@example.org, @some_user, t.me/joinchat/abc\"\n2,\"Case 2024-001 on 01.03.2024, +44 20 7946 0958\"\n"
+    )
     let reader = try WorkReportReader(path: path)
     var texts: [String] = []
     while let report = try reader.next() { texts.append(report.texts[0].text) }
-    #expect(texts == [
-      "Call [phone] or [phone], mail [email], [handle], [link]",
-      "Case 2024-001 on 01.03.2024, [phone]",
-    ])
+    #expect(
+      texts == [
+        "Call [phone] or [phone], mail [email], [handle], [link]",
+        "Case 2024-001 on 01.03.2024, [phone]",
+      ])
     #expect(reader.redactions.phones == 3)
     #expect(reader.redactions.emails == 1)
     #expect(reader.redactions.handles == 1)
     #expect(reader.redactions.links == 1)
     var keep = ReportReadOptions()
     keep.redactsIdentifiers = false
-    #expect(try readAll(path, options: keep)[0].texts[0].text.contains("+7 (921) 555-01-23"))
+    #expect(
+      try readAll(path, options: keep)[0].texts[0].text.contains(
+        "+7 (921) 555-01-23"))
   }
 
   @Test func textIsStoredInNFC() throws {

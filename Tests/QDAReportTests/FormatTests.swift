@@ -5,7 +5,9 @@ import Testing
   struct Sample: Report {
     var table: ReportTable {
       ReportTable(
-        columns: [.init("code"), .init("cases", isNumeric: true), .init("note")],
+        columns: [
+          .init("code"), .init("cases", isNumeric: true), .init("note"),
+        ],
         rows: [
           [.text("a.b"), .integer(12), .text("x, \"y\"")],
           [.text("вена"), .integer(3), .text("a|b\nc")],
@@ -16,48 +18,53 @@ import Testing
   }
 
   @Test func table() {
-    #expect(OutputFormat.table.render(Sample()) == """
-      code     cases  note
-      -------  -----  ------
-      a.b         12  x, "y"
-      вена         3  a|b c
-      -------  -----  ------
-      (units)     15
+    #expect(
+      OutputFormat.table.render(Sample()) == """
+        code     cases  note
+        -------  -----  ------
+        a.b         12  x, "y"
+        вена         3  a|b c
+        -------  -----  ------
+        (units)     15
 
-      """)
+        """)
   }
 
   @Test func csvQuotesWhatItMustAndLeavesFootersOut() {
-    #expect(OutputFormat.csv.render(Sample()) == "code,cases,note\na.b,12,\"x, \"\"y\"\"\"\nвена,3,\"a|b\nc\"\n")
+    #expect(
+      OutputFormat.csv.render(Sample())
+        == "code,cases,note\na.b,12,\"x, \"\"y\"\"\"\nвена,3,\"a|b\nc\"\n")
   }
 
   @Test func markdownEscapesPipesAndLineBreaks() {
-    #expect(OutputFormat.markdown.render(Sample()) == """
-      | code | cases | note |
-      |---|---:|---|
-      | a.b | 12 | x, "y" |
-      | вена | 3 | a\\|b<br>c |
-      | **(units)** | **15** |  |
+    #expect(
+      OutputFormat.markdown.render(Sample()) == """
+        | code | cases | note |
+        |---|---:|---|
+        | a.b | 12 | x, "y" |
+        | вена | 3 | a\\|b<br>c |
+        | **(units)** | **15** |  |
 
-      """)
+        """)
   }
 
   @Test func jsonKeepsKeyOrderAndEscapes() {
-    #expect(OutputFormat.json.render(Sample()) == """
-      [
-        {
-          "code": "a.b",
-          "cases": 12,
-          "note": "x, \\"y\\""
-        },
-        {
-          "code": "вена",
-          "cases": 3,
-          "note": "a|b\\nc"
-        }
-      ]
+    #expect(
+      OutputFormat.json.render(Sample()) == """
+        [
+          {
+            "code": "a.b",
+            "cases": 12,
+            "note": "x, \\"y\\""
+          },
+          {
+            "code": "вена",
+            "cases": 3,
+            "note": "a|b\\nc"
+          }
+        ]
 
-      """)
+        """)
   }
 
   @Test func percentagesRoundHalfUpToOneDecimal() {

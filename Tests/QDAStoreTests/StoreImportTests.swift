@@ -4,16 +4,22 @@ import QDATestSupport
 import Testing
 
 @Suite struct StoreImportTests {
-  func unit(_ id: String, _ text: String, date: String = "2020-01-01") -> UnitDraft {
+  func unit(_ id: String, _ text: String, date: String = "2020-01-01")
+    -> UnitDraft
+  {
     UnitDraft(
       id: id, kind: "case", date: date, texts: [("request", text)],
       attributes: [("channel", "chat")], contentHash: "\(id)|\(text)|\(date)")
   }
 
-  func importUnits(_ store: Store, _ units: [UnitDraft], hash: String) throws -> ImportSummary {
+  func importUnits(_ store: Store, _ units: [UnitDraft], hash: String) throws
+    -> ImportSummary
+  {
     var iterator = units.makeIterator()
     return try store.importSource(
-      SourceDraft(name: "r", path: "r.csv", kind: "reports", contentHash: hash, settings: "s"),
+      SourceDraft(
+        name: "r", path: "r.csv", kind: "reports", contentHash: hash,
+        settings: "s"),
       units: { iterator.next() })
   }
 
@@ -30,12 +36,18 @@ import Testing
       codebook: CodebookDraft(
         hash: "h", id: "c", title: "C", version: "1", path: "c.yml",
         codes: [.init(id: "t.a", theme: "t", themeName: "T", name: "A")])
-    ) { unit in [CodingDraft(unit: unit.id, code: "t.a", rule: "r", field: "request", span: 0..<1)] }
+    ) { unit in
+      [
+        CodingDraft(
+          unit: unit.id, code: "t.a", rule: "r", field: "request", span: 0..<1)
+      ]
+    }
   }
 
   @Test func reimportOfUnchangedFileDoesNothing() throws {
     try withStore { store in
-      let first = try importUnits(store, [unit("A", "x"), unit("B", "y")], hash: "1")
+      let first = try importUnits(
+        store, [unit("A", "x"), unit("B", "y")], hash: "1")
       #expect(first.added == 2)
       let again = try importUnits(store, [], hash: "1")
       #expect(again.isUnchanged)
@@ -47,20 +59,25 @@ import Testing
     try withStore { store in
       _ = try importUnits(store, [unit("A", "x"), unit("B", "y")], hash: "1")
       try autoCode(store)
-      let summary = try importUnits(store, [unit("A", "x2"), unit("B", "y")], hash: "2")
+      let summary = try importUnits(
+        store, [unit("A", "x2"), unit("B", "y")], hash: "2")
       #expect(summary.changed == 1)
       #expect(summary.unchanged == 1)
       #expect(summary.droppedAutoCodings == 1)
       let codings = try store.exportedCodings(coder: "auto", filter: .init())
       #expect(codings.map(\.unit) == ["B"])
-      #expect(try store.exportedUnits(.init()).map { $0.texts[0].value } == ["x2", "y"])
+      #expect(
+        try store.exportedUnits(.init()).map { $0.texts[0].value } == [
+          "x2", "y",
+        ])
     }
   }
 
   @Test func rowsGoneFromTheFileAreRemoved() throws {
     try withStore { store in
       _ = try importUnits(store, [unit("A", "x"), unit("B", "y")], hash: "1")
-      let summary = try importUnits(store, [unit("B", "y"), unit("C", "z")], hash: "2")
+      let summary = try importUnits(
+        store, [unit("B", "y"), unit("C", "z")], hash: "2")
       #expect(summary.removed == 1)
       #expect(summary.added == 1)
       #expect(try store.exportedUnits(.init()).map(\.id) == ["B", "C"])
@@ -74,33 +91,46 @@ import Testing
       var units = [unit("A", "changed"), unit("B", "y")].makeIterator()
       #expect(throws: Stop.self) {
         _ = try store.importSource(
-          SourceDraft(name: "r", path: "r.csv", kind: "reports", contentHash: "2", settings: "s"),
+          SourceDraft(
+            name: "r", path: "r.csv", kind: "reports", contentHash: "2",
+            settings: "s"),
           units: { units.next() }, finish: { throw Stop() })
       }
-      #expect(try store.exportedUnits(.init()).map { $0.texts[0].value } == ["x"])
+      #expect(
+        try store.exportedUnits(.init()).map { $0.texts[0].value } == ["x"])
     }
   }
 
   @Test func countsByCodeMonthAndAttribute() throws {
     try withStore { store in
       _ = try importUnits(
-        store, [unit("A", "x", date: "2020-01-05"), unit("B", "y", date: "2020-02-01")], hash: "1")
+        store,
+        [
+          unit("A", "x", date: "2020-01-05"),
+          unit("B", "y", date: "2020-02-01"),
+        ], hash: "1")
       try autoCode(store)
       #expect(try store.currentCodes().map(\.id) == ["t.a"])
-      #expect(try store.unitCounts(.init(), grouping: .month).map(\.units) == [1, 1])
-      let byMonth = try store.codedCounts(coder: "auto", filter: .init(), grouping: .month)
+      #expect(
+        try store.unitCounts(.init(), grouping: .month).map(\.units) == [1, 1])
+      let byMonth = try store.codedCounts(
+        coder: "auto", filter: .init(), grouping: .month)
       #expect(byMonth.map(\.group) == ["2020-01", "2020-02"])
       let byChannel = try store.codedCounts(
         coder: "auto", filter: .init(), grouping: .attribute("channel"))
       #expect(byChannel == [GroupCount(key: "t.a", group: "chat", units: 2)])
-      #expect(try store.codedCounts(coder: "auto", filter: .init(kinds: ["turn"])).isEmpty)
+      #expect(
+        try store.codedCounts(coder: "auto", filter: .init(kinds: ["turn"]))
+          .isEmpty)
     }
   }
 
   @Test func readingAMissingDatabaseCreatesNothing() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    #expect(throws: StoreError.missingDatabase(path: directory.path("x.sqlite"))) {
+    #expect(
+      throws: StoreError.missingDatabase(path: directory.path("x.sqlite"))
+    ) {
       try Store.open(path: directory.path("x.sqlite"), create: false)
     }
     #expect(!FileManager.default.fileExists(atPath: directory.path("x.sqlite")))

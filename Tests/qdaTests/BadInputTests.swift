@@ -16,9 +16,14 @@ import Testing
 
     init() throws {
       directory = try TemporaryDirectory()
-      #expect(try CommandRunner.qda(["import", "reports", samples], in: directory.url).status == 0)
       #expect(
-        try CommandRunner.qda(["code", "auto", "--codebook", codebook], in: directory.url).status
+        try CommandRunner.qda(
+          ["import", "reports", samples], in: directory.url
+        ).status == 0)
+      #expect(
+        try CommandRunner.qda(
+          ["code", "auto", "--codebook", codebook], in: directory.url
+        ).status
           == 0)
     }
 
@@ -40,16 +45,22 @@ import Testing
     ) throws {
       let before = snapshot()
       let result = try CommandRunner.qda(arguments, in: directory.url)
-      #expect(result.status == status, "\(result.stderr)", sourceLocation: sourceLocation)
+      #expect(
+        result.status == status, "\(result.stderr)",
+        sourceLocation: sourceLocation)
       #expect(
         result.stderr.contains(message), "stderr was: \(result.stderr)",
         sourceLocation: sourceLocation)
       #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
-      #expect(snapshot() == before, "the database changed", sourceLocation: sourceLocation)
+      #expect(
+        snapshot() == before, "the database changed",
+        sourceLocation: sourceLocation)
     }
 
     /// Writes a CSV into the project directory.
-    func csv(_ name: String, _ text: String) throws -> String { try directory.write(name, text) }
+    func csv(_ name: String, _ text: String) throws -> String {
+      try directory.write(name, text)
+    }
   }
 
   @Test func emptyFile() throws {
@@ -57,7 +68,8 @@ import Testing
     defer { project.directory.remove() }
     let file = try project.csv("empty.csv", "")
     try project.expectFailure(
-      ["import", "reports", file], status: 65, message: "\(file):1: error: the file is empty")
+      ["import", "reports", file], status: 65,
+      message: "\(file):1: error: the file is empty")
   }
 
   @Test func headerOnly() throws {
@@ -73,16 +85,21 @@ import Testing
     let project = try Project()
     defer { project.directory.remove() }
     let file = try project.csv(
-      "ragged.csv", "case_id,date,request,services\nX1,2020-01-01,a,b\nX2,2020-01-02,a\nX3,2020-01-03,a,b,c\n")
+      "ragged.csv",
+      "case_id,date,request,services\nX1,2020-01-01,a,b\nX2,2020-01-02,a\nX3,2020-01-03,a,b,c\n"
+    )
     try project.expectFailure(
       ["import", "reports", file], status: 65,
-      message: "\(file):3: error: record 3 (line 3) has 3 fields, header has 4\n\(file):4: error: record 4 (line 4) has 5 fields, header has 4")
+      message:
+        "\(file):3: error: record 3 (line 3) has 3 fields, header has 4\n\(file):4: error: record 4 (line 4) has 5 fields, header has 4"
+    )
   }
 
   @Test func unterminatedQuote() throws {
     let project = try Project()
     defer { project.directory.remove() }
-    let file = try project.csv("quote.csv", "case_id,request\nX1,\"never closed\nX2,b\n")
+    let file = try project.csv(
+      "quote.csv", "case_id,request\nX1,\"never closed\nX2,b\n")
     try project.expectFailure(
       ["import", "reports", file], status: 65,
       message: "\(file):2: error: unterminated quoted field starting at line 2")
@@ -92,16 +109,25 @@ import Testing
     let project = try Project()
     defer { project.directory.remove() }
     let invalid = try project.directory.write(
-      "invalid.csv", bytes: Array("case_id,request\nX1,ok\n".utf8) + [0x58, 0x32, 0x2C, 0x98, 0x0A])
+      "invalid.csv",
+      bytes: Array("case_id,request\nX1,ok\n".utf8) + [
+        0x58, 0x32, 0x2C, 0x98, 0x0A,
+      ])
     try project.expectFailure(
       ["import", "reports", invalid], status: 65,
-      message: "\(invalid):3: error: byte 0x98 at byte offset 25 is neither UTF-8 nor Windows-1251")
+      message:
+        "\(invalid):3: error: byte 0x98 at byte offset 25 is neither UTF-8 nor Windows-1251"
+    )
     let mixed = try project.directory.write(
       "mixed.csv",
-      bytes: Array("case_id,request\nX1,вена\nX2,".utf8) + [0xE2, 0xE5, 0xED, 0xE0, 0x0A])
+      bytes: Array("case_id,request\nX1,вена\nX2,".utf8) + [
+        0xE2, 0xE5, 0xED, 0xE0, 0x0A,
+      ])
     try project.expectFailure(
       ["import", "reports", mixed], status: 65,
-      message: "\(mixed):3: error: invalid UTF-8 (byte 0xE2) at byte offset 31, line 3; the file mixes encodings (line 2 is UTF-8)")
+      message:
+        "\(mixed):3: error: invalid UTF-8 (byte 0xE2) at byte offset 31, line 3; the file mixes encodings (line 2 is UTF-8)"
+    )
     try project.expectFailure(
       ["import", "reports", mixed, "--encoding", "utf-8"], status: 65,
       message: "\(mixed):3: error: invalid UTF-8 (byte 0xE2)")
@@ -111,16 +137,20 @@ import Testing
     let project = try Project()
     defer { project.directory.remove() }
     let file = try project.directory.write(
-      "nul.csv", bytes: Array("case_id,request\nX1,a".utf8) + [0] + Array("b\n".utf8))
+      "nul.csv",
+      bytes: Array("case_id,request\nX1,a".utf8) + [0] + Array("b\n".utf8))
     try project.expectFailure(
-      ["import", "reports", file], status: 65, message: "\(file):2: error: NUL byte in a field")
+      ["import", "reports", file], status: 65,
+      message: "\(file):2: error: NUL byte in a field")
   }
 
   @Test func badDates() throws {
     let project = try Project()
     defer { project.directory.remove() }
     let file = try project.csv(
-      "dates.csv", "case_id,date,request\nX1,2020-13-01,a\nX2,31.02.2020,b\nX3,yesterday,c\n")
+      "dates.csv",
+      "case_id,date,request\nX1,2020-13-01,a\nX2,31.02.2020,b\nX3,yesterday,c\n"
+    )
     try project.expectFailure(
       ["import", "reports", file], status: 65,
       message: """
@@ -141,18 +171,28 @@ import Testing
     let clash = try project.csv("clash.csv", "case_id,request\nC001,a\n")
     try project.expectFailure(
       ["import", "reports", clash], status: 65,
-      message: "\(clash):2: error: unit id 'C001' is already used by source 'work-reports'")
+      message:
+        "\(clash):2: error: unit id 'C001' is already used by source 'work-reports'"
+    )
   }
 
   @Test func unknownColumnNames() throws {
     let project = try Project()
     defer { project.directory.remove() }
     try project.expectFailure(
-      ["import", "reports", Self.samples, "--source", "again", "--text-columns", "request,notes"],
+      [
+        "import", "reports", Self.samples, "--source", "again",
+        "--text-columns", "request,notes",
+      ],
       status: 65,
-      message: "\(Self.samples):1: error: unknown column 'notes' (--text-columns); the header has 'case_id', 'date', 'channel', 'request', 'services'")
+      message:
+        "\(Self.samples):1: error: unknown column 'notes' (--text-columns); the header has 'case_id', 'date', 'channel', 'request', 'services'"
+    )
     try project.expectFailure(
-      ["import", "reports", Self.samples, "--source", "again", "--id-column", "id"], status: 65,
+      [
+        "import", "reports", Self.samples, "--source", "again", "--id-column",
+        "id",
+      ], status: 65,
       message: "\(Self.samples):1: error: unknown column 'id' (--id-column)")
   }
 
@@ -161,12 +201,14 @@ import Testing
     defer { project.directory.remove() }
     let missing = project.directory.path("nope.csv")
     try project.expectFailure(
-      ["import", "reports", missing], status: 66, message: "\(missing): error: no such file")
+      ["import", "reports", missing], status: 66,
+      message: "\(missing): error: no such file")
     try project.expectFailure(
       ["import", "reports", project.directory.url.path], status: 66,
       message: "\(project.directory.url.path): error: is a directory")
     try project.expectFailure(
-      ["code", "auto", "--codebook", project.directory.path("none.yml")], status: 66,
+      ["code", "auto", "--codebook", project.directory.path("none.yml")],
+      status: 66,
       message: "none.yml: error: no such codebook file")
   }
 
@@ -176,24 +218,32 @@ import Testing
     let notADirectory = try directory.write("plain.txt", "x")
     let unwritable = notADirectory + "/qda.sqlite"
     let result = try CommandRunner.qda(
-      ["import", "reports", Self.samples, "--db", unwritable], in: directory.url)
+      ["import", "reports", Self.samples, "--db", unwritable], in: directory.url
+    )
     #expect(result.status == 74)
-    #expect(result.stderr.contains("\(unwritable): error: cannot open the database for writing"))
+    #expect(
+      result.stderr.contains(
+        "\(unwritable): error: cannot open the database for writing"))
     let garbage = Array(repeating: UInt8(0x5A), count: 8192)
     let corrupt = try directory.write("corrupt.sqlite", bytes: garbage)
     for arguments in [
-      ["import", "reports", Self.samples, "--db", corrupt], ["freq", "--db", corrupt],
+      ["import", "reports", Self.samples, "--db", corrupt],
+      ["freq", "--db", corrupt],
       ["code", "auto", "--codebook", Self.codebook, "--db", corrupt],
     ] {
       let result = try CommandRunner.qda(arguments, in: directory.url)
       #expect(result.status == 74, "\(arguments)")
-      #expect(result.stderr.contains("\(corrupt): error: the file is not a qda database or is corrupt"))
+      #expect(
+        result.stderr.contains(
+          "\(corrupt): error: the file is not a qda database or is corrupt"))
       #expect(FileManager.default.contents(atPath: corrupt) == Data(garbage))
     }
-    let missing = try CommandRunner.qda(["freq", "--db", directory.path("none.sqlite")], in: directory.url)
+    let missing = try CommandRunner.qda(
+      ["freq", "--db", directory.path("none.sqlite")], in: directory.url)
     #expect(missing.status == 66)
     #expect(missing.stderr.contains("none.sqlite: error: no qda database here"))
-    #expect(!FileManager.default.fileExists(atPath: directory.path("none.sqlite")))
+    #expect(
+      !FileManager.default.fileExists(atPath: directory.path("none.sqlite")))
   }
 
   @Test func brokenCodebook() throws {
@@ -202,38 +252,45 @@ import Testing
     let fixtures = TestPaths.package("Tests/qdaTests/Fixtures/codebooks")
     let yaml = fixtures.appendingPathComponent("yaml-syntax.yml").path
     try project.expectFailure(
-      ["code", "auto", "--codebook", yaml], status: 65, message: "\(yaml):7:1: error: invalid YAML")
+      ["code", "auto", "--codebook", yaml], status: 65,
+      message: "\(yaml):7:1: error: invalid YAML")
     let unknown = fixtures.appendingPathComponent("unknown-field.yml").path
     try project.expectFailure(
       ["code", "auto", "--codebook", unknown], status: 65,
       message: "\(unknown):11:9: error: unknown field 'colour' in a code")
-    let lint = try CommandRunner.qda(["codebook", "lint", unknown], in: project.directory.url)
+    let lint = try CommandRunner.qda(
+      ["codebook", "lint", unknown], in: project.directory.url)
     #expect(lint.status == 65)
-    #expect(lint.stderr == """
-      \(unknown):11:9: error: unknown field 'colour' in a code; expected one of 'counterexamples', 'definition', 'examples', 'exclude', 'id', 'include', 'name', 'rules'
-      \(unknown):20:19: error: invalid regular expression '(unclosed' in 'any'
-      \(unknown): 2 errors, 0 warnings
+    #expect(
+      lint.stderr == """
+        \(unknown):11:9: error: unknown field 'colour' in a code; expected one of 'counterexamples', 'definition', 'examples', 'exclude', 'id', 'include', 'name', 'rules'
+        \(unknown):20:19: error: invalid regular expression '(unclosed' in 'any'
+        \(unknown): 2 errors, 0 warnings
 
-      """)
+        """)
     let gaps = fixtures.appendingPathComponent("duplicates-and-gaps.yml").path
-    let gapsLint = try CommandRunner.qda(["codebook", "lint", gaps], in: project.directory.url)
+    let gapsLint = try CommandRunner.qda(
+      ["codebook", "lint", gaps], in: project.directory.url)
     #expect(gapsLint.status == 65)
-    #expect(gapsLint.stderr == """
-      \(gaps):15:9: error: duplicate code id 't.a'
-      \(gaps):23:16: error: code 't.c' has no rules
-      \(gaps):24:9: error: a code is missing 'definition'
-      \(gaps): 3 errors, 0 warnings
+    #expect(
+      gapsLint.stderr == """
+        \(gaps):15:9: error: duplicate code id 't.a'
+        \(gaps):23:16: error: code 't.c' has no rules
+        \(gaps):24:9: error: a code is missing 'definition'
+        \(gaps): 3 errors, 0 warnings
 
-      """)
+        """)
   }
 
   @Test func failedFirstCommandLeavesNoDatabase() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let file = try directory.write("dup.csv", "case_id,request\nX1,a\nX1,b\n")
-    let result = try CommandRunner.qda(["import", "reports", file], in: directory.url)
+    let result = try CommandRunner.qda(
+      ["import", "reports", file], in: directory.url)
     #expect(result.status == 65)
-    let left = try FileManager.default.contentsOfDirectory(atPath: directory.url.path)
+    let left = try FileManager.default.contentsOfDirectory(
+      atPath: directory.url.path)
     #expect(left == ["dup.csv"])
   }
 
@@ -241,7 +298,8 @@ import Testing
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let result = try CommandRunner.qda(
-      ["import", "reports", Self.samples, "--delimiter", "|"], in: directory.url)
+      ["import", "reports", Self.samples, "--delimiter", "|"], in: directory.url
+    )
     #expect(result.status == 64)
     #expect(result.stderr.contains("Unknown delimiter '|'"))
   }

@@ -12,13 +12,22 @@ public struct MarkdownFormat: ReportFormat {
 
   public func render(_ report: any Report) -> String {
     let table = report.table
-    var output = "| " + table.columns.map { Self.escape($0.name) }.joined(separator: " | ") + " |\n"
-    output += "|" + table.columns.map { $0.isNumeric ? "---:" : "---" }.joined(separator: "|") + "|\n"
+    var output =
+      "| " + table.columns.map { Self.escape($0.name) }.joined(separator: " | ")
+      + " |\n"
+    output +=
+      "|"
+      + table.columns.map { $0.isNumeric ? "---:" : "---" }.joined(
+        separator: "|") + "|\n"
     for row in table.rows {
-      output += "| " + row.map { Self.escape($0.text) }.joined(separator: " | ") + " |\n"
+      output +=
+        "| " + row.map { Self.escape($0.text) }.joined(separator: " | ")
+        + " |\n"
     }
     for row in table.footer {
-      output += "| " + row.map { $0.text.isEmpty ? "" : "**" + Self.escape($0.text) + "**" }
+      output +=
+        "| "
+        + row.map { $0.text.isEmpty ? "" : "**" + Self.escape($0.text) + "**" }
         .joined(separator: " | ") + " |\n"
     }
     return output

@@ -9,7 +9,8 @@ public struct TableFormat: ReportFormat {
   public func render(_ report: any Report) -> String {
     let table = report.table
     let lines =
-      [table.columns.map(\.name)] + (table.rows + table.footer).map { $0.map { Self.flat($0.text) } }
+      [table.columns.map(\.name)]
+      + (table.rows + table.footer).map { $0.map { Self.flat($0.text) } }
     var widths = table.columns.map { _ in 0 }
     for line in lines {
       for (index, cell) in line.enumerated() {
@@ -19,7 +20,8 @@ public struct TableFormat: ReportFormat {
     func format(_ line: [String]) -> String {
       var parts: [String] = []
       for (index, cell) in line.enumerated() {
-        let padding = String(repeating: " ", count: widths[index] - Self.width(of: cell))
+        let padding = String(
+          repeating: " ", count: widths[index] - Self.width(of: cell))
         let isLast = index == line.count - 1
         if table.columns[index].isNumeric {
           parts.append(padding + cell)
@@ -32,11 +34,19 @@ public struct TableFormat: ReportFormat {
       return line
     }
     var output = format(lines[0]) + "\n"
-    output += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-    for row in table.rows { output += format(row.map { Self.flat($0.text) }) + "\n" }
+    output +=
+      widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+      + "\n"
+    for row in table.rows {
+      output += format(row.map { Self.flat($0.text) }) + "\n"
+    }
     if !table.footer.isEmpty {
-      output += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-      for row in table.footer { output += format(row.map { Self.flat($0.text) }) + "\n" }
+      output +=
+        widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        + "\n"
+      for row in table.footer {
+        output += format(row.map { Self.flat($0.text) }) + "\n"
+      }
     }
     return output
   }

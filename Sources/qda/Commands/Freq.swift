@@ -5,7 +5,8 @@ extension QDA {
   /// `qda freq`: frequency tables.
   struct Freq: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Count the units coded with each code, theme, month or attribute value.",
+      abstract:
+        "Count the units coded with each code, theme, month or attribute value.",
       discussion: """
         --by code (the default) gives code, cases, percent of the units in scope, and the \
         code's name; --by theme counts units with any code of a theme; --by month and --by \
@@ -31,7 +32,8 @@ extension QDA {
         let store = try database.openForReading()
         defer { store.close() }
         let table = try FrequencyTable(
-          store: store, by: FrequencyDimension(by), coder: coder, filter: scope.filter,
+          store: store, by: FrequencyDimension(by), coder: coder,
+          filter: scope.filter,
           includesZeros: zeros)
         try output.emit(table)
       }

@@ -24,9 +24,11 @@ struct OutputOptions: ParsableArguments {
       return
     }
     do {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+      try Data(text.utf8).write(
+        to: URL(fileURLWithPath: output), options: .atomic)
     } catch {
-      throw OutputError.cannotWrite(path: output, reason: error.localizedDescription)
+      throw OutputError.cannotWrite(
+        path: output, reason: error.localizedDescription)
     }
   }
 }
@@ -37,7 +39,8 @@ enum OutputError: Error, CustomStringConvertible {
 
   var description: String {
     switch self {
-    case .cannotWrite(let path, let reason): return "\(path): error: cannot write (\(reason))"
+    case .cannotWrite(let path, let reason):
+      return "\(path): error: cannot write (\(reason))"
     }
   }
 }

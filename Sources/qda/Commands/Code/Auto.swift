@@ -7,7 +7,8 @@ extension QDA.Code {
   /// `qda code auto --codebook FILE`: rule-based coding.
   struct Auto: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Replace all auto codings with the result of a codebook's rules.",
+      abstract:
+        "Replace all auto codings with the result of a codebook's rules.",
       discussion: """
         Every unit is matched against every rule; a code is applied when any of its rules \
         fires. Each coding records the rule, the codebook's id and content hash, and the \
@@ -25,7 +26,8 @@ extension QDA.Code {
         let loaded = try QDACodebook.Codebook.load(path: codebook)
         let store = try database.openForReading()
         defer { store.close() }
-        let summary = try AutoCoder(codebook: loaded, codebookPath: codebook).run(on: store)
+        let summary = try AutoCoder(codebook: loaded, codebookPath: codebook)
+          .run(on: store)
         try output.emit(AutoCodingReport(summary: summary))
       }
     }

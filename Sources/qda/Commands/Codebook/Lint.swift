@@ -5,7 +5,8 @@ extension QDA.Codebook {
   /// `qda codebook lint FILE`: validates a codebook.
   struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check a codebook for errors and test its examples against its rules.",
+      abstract:
+        "Check a codebook for errors and test its examples against its rules.",
       discussion: """
         Reports YAML errors, unknown fields, duplicate ids, invalid patterns and regular \
         expressions, and codes without a definition or rules as FILE:LINE:COL: error: …; \
@@ -26,7 +27,9 @@ extension QDA.Codebook {
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
         guard let codebook, errors == 0, !(strict && warnings > 0) else {
-          printError("\(file): \(plural(errors, "error")), \(plural(warnings, "warning"))")
+          printError(
+            "\(file): \(plural(errors, "error")), \(plural(warnings, "warning"))"
+          )
           throw ExitCode(ExitStatus.dataError)
         }
         let rules = codebook.codes.reduce(0) { $0 + $1.rules.count }

@@ -5,7 +5,9 @@ extension QDA.Export {
   /// `qda export codings`: every coding with its provenance.
   struct Codings: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Export codings: unit, code, coder, rule, codebook hash, matched span, memo.")
+      abstract:
+        "Export codings: unit, code, coder, rule, codebook hash, matched span, memo."
+    )
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -18,7 +20,8 @@ extension QDA.Export {
       try reportingFailures {
         let store = try database.openForReading()
         defer { store.close() }
-        try output.emit(CodingExport(store: store, coder: coder, filter: scope.filter))
+        try output.emit(
+          CodingExport(store: store, coder: coder, filter: scope.filter))
       }
     }
   }

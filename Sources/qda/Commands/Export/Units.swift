@@ -5,7 +5,9 @@ extension QDA.Export {
   /// `qda export units`: the units with their texts and attributes.
   struct Units: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Export units: unit, source, kind, speaker, date, text, fields and attributes.")
+      abstract:
+        "Export units: unit, source, kind, speaker, date, text, fields and attributes."
+    )
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions

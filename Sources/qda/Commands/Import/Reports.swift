@@ -44,15 +44,20 @@ extension QDA.Import {
     @Option(help: "The encoding: utf-8 or windows-1251 (default: detected).")
     var encoding: String?
 
-    @Flag(help: "Keep phone numbers, e-mail addresses and handles instead of redacting them.")
+    @Flag(
+      help:
+        "Keep phone numbers, e-mail addresses and handles instead of redacting them."
+    )
     var keepIdentifiers = false
 
     func validate() throws {
       if let delimiter, Self.delimiterByte(delimiter) == nil {
-        throw ValidationError("Unknown delimiter '\(delimiter)'; use ',', ';' or 'tab'.")
+        throw ValidationError(
+          "Unknown delimiter '\(delimiter)'; use ',', ';' or 'tab'.")
       }
       if let encoding, TextEncoding(name: encoding) == nil {
-        throw ValidationError("Unknown encoding '\(encoding)'; use utf-8 or windows-1251.")
+        throw ValidationError(
+          "Unknown encoding '\(encoding)'; use utf-8 or windows-1251.")
       }
       if let textColumns, textColumns.split(separator: ",").isEmpty {
         throw ValidationError("--text-columns needs at least one column name.")
@@ -91,17 +96,23 @@ extension QDA.Import {
       try reportingFailures {
         let options = readOptions
         let reader = try WorkReportReader(path: file, options: options)
-        let name = source ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let name =
+          source
+          ?? URL(fileURLWithPath: file).deletingPathExtension()
+          .lastPathComponent
         let draft = SourceDraft(
-          name: name, path: file, kind: "reports", contentHash: reader.survey.contentHash,
-          settings: options.columns.fingerprint + ";redact=\(options.redactsIdentifiers)")
+          name: name, path: file, kind: "reports",
+          contentHash: reader.survey.contentHash,
+          settings: options.columns.fingerprint
+            + ";redact=\(options.redactsIdentifiers)")
         let summary = try database.write { store in
           try store.importSource(
             draft,
             units: {
               guard let report = try reader.next() else { return nil }
               return UnitDraft(
-                id: report.id, kind: "case", date: report.date?.description, line: report.line,
+                id: report.id, kind: "case", date: report.date?.description,
+                line: report.line,
                 texts: report.texts, attributes: report.attributes,
                 contentHash: report.contentHash)
             },
@@ -111,14 +122,18 @@ extension QDA.Import {
       }
     }
 
-    static func describe(_ summary: ImportSummary, reader: WorkReportReader) -> String {
+    static func describe(_ summary: ImportSummary, reader: WorkReportReader)
+      -> String
+    {
       if summary.isUnchanged {
-        return "'\(summary.source)' is unchanged since its last import (\(summary.unchanged) cases); nothing to do"
+        return
+          "'\(summary.source)' is unchanged since its last import (\(summary.unchanged) cases); nothing to do"
       }
       var message =
         "imported '\(summary.source)': \(summary.added) added, \(summary.changed) changed, "
         + "\(summary.unchanged) unchanged, \(summary.removed) removed"
-      message += " (\(reader.survey.encoding.rawValue), delimiter '\(reader.delimiter == 9 ? "tab" : String(UnicodeScalar(reader.delimiter)))')"
+      message +=
+        " (\(reader.survey.encoding.rawValue), delimiter '\(reader.delimiter == 9 ? "tab" : String(UnicodeScalar(reader.delimiter)))')"
       if summary.droppedAutoCodings > 0 {
         message +=
           "\n\(plural(summary.droppedAutoCodings, "auto coding")) of changed cases dropped; run 'qda code auto' again"
@@ -128,7 +143,8 @@ extension QDA.Import {
         message +=
           "\nredacted \(plural(counts.total, "identifier")): "
           + [
-            plural(counts.phones, "phone number"), plural(counts.emails, "e-mail address"),
+            plural(counts.phones, "phone number"),
+            plural(counts.emails, "e-mail address"),
             plural(counts.handles, "handle"), plural(counts.links, "link"),
           ].joined(separator: ", ")
       } else {

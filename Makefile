@@ -1,0 +1,39 @@
+# qda — common tasks.
+#
+#   make samples   import, code and count the bundled samples (the main job)
+#   make test      run the test suite (swift test)
+#   make format    format the sources in place, then lint them
+#   make lint      lint the formatting without changing files
+#   make install   build a release binary and copy it to $(PREFIX)/bin
+#   make bench     run the import benchmark (Benchmarks/README.md)
+
+PREFIX ?= /usr/local
+OUT ?= out
+
+.PHONY: samples test format lint install bench
+
+samples:
+	swift build -c release --product qda
+	rm -f $(OUT)/qda.sqlite $(OUT)/qda.sqlite-wal $(OUT)/qda.sqlite-shm
+	mkdir -p $(OUT)
+	.build/release/qda import reports Samples/work-reports.csv --db $(OUT)/qda.sqlite
+	.build/release/qda code auto --codebook Codebooks/web-outreach.yml --db $(OUT)/qda.sqlite
+	.build/release/qda freq --by code --db $(OUT)/qda.sqlite
+	.build/release/qda freq --by month --db $(OUT)/qda.sqlite
+
+test:
+	swift test
+
+format:
+	Scripts/format.sh
+
+lint:
+	Scripts/format.sh --lint-only
+
+install:
+	swift build -c release --product qda
+	install -d $(PREFIX)/bin
+	install .build/release/qda $(PREFIX)/bin/qda
+
+bench:
+	Benchmarks/import-benchmark.sh

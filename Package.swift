@@ -53,14 +53,15 @@ let package = Package(
       name: "QDAStoreTests", dependencies: ["QDAStore", "QDATestSupport"]),
     .testTarget(
       name: "QDACodingTests",
-      dependencies: ["QDACoding", "QDACodebook", "QDAImport", "QDATestSupport"]
+      dependencies: ["QDACoding", "QDACodebook", "QDAImport", "QDATestSupport"],
+      exclude: ["Fixtures"]
     ),
     .testTarget(
       name: "QDAReportTests", dependencies: ["QDAReport", "QDATestSupport"]),
     .testTarget(
       name: "qdaTests",
       dependencies: ["QDATestSupport"],
-      exclude: ["Golden"]
+      exclude: ["Golden", "Fixtures"]
     ),
   ]
 )

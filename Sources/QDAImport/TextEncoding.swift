@@ -181,7 +181,7 @@ public enum EncodingDetector {
     }
     endLine()
     hasher.update(data: chunk)
-    let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    let hash = hasher.finalize().hexString
 
     let hasBOM = head == [0xEF, 0xBB, 0xBF]
     let survey = { (encoding: TextEncoding) in

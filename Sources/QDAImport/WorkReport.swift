@@ -39,7 +39,7 @@ public struct WorkReport: Sendable, Equatable {
       add("a:" + name)
       add(value)
     }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    return hasher.finalize().hexString
   }
 }
 
@@ -134,7 +134,7 @@ public final class WorkReportReader {
     }
     let header = headerRecord.fields.map {
       survey.encoding.decode($0).trimmingASCIIWhitespace()
-        .precomposedStringWithCanonicalMapping
+        .nfc
     }
     self.header = header
     var seen = Set<String>()
@@ -200,7 +200,7 @@ public final class WorkReportReader {
     let encoding = survey.encoding
     func value(_ index: Int) -> String {
       encoding.decode(record.fields[index])
-        .precomposedStringWithCanonicalMapping
+        .nfc
     }
     let id = value(idIndex).trimmingASCIIWhitespace()
     guard !id.isEmpty else {

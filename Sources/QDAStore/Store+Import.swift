@@ -178,10 +178,7 @@ extension Store {
           summary.changed += 1
         } else {
           if let owner = try String.fetchOne(
-            db,
-            sql:
-              "SELECT s.name FROM unit u JOIN source s ON s.id = u.sourceId WHERE u.id = ?",
-            arguments: [unit.id])
+            writer.findOwner, arguments: [unit.id])
           {
             throw StoreError.unitConflict(
               path: source.path, line: unit.line, unit: unit.id, source: owner)
@@ -210,6 +207,7 @@ private struct UnitWriter {
   let deleteTexts: Statement
   let deleteAttributes: Statement
   let deleteAutoCodings: Statement
+  let findOwner: Statement
   let db: Database
 
   init(_ db: Database) throws {
@@ -240,6 +238,10 @@ private struct UnitWriter {
       sql: "DELETE FROM unitText WHERE unitId = ?")
     deleteAttributes = try db.makeStatement(
       sql: "DELETE FROM unitAttribute WHERE unitId = ?")
+    findOwner = try db.makeStatement(
+      sql: """
+        SELECT s.name FROM unit u JOIN source s ON s.id = u.sourceId WHERE u.id = ?
+        """)
     deleteAutoCodings = try db.makeStatement(
       sql: "DELETE FROM coding WHERE unitId = ? AND coder = 'auto'")
   }

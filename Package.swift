@@ -53,7 +53,9 @@ let package = Package(
       name: "QDAStoreTests", dependencies: ["QDAStore", "QDATestSupport"]),
     .testTarget(
       name: "QDACodingTests",
-      dependencies: ["QDACoding", "QDACodebook", "QDAImport", "QDATestSupport"],
+      dependencies: [
+        "QDACoding", "QDACodebook", "QDAImport", "QDATestSupport",
+      ],
       exclude: ["Fixtures"]
     ),
     .testTarget(

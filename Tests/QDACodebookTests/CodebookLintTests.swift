@@ -40,6 +40,22 @@ import Testing
     }
   }
 
+  @Test func documentedExampleIsAValidCodebook() throws {
+    let article = try String(
+      contentsOf: TestPaths.package(
+        "Sources/QDACodebook/Documentation.docc/CodebookFormat.md"),
+      encoding: .utf8)
+    let start = try #require(article.range(of: "```yaml\n"))
+    let end = try #require(
+      article.range(of: "```", range: start.upperBound..<article.endIndex))
+    let yaml = String(article[start.upperBound..<end.lowerBound])
+    let (codebook, diagnostics) = Codebook.parse(
+      yaml: yaml, path: "CodebookFormat.md")
+    #expect(diagnostics.map(\.description) == [])
+    #expect(
+      codebook?.codes.map(\.qualifiedID) == ["hybrid.severe-complications"])
+  }
+
   @Test func yamlErrorsHaveLineAndColumn() {
     #expect(errors("id: [a\ntitle: x\n").first?.hasPrefix("c.yml:2:") == true)
   }

@@ -1,0 +1,37 @@
+import Foundation
+import QDATestSupport
+import Testing
+
+/// Every `--help` is a golden file, so a changed interface shows in review.
+@Suite struct HelpTests {
+  static let commands: [[String]] = [
+    [], ["import"], ["import", "reports"], ["codebook"], ["codebook", "lint"],
+    ["code"],
+    ["code", "auto"], ["freq"], ["export"], ["export", "units"],
+    ["export", "codings"],
+  ]
+
+  @Test(arguments: commands) func helpMatchesGoldenFile(command: [String])
+    throws
+  {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let result = try CommandRunner.qda(command + ["--help"], in: directory.url)
+    #expect(result.status == 0)
+    let name = (["qda"] + command).joined(separator: "-") + ".txt"
+    if let failure = Golden.check(
+      result.stdout, named: name,
+      in: TestPaths.package("Tests/qdaTests/Golden/help"))
+    {
+      Issue.record(Comment(rawValue: failure))
+    }
+  }
+
+  @Test func versionIsPrinted() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let result = try CommandRunner.qda(["--version"], in: directory.url)
+    #expect(result.status == 0)
+    #expect(result.stdout.split(separator: ".").count == 3)
+  }
+}

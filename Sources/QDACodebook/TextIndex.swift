@@ -1,3 +1,5 @@
+import Foundation
+
 /// A word of a text, folded for matching, with where it stands in the text.
 public struct Token: Sendable, Equatable {
   /// The folded word: lowercase, `ё` as `е`.
@@ -11,8 +13,8 @@ public struct Token: Sendable, Equatable {
 /// A text prepared for matching: folded, split into words, with offsets.
 ///
 /// Folding makes matching case-insensitive for Latin and Cyrillic and treats
-/// `ё` as `е`, as Russian writers often do. Texts are expected in NFC (qda
-/// stores them so). A word is a maximal run of letters, digits and combining
+/// `ё` as `е`, as Russian writers often do. Texts are normalised to NFC
+/// first (qda also stores them so), and offsets refer to the NFC text. A word is a maximal run of letters, digits and combining
 /// marks; everything else separates words, so `at-home` is two words and
 /// `вич-инфекция` too.
 public struct TextIndex: Sendable {
@@ -23,8 +25,9 @@ public struct TextIndex: Sendable {
   /// The words, in order.
   public let tokens: [Token]
 
-  /// Prepares `text`.
+  /// Prepares `text`, normalising it to NFC first.
   public init(_ text: String) {
+    let text = Self.canonicallyComposed(text)
     var folded = String.UnicodeScalarView()
     var offsets: [Int] = []
     var tokens: [Token] = []
@@ -54,6 +57,18 @@ public struct TextIndex: Sendable {
     self.folded = String(folded)
     self.originalOffsets = offsets
     self.tokens = tokens
+  }
+
+  /// The text in NFC. Latin-1 and Cyrillic scalars are NFC as they are, so
+  /// Foundation's normalisation runs only for texts with other scalars
+  /// (combining marks among them).
+  static func canonicallyComposed(_ text: String) -> String {
+    for scalar in text.unicodeScalars {
+      let value = scalar.value
+      if value < 0x0300 || (0x0400...0x04FF).contains(value) { continue }
+      return text.precomposedStringWithCanonicalMapping
+    }
+    return text
   }
 
   /// Folds a whole string as ``TextIndex`` does.

@@ -20,6 +20,11 @@ import Testing
     #expect(try !occurs("вена|вены|вен", in: "вентиляция"))
   }
 
+  @Test func decomposedTextMatchesComposedPatterns() throws {
+    #expect(try occurs("йод", in: "и\u{306}од"))
+    #expect(try occurs("café", in: "cafe\u{301}"))
+  }
+
   @Test func phrasesGapsAndAnyWord() throws {
     #expect(try occurs("test* .. hiv", in: "testing for the HIV"))
     #expect(

@@ -59,9 +59,11 @@ public struct TextIndex: Sendable {
     self.tokens = tokens
   }
 
-  /// The text in NFC. Latin-1 and Cyrillic scalars are NFC as they are, so
-  /// Foundation's normalisation runs only for texts with other scalars
-  /// (combining marks among them).
+  /// The text in NFC.
+  ///
+  /// Latin-1 and Cyrillic scalars are NFC as they are, so Foundation's
+  /// normalisation runs only for texts with other scalars (combining marks
+  /// among them).
   static func canonicallyComposed(_ text: String) -> String {
     for scalar in text.unicodeScalars {
       let value = scalar.value

@@ -116,7 +116,7 @@ public final class CSVReader {
           field.append(byte)
           state = .unquoted
         }
-      case .unquoted:
+      case .unquoted, .afterQuote:
         if byte == delimiter {
           fields.append(field)
           field = []
@@ -125,6 +125,8 @@ public final class CSVReader {
           finishLineBreak(byte)
           fields.append(field)
           return CSVRecord(fields: fields, line: startLine)
+        } else if state == .afterQuote {
+          throw ImportError.textAfterQuote(path: path, line: line)
         } else {
           field.append(byte)
           try checkSize(field)
@@ -143,18 +145,6 @@ public final class CSVReader {
             line += 1
           }
           try checkSize(field)
-        }
-      case .afterQuote:
-        if byte == delimiter {
-          fields.append(field)
-          field = []
-          state = .fieldStart
-        } else if byte == Self.lf || byte == Self.cr {
-          finishLineBreak(byte)
-          fields.append(field)
-          return CSVRecord(fields: fields, line: startLine)
-        } else {
-          throw ImportError.textAfterQuote(path: path, line: line)
         }
       }
     }

@@ -107,11 +107,6 @@ public struct ExportedUnit: Sendable, Equatable {
     /// The value.
     public var value: String
   }
-
-  public static func == (lhs: ExportedUnit, rhs: ExportedUnit) -> Bool {
-    lhs.id == rhs.id && lhs.source == rhs.source && lhs.texts == rhs.texts
-      && lhs.attributes == rhs.attributes && lhs.date == rhs.date
-  }
 }
 
 /// A coding for export.

@@ -22,7 +22,10 @@ let package = Package(
   targets: [
     .target(
       name: "QDAImport",
-      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+      dependencies: [
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Yams", package: "Yams"),
+      ]
     ),
     .target(
       name: "QDACodebook",

@@ -44,6 +44,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
   case duplicateID(path: String, line: Int, id: String, firstLine: Int)
   /// A date in neither accepted form, or not on the calendar.
   case invalidDate(path: String, line: Int, value: String)
+  /// A problem in a transcript (WebVTT, SRT or text), with its line.
+  case transcript(path: String, line: Int, message: String)
   /// Several errors found in one file, in file order.
   case multiple([ImportError])
 
@@ -123,6 +125,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case .invalidDate(let path, let line, let value):
       return
         "\(path):\(line): error: invalid date '\(value)'; expected YYYY-MM-DD or DD.MM.YYYY"
+    case .transcript(let path, let line, let message):
+      return "\(path):\(line): error: \(message)"
     case .multiple(let errors):
       return errors.map(\.description).joined(separator: "\n")
     }

@@ -49,7 +49,8 @@ let package = Package(
     ),
     .target(name: "QDATestSupport", path: "Sources/QDATestSupport"),
     .testTarget(
-      name: "QDAImportTests", dependencies: ["QDAImport", "QDATestSupport"]),
+      name: "QDAImportTests", dependencies: ["QDAImport", "QDATestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "QDACodebookTests", dependencies: ["QDACodebook", "QDATestSupport"]),
     .testTarget(

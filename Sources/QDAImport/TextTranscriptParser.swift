@@ -109,18 +109,24 @@ enum TextTranscriptParser {
       frontMatter = try parseFrontMatter(Array(lines[1..<end]), path: path)
       index = end + 1
     }
-    // Labels that appear once only are ordinary text with a colon ("Note: …"),
-    // unless the front matter names them or they carry a timestamp.
+    // In a dialogue, a label that appears once only is ordinary text with a
+    // colon ("Note: …"), unless the front matter names it or it carries a
+    // timestamp. A transcript with fewer than two recurring speakers is not
+    // judged that way: there every label counts.
     var counts: [String: Int] = [:]
+    var timed = Set<String>()
     for line in lines[index...] {
       if let label = SpeakerLabel.parse(line) {
         counts[label.speaker, default: 0] += 1
+        if label.time != nil { timed.insert(label.speaker) }
       }
     }
-    let known = Set(frontMatter.roles.keys)
+    let recurring = Set(frontMatter.roles.keys).union(timed)
+      .union(counts.filter { $0.value >= 2 }.keys)
+    let acceptsEveryLabel = recurring.count < 2
     func isSpeaker(_ label: SpeakerLabel) -> Bool {
-      known.contains(label.speaker) || label.time != nil
-        || (counts[label.speaker] ?? 0) >= 2
+      acceptsEveryLabel || recurring.contains(label.speaker)
+        || label.time != nil
     }
     var blocks: [SpeechBlock] = []
     var warnings: [SubtitleDiagnostic] = []

@@ -28,6 +28,8 @@ public struct Transcript: Sendable {
   public var warnings: [SubtitleDiagnostic]
   /// The SHA-256 of the file.
   public var contentHash: String
+  /// How many identifiers were redacted from the turns.
+  public var redactions = RedactionCounts()
 }
 
 /// One speaker turn.
@@ -93,12 +95,14 @@ public enum TranscriptReader {
   ///   - format: Its format, or `.auto` to go by the extension.
   ///   - name: The document name; defaults to the file name without extension.
   ///   - roles: Speaker roles given on the command line; they override front matter.
+  ///   - redactsIdentifiers: Whether phone numbers, e-mail addresses, handles
+  ///     and links in the turns are replaced by placeholders.
   /// - Returns: The transcript.
   /// - Throws: `ImportError` for unreadable or malformed files, files without
   ///   speakers, and WebVTT files the parser had to drop cues from.
   public static func read(
     path: String, format: TranscriptFormat = .auto, name: String? = nil,
-    roles: [String: String] = [:]
+    roles: [String: String] = [:], redactsIdentifiers: Bool = true
   ) throws -> Transcript {
     let documentName =
       name
@@ -155,11 +159,20 @@ public enum TranscriptReader {
     var turns = mergeTurns(blocks, separator: isText ? "\n" : " ")
     let declared = frontMatter.roles.merging(roles) { $1 }
     assignRoles(&turns, declared: declared, defaultRole: frontMatter.role)
+    var redactions = RedactionCounts()
+    if redactsIdentifiers {
+      let redactor = Redactor()
+      for index in turns.indices {
+        let (text, counts) = redactor.redact(turns[index].text)
+        turns[index].text = text
+        redactions += counts
+      }
+    }
     return Transcript(
       name: documentName, title: frontMatter.title, date: frontMatter.date,
       language: frontMatter.language, attributes: frontMatter.attributes,
       turns: turns,
-      warnings: warnings, contentHash: hash)
+      warnings: warnings, contentHash: hash, redactions: redactions)
   }
 
   /// A cue as a block: the voice, or a Zoom-style `Name: ` prefix, is the speaker.

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import QDAImport
+import QDAStore
+
+extension TranscriptFormat: ExpressibleByArgument {}
+
+extension QDA.Import {
+  /// `qda import transcript FILE...`: imports interview transcripts as turns.
+  struct Transcript: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import interview transcripts as speaker turns.",
+      discussion: """
+        Text and Markdown transcripts (.txt, .md): optional YAML front matter (title, date, \
+        language, roles: {Name: role}, role, and any attributes), then speaker labels at \
+        line start: 'Name: text', '[00:01:02] Name: text' or 'Name (00:01:02): text'; \
+        following lines continue the turn. WebVTT (.vtt): '<v Name>' voices or Zoom's \
+        'Name: text' cues. SubRip (.srt): 'Name: text' cues.
+
+        A turn is a maximal run of consecutive blocks or cues by one speaker; its unit id \
+        is DOCUMENT:N. Roles come from --role, then front matter; otherwise the first \
+        speaker who asks a question is the interviewer and the others are participants. \
+        Re-importing an unchanged file does nothing; a file that fails changes nothing.
+        """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: "The transcript files.")
+    var files: [String]
+
+    @Option(
+      help:
+        "The document name (default: the file name without extension); one file only."
+    )
+    var name: String?
+
+    @Option(help: "The format: auto, txt, vtt or srt.")
+    var format: TranscriptFormat = .auto
+
+    @Option(
+      name: .customLong("role"),
+      help: "A speaker's role, as 'Name=role' (repeatable).")
+    var roles: [String] = []
+
+    @Flag(
+      help:
+        "Keep phone numbers, e-mail addresses and handles instead of redacting them."
+    )
+    var keepIdentifiers = false
+
+    func validate() throws {
+      if name != nil, files.count > 1 {
+        throw ValidationError(
+          "--name names one document; import the files one by one.")
+      }
+      for role in roles where !role.contains("=") {
+        throw ValidationError("--role takes 'Name=role', not '\(role)'.")
+      }
+    }
+
+    var roleMap: [String: String] {
+      var map: [String: String] = [:]
+      for role in roles {
+        let parts = role.split(separator: "=", maxSplits: 1).map {
+          $0.trimmingCharacters(in: .whitespaces)
+        }
+        if parts.count == 2 { map[parts[0]] = parts[1] }
+      }
+      return map
+    }
+
+    func run() throws {
+      try reportingFailures {
+        // Every file is read and checked before the database is touched.
+        let transcripts = try files.map {
+          try TranscriptReader.read(
+            path: $0, format: format, name: name, roles: roleMap,
+            redactsIdentifiers: !keepIdentifiers)
+        }
+        let summaries = try database.write { store in
+          try zip(files, transcripts).map { file, transcript in
+            var turns = transcript.turns.makeIterator()
+            return try store.importSource(
+              SourceDraft(
+                name: transcript.name, path: file, kind: "transcript",
+                contentHash: transcript.contentHash,
+                settings:
+                  "format=\(format.rawValue);roles=\(roleMap.sorted { $0.key < $1.key });"
+                  + "redact=\(!keepIdentifiers)"),
+              units: {
+                guard let turn = turns.next() else { return nil }
+                return UnitDraft(
+                  id: "\(transcript.name):\(turn.number)", kind: "turn",
+                  date: transcript.date?.description, speaker: turn.speaker,
+                  role: turn.role,
+                  startTime: turn.start, endTime: turn.end, line: turn.line,
+                  texts: [("text", turn.text)],
+                  attributes: transcript.attributes,
+                  contentHash: transcript.contentHash(of: turn))
+              })
+          }
+        }
+        for (file, (summary, transcript)) in zip(
+          files, zip(summaries, transcripts))
+        {
+          for warning in transcript.warnings {
+            printError("\(file):\(warning.line): warning: \(warning.message)")
+          }
+          printError(Self.describe(summary, transcript: transcript))
+        }
+      }
+    }
+
+    static func describe(
+      _ summary: ImportSummary, transcript: QDAImport.Transcript
+    ) -> String {
+      if summary.isUnchanged {
+        return
+          "'\(summary.source)' is unchanged since its last import (\(plural(summary.unchanged, "turn"))); nothing to do"
+      }
+      let speakers = Dictionary(grouping: transcript.turns, by: \.speaker)
+        .map { "\($0.key) (\($0.value.first?.role ?? ""))" }.sorted()
+      return
+        "imported '\(summary.source)': \(summary.added) added, \(summary.changed) changed, "
+        + "\(summary.unchanged) unchanged, \(summary.removed) removed; speakers: "
+        + speakers.joined(separator: ", ")
+        + "; redacted \(plural(transcript.redactions.total, "identifier"))"
+    }
+  }
+}

@@ -2,7 +2,8 @@
 ///
 /// A rule fires on a unit when
 /// - the unit's kind is one of ``kinds`` and its speaker's role one of
-///   ``roles`` (when they are given),
+///   ``roles`` (when they are given); turns of the `interviewer` are coded
+///   only by rules whose `roles` name it,
 /// - every pattern of ``all`` occurs in the rule's fields,
 /// - some pattern of ``any`` occurs (when `any` is given),
 /// - no pattern of ``unless`` occurs anywhere in the rule's fields.
@@ -19,8 +20,11 @@ public struct Rule: Sendable {
   public var fields: [String]?
   /// The unit kinds (`case`, `turn`) the rule applies to; `nil` for all.
   public var kinds: [String]?
-  /// The speaker roles the rule applies to; `nil` for all.
+  /// The speaker roles the rule applies to; `nil` for all but the interviewer.
   public var roles: [String]?
+
+  /// The role whose turns rules skip unless they name it.
+  public static let interviewerRole = "interviewer"
   /// Patterns of which at least one must occur.
   public var any: [Pattern]
   /// Patterns that must all occur.
@@ -41,6 +45,9 @@ public struct Rule: Sendable {
       if let kinds, !kinds.contains(unit.kind) { return nil }
       if let roles {
         guard let role = unit.role, roles.contains(role) else { return nil }
+      } else if unit.role == Self.interviewerRole {
+        // What interviewers ask is not data about the informants.
+        return nil
       }
     }
     var scoped = unit.fields

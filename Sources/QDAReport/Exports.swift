@@ -1,11 +1,12 @@
 import QDAStore
 
 /// The units of a database as a table: `unit,source,kind,speaker,date,text`,
-/// then one column per text field and attribute.
+/// then `role,start,end` when there are transcript turns, then one column per
+/// text field and attribute.
 ///
 /// `text` joins a unit's text fields with line breaks; the field columns give
-/// them one by one. Columns of fields and attributes appear in the order they
-/// are first met.
+/// them one by one (a field named `text` needs no column of its own). Columns
+/// of fields and attributes appear in the order they are first met.
 public struct UnitExport: Report {
   /// The units, in source and file order.
   public var units: [ExportedUnit]
@@ -21,7 +22,10 @@ public struct UnitExport: Report {
     var seenTexts = Set<String>()
     var seenAttributes = Set<String>()
     for unit in units {
-      for field in unit.texts where seenTexts.insert(field.name).inserted {
+      for field in unit.texts
+      where !Self.fixedColumns.contains(field.name)
+        && seenTexts.insert(field.name).inserted
+      {
         texts.append(field.name)
       }
       for field in unit.attributes
@@ -31,7 +35,7 @@ public struct UnitExport: Report {
     }
     // An attribute named like a fixed or text column would collide; it keeps
     // a prefix instead.
-    let taken = Set(Self.fixedColumns + texts)
+    let taken = Set(Self.fixedColumns + Self.turnColumns + texts)
     return (
       texts, attributes.map { taken.contains($0) ? "attribute:" + $0 : $0 }
     )
@@ -40,6 +44,21 @@ public struct UnitExport: Report {
   static let fixedColumns = [
     "unit", "source", "kind", "speaker", "date", "text",
   ]
+
+  /// Columns of transcript turns.
+  static let turnColumns = ["role", "start", "end"]
+
+  /// Whether any unit is a turn with a role, so the turn columns are shown.
+  private var hasTurns: Bool { units.contains { $0.role != nil } }
+
+  /// Seconds with up to three decimals, as written in transcripts.
+  static func seconds(_ value: Double?) -> Cell {
+    guard let value else { return .null }
+    let milliseconds = Int((value * 1000).rounded())
+    let fraction = String(milliseconds % 1000)
+    return .text(
+      "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction)
+  }
 
   public var table: ReportTable {
     let extra = extraColumns
@@ -58,12 +77,19 @@ public struct UnitExport: Report {
         unit.date.map(Cell.text) ?? .null,
         .text(unit.texts.map(\.value).joined(separator: "\n")),
       ]
+      if hasTurns {
+        row += [
+          unit.role.map(Cell.text) ?? .null, Self.seconds(unit.startTime),
+          Self.seconds(unit.endTime),
+        ]
+      }
       row += extra.texts.map { texts[$0].map(Cell.text) ?? .null }
       row += attributeNames.map { attributes[$0].map(Cell.text) ?? .null }
       return row
     }
     return ReportTable(
-      columns: (Self.fixedColumns + extra.texts + extra.attributes).map {
+      columns: (Self.fixedColumns + (hasTurns ? Self.turnColumns : []) + extra.texts
+        + extra.attributes).map {
         .init($0)
       }, rows: rows)
   }

@@ -10,6 +10,10 @@ public enum FrequencyDimension: Sendable, Equatable {
   case month
   /// Codes × values of a unit attribute (e.g. `channel`).
   case attribute(String)
+  /// Codes × speakers of turns.
+  case speaker
+  /// Codes × roles of turns' speakers.
+  case role
 
   /// Parses a `--by` value: `code`, `theme`, `month` or an attribute name.
   public init(_ name: String) {
@@ -17,6 +21,8 @@ public enum FrequencyDimension: Sendable, Equatable {
     case "code": self = .code
     case "theme": self = .theme
     case "month": self = .month
+    case "speaker": self = .speaker
+    case "role": self = .role
     default: self = .attribute(name)
     }
   }
@@ -27,6 +33,8 @@ public enum FrequencyDimension: Sendable, Equatable {
     case .code: return "code"
     case .theme: return "theme"
     case .month: return "month"
+    case .speaker: return "speaker"
+    case .role: return "role"
     case .attribute(let name): return name
     }
   }
@@ -66,6 +74,9 @@ public struct FrequencyTable: Report {
   public var groups: [String]
   /// Units in scope per group.
   public var unitsPerGroup: [Int]
+  /// Whether documents (sources), not units, are counted: how many
+  /// informants named a code rather than how many turns.
+  public var countsDocuments: Bool
   /// The rows.
   public var rows: [Row]
 
@@ -80,12 +91,15 @@ public struct FrequencyTable: Report {
   ///   - coder: Whose codings count.
   ///   - filter: Which units are in scope.
   ///   - includesZeros: Whether codes applied to no unit get a row.
+  ///   - countsDocuments: Whether to count documents rather than units.
   /// - Throws: `StoreError` when the database cannot be read.
   public init(
     store: Store, by dimension: FrequencyDimension, coder: String,
-    filter: UnitFilter = .init(), includesZeros: Bool = false
+    filter: UnitFilter = .init(), includesZeros: Bool = false,
+    countsDocuments: Bool = false
   ) throws {
     self.dimension = dimension
+    self.countsDocuments = countsDocuments
     self.coder = coder
     let codes = try store.currentCodes()
     let grouping: UnitGrouping
@@ -93,8 +107,11 @@ public struct FrequencyTable: Report {
     case .code, .theme: grouping = .none
     case .month: grouping = .month
     case .attribute(let name): grouping = .attribute(name)
+    case .speaker: grouping = .speaker
+    case .role: grouping = .role
     }
-    let unitCounts = try store.unitCounts(filter, grouping: grouping)
+    let unitCounts = try store.unitCounts(
+      filter, grouping: grouping, countsDocuments: countsDocuments)
     units = unitCounts.reduce(0) { $0 + $1.units }
     if grouping == .none {
       groups = []
@@ -110,7 +127,7 @@ public struct FrequencyTable: Report {
     }
     let coded = try store.codedCounts(
       coder: coder, filter: filter, grouping: grouping,
-      byTheme: dimension == .theme)
+      byTheme: dimension == .theme, countsDocuments: countsDocuments)
     var keys: [(key: String, name: String)]
     if dimension == .theme {
       var seen = Set<String>()
@@ -150,13 +167,16 @@ public struct FrequencyTable: Report {
 
   // MARK: - Report
 
+  /// The label of the totals row.
+  private var totalLabel: String { countsDocuments ? "(documents)" : "(units)" }
+
   public var table: ReportTable {
     switch dimension {
     case .code, .theme:
       let keyName = dimension == .code ? "code" : "theme"
       return ReportTable(
         columns: [
-          .init(keyName), .init("cases", isNumeric: true),
+          .init(keyName), .init(countsDocuments ? "documents" : "cases", isNumeric: true),
           .init("percent", isNumeric: true),
           .init("name"),
         ],
@@ -166,8 +186,8 @@ public struct FrequencyTable: Report {
             Cell.percent($0.total, of: units), .text($0.name),
           ]
         },
-        footer: [[.text("(units)"), .integer(units), .null, .null]])
-    case .month, .attribute:
+        footer: [[.text(totalLabel), .integer(units), .null, .null]])
+    case .month, .attribute, .speaker, .role:
       return ReportTable(
         columns: [.init("code")] + groups.map { .init($0, isNumeric: true) }
           + [.init("total", isNumeric: true)],
@@ -177,7 +197,7 @@ public struct FrequencyTable: Report {
           ]
         },
         footer: [
-          [.text("(units)")] + unitsPerGroup.map(Cell.integer) + [
+          [.text(totalLabel)] + unitsPerGroup.map(Cell.integer) + [
             .integer(units)
           ]
         ])
@@ -187,7 +207,7 @@ public struct FrequencyTable: Report {
   public var json: JSONValue {
     var members: [(String, JSONValue)] = [
       ("by", .string(dimension.name)), ("coder", .string(coder)),
-      ("units", .integer(units)),
+      ("unit", .string(countsDocuments ? "document" : "unit")), ("units", .integer(units)),
     ]
     switch dimension {
     case .code, .theme:
@@ -199,12 +219,12 @@ public struct FrequencyTable: Report {
             rows.map {
               .object([
                 (keyName, .string($0.key)), ("name", .string($0.name)),
-                ("cases", .integer($0.total)),
+                (countsDocuments ? "documents" : "cases", .integer($0.total)),
                 ("percent", Cell.percent($0.total, of: units).json),
               ])
             })
         ))
-    case .month, .attribute:
+    case .month, .attribute, .speaker, .role:
       members.append(
         (
           "groups",

@@ -51,12 +51,18 @@ public enum UnitGrouping: Sendable, Equatable {
   case month
   /// The value of an attribute (`nil` where a unit lacks it).
   case attribute(String)
+  /// The speaker of a turn.
+  case speaker
+  /// The role of a turn's speaker.
+  case role
 
   /// The SQL expression of the group and the join it needs.
   var sql: (expression: String, join: String, arguments: StatementArguments) {
     switch self {
     case .none: return ("NULL", "", [])
     case .month: return ("substr(u.date, 1, 7)", "", [])
+    case .speaker: return ("u.speaker", "", [])
+    case .role: return ("u.role", "", [])
     case .attribute(let name):
       return (
         "a.value",
@@ -93,6 +99,12 @@ public struct ExportedUnit: Sendable, Equatable {
   public var kind: String
   /// The speaker, for turns.
   public var speaker: String?
+  /// The speaker's role, for turns.
+  public var role: String?
+  /// The start time in seconds, for timed turns.
+  public var startTime: Double?
+  /// The end time in seconds, for timed turns.
+  public var endTime: Double?
   /// The date.
   public var date: String?
   /// The text fields in order.
@@ -150,7 +162,9 @@ extension Store {
   }
 
   /// Counts units in scope, per group.
-  public func unitCounts(_ filter: UnitFilter, grouping: UnitGrouping = .none)
+  public func unitCounts(
+    _ filter: UnitFilter, grouping: UnitGrouping = .none, countsDocuments: Bool = false
+  )
     throws
     -> [GroupCount]
   {
@@ -160,7 +174,7 @@ extension Store {
       try Row.fetchAll(
         db,
         sql: """
-          SELECT \(group.expression) AS grp, COUNT(*)
+          SELECT \(group.expression) AS grp, COUNT(DISTINCT \(countsDocuments ? "u.sourceId" : "u.id"))
           FROM unit u JOIN source s ON s.id = u.sourceId \(group.join)
           WHERE \(condition)
           GROUP BY grp ORDER BY grp
@@ -178,11 +192,13 @@ extension Store {
   ///   - filter: Which units are in scope.
   ///   - grouping: What to group the units by.
   ///   - byTheme: Whether to count per theme of the current codebook.
+  ///   - countsDocuments: Whether to count distinct documents (sources)
+  ///     rather than units.
   /// - Returns: The counts, ordered by key and group.
   /// - Throws: `StoreError` when the database cannot be read.
   public func codedCounts(
     coder: String, filter: UnitFilter, grouping: UnitGrouping = .none,
-    byTheme: Bool = false
+    byTheme: Bool = false, countsDocuments: Bool = false
   ) throws -> [GroupCount] {
     let (condition, filterArguments) = filter.sql
     let group = grouping.sql
@@ -197,7 +213,8 @@ extension Store {
       try Row.fetchAll(
         db,
         sql: """
-          SELECT \(key) AS key, \(group.expression) AS grp, COUNT(DISTINCT c.unitId)
+          SELECT \(key) AS key, \(group.expression) AS grp,
+                 COUNT(DISTINCT \(countsDocuments ? "u.sourceId" : "c.unitId"))
           FROM coding c
           JOIN unit u ON u.id = c.unitId
           JOIN source s ON s.id = u.sourceId
@@ -219,7 +236,7 @@ extension Store {
       let rows = try Row.fetchCursor(
         db,
         sql: """
-          SELECT u.id, s.name, u.kind, u.speaker, u.date
+          SELECT u.id, s.name, u.kind, u.speaker, u.date, u.role, u.startTime, u.endTime
           FROM unit u JOIN source s ON s.id = u.sourceId
           WHERE \(condition) ORDER BY s.id, u.ordinal
           """, arguments: arguments)
@@ -228,7 +245,7 @@ extension Store {
         units.append(
           ExportedUnit(
             id: row[0], source: row[1], kind: row[2], speaker: row[3],
-            date: row[4], texts: [],
+            role: row[5], startTime: row[6], endTime: row[7], date: row[4], texts: [],
             attributes: []))
       }
       let texts = try Row.fetchCursor(

@@ -9,9 +9,10 @@ extension QDA {
         "Count the units coded with each code, theme, month or attribute value.",
       discussion: """
         --by code (the default) gives code, cases, percent of the units in scope, and the \
-        code's name; --by theme counts units with any code of a theme; --by month and --by \
-        ATTRIBUTE (e.g. channel) cross codes with months or attribute values. Rows follow \
-        the codebook applied last.
+        code's name; --by theme counts units with any code of a theme; --by month, --by speaker, \
+        --by role and --by ATTRIBUTE (e.g. channel) cross codes with months, speakers, \
+        roles or attribute values. --unit document counts documents (informants) instead \
+        of units. Rows follow the codebook applied last.
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -27,6 +28,9 @@ extension QDA {
     @Flag(help: "Include codes applied to no unit.")
     var zeros = false
 
+    @Option(help: "What to count: unit (cases or turns) or document (informants).")
+    var unit: CountedUnit = .unit
+
     func run() throws {
       try reportingFailures {
         let store = try database.openForReading()
@@ -34,9 +38,17 @@ extension QDA {
         let table = try FrequencyTable(
           store: store, by: FrequencyDimension(by), coder: coder,
           filter: scope.filter,
-          includesZeros: zeros)
+          includesZeros: zeros, countsDocuments: unit == .document)
         try output.emit(table)
       }
     }
   }
+}
+
+/// What `qda freq` counts.
+enum CountedUnit: String, ExpressibleByArgument, CaseIterable {
+  /// Units: cases or turns.
+  case unit
+  /// Documents: a transcript or a report file.
+  case document
 }

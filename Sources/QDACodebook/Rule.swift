@@ -51,8 +51,15 @@ public struct Rule: Sendable {
       }
     }
     var scoped = unit.fields
-    if !unit.ignoresScope, let fields {
-      scoped = unit.fields.filter { fields.contains($0.name) }
+    if let fields {
+      if !unit.ignoresScope {
+        scoped = (unit.fields + unit.context).filter {
+          fields.contains($0.name)
+        }
+      } else if fields.allSatisfy(MatchableUnit.contextFieldNames.contains) {
+        // A bare example has no question before it.
+        return nil
+      }
     }
     if scoped.isEmpty { return nil }
     for pattern in unless {
@@ -119,6 +126,12 @@ public struct MatchableUnit: Sendable {
     public var name: String
     /// The prepared text.
     public var index: TextIndex
+
+    /// Creates a field.
+    public init(name: String, index: TextIndex) {
+      self.name = name
+      self.index = index
+    }
   }
 
   /// The unit kind, `case` or `turn`.
@@ -127,6 +140,12 @@ public struct MatchableUnit: Sendable {
   public var role: String?
   /// The text fields.
   public var fields: [Field]
+  /// Texts around the unit that rules read only when their `fields` name
+  /// them: `question`, the interviewer turn just before a turn.
+  public var context: [Field] = []
+
+  /// The names of context fields.
+  public static let contextFieldNames: Set = ["question"]
   /// Whether kind, role and field restrictions of rules are ignored
   /// (for codebook examples, which are bare texts).
   public var ignoresScope = false
@@ -138,6 +157,18 @@ public struct MatchableUnit: Sendable {
     self.kind = kind
     self.role = role
     self.fields = texts.map { Field(name: $0.name, index: TextIndex($0.text)) }
+  }
+
+  /// Prepares a transcript turn, with the interviewer's question before it
+  /// as the `question` context field.
+  public static func turn(text: String, role: String?, question: String?)
+    -> MatchableUnit
+  {
+    var unit = MatchableUnit(kind: "turn", role: role, texts: [("text", text)])
+    if let question {
+      unit.context = [Field(name: "question", index: TextIndex(question))]
+    }
+    return unit
   }
 
   /// Prepares a bare example text, to which every rule applies.

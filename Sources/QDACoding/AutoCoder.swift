@@ -20,8 +20,11 @@ public struct AutoCoder: Sendable {
 
   /// The codings the rules give one unit.
   public func codings(for unit: StoredUnit) -> [CodingDraft] {
-    let matchable = MatchableUnit(
+    var matchable = MatchableUnit(
       kind: unit.kind, role: unit.role, texts: unit.texts)
+    if let question = unit.question {
+      matchable.context = [.init(name: "question", index: TextIndex(question))]
+    }
     return codebook.apply(to: matchable).map { code, match in
       CodingDraft(
         unit: unit.id, code: code.qualifiedID, rule: match.rule,

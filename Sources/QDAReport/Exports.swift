@@ -57,7 +57,8 @@ public struct UnitExport: Report {
     let milliseconds = Int((value * 1000).rounded())
     let fraction = String(milliseconds % 1000)
     return .text(
-      "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction)
+      "\(milliseconds / 1000)."
+        + String(repeating: "0", count: 3 - fraction.count) + fraction)
   }
 
   public var table: ReportTable {
@@ -88,10 +89,11 @@ public struct UnitExport: Report {
       return row
     }
     return ReportTable(
-      columns: (Self.fixedColumns + (hasTurns ? Self.turnColumns : []) + extra.texts
+      columns: (Self.fixedColumns + (hasTurns ? Self.turnColumns : [])
+        + extra.texts
         + extra.attributes).map {
-        .init($0)
-      }, rows: rows)
+          .init($0)
+        }, rows: rows)
   }
 
   public var json: JSONValue { table.jsonRows }

@@ -176,7 +176,8 @@ public struct FrequencyTable: Report {
       let keyName = dimension == .code ? "code" : "theme"
       return ReportTable(
         columns: [
-          .init(keyName), .init(countsDocuments ? "documents" : "cases", isNumeric: true),
+          .init(keyName),
+          .init(countsDocuments ? "documents" : "cases", isNumeric: true),
           .init("percent", isNumeric: true),
           .init("name"),
         ],
@@ -207,7 +208,8 @@ public struct FrequencyTable: Report {
   public var json: JSONValue {
     var members: [(String, JSONValue)] = [
       ("by", .string(dimension.name)), ("coder", .string(coder)),
-      ("unit", .string(countsDocuments ? "document" : "unit")), ("units", .integer(units)),
+      ("unit", .string(countsDocuments ? "document" : "unit")),
+      ("units", .integer(units)),
     ]
     switch dimension {
     case .code, .theme:

@@ -60,6 +60,9 @@ public struct StoredUnit: Sendable {
   public var role: String?
   /// The text fields in order.
   public var texts: [(name: String, text: String)]
+  /// The text of the turn just before this one in its document, when that
+  /// turn is the interviewer's (the question this turn answers).
+  public var question: String?
 }
 
 /// A coding to write.
@@ -154,18 +157,34 @@ extension Store {
     let rows = try Row.fetchCursor(
       db,
       sql: """
-        SELECT u.id, u.kind, u.role, t.field, t.text
+        SELECT u.id, u.kind, u.role, t.field, t.text, u.sourceId
         FROM unit u
         JOIN source s ON s.id = u.sourceId
         LEFT JOIN unitText t ON t.unitId = u.id
         ORDER BY s.id, u.ordinal, t.position
         """)
     var current: StoredUnit?
+    var currentSource: Int64?
+    var previous: (source: Int64, role: String?, text: String)?
     while let row = try rows.next() {
       let id: String = row[0]
       if current?.id != id {
-        if let current { try body(current) }
-        current = StoredUnit(id: id, kind: row[1], role: row[2], texts: [])
+        if let unit = current, let source = currentSource {
+          try body(unit)
+          previous = (
+            source, unit.role, unit.texts.map(\.text).joined(separator: "\n")
+          )
+        }
+        let source: Int64 = row[5]
+        let role: String? = row[2]
+        let question =
+          previous.flatMap {
+            $0.source == source && $0.role == "interviewer" ? $0.text : nil
+          }
+        current = StoredUnit(
+          id: id, kind: row[1], role: role, texts: [],
+          question: row[1] == "turn" ? question : nil)
+        currentSource = source
       }
       if let field: String = row[3] { current?.texts.append((field, row[4])) }
     }

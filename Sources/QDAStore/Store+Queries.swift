@@ -163,7 +163,8 @@ extension Store {
 
   /// Counts units in scope, per group.
   public func unitCounts(
-    _ filter: UnitFilter, grouping: UnitGrouping = .none, countsDocuments: Bool = false
+    _ filter: UnitFilter, grouping: UnitGrouping = .none,
+    countsDocuments: Bool = false
   )
     throws
     -> [GroupCount]
@@ -245,7 +246,8 @@ extension Store {
         units.append(
           ExportedUnit(
             id: row[0], source: row[1], kind: row[2], speaker: row[3],
-            role: row[5], startTime: row[6], endTime: row[7], date: row[4], texts: [],
+            role: row[5], startTime: row[6], endTime: row[7], date: row[4],
+            texts: [],
             attributes: []))
       }
       let texts = try Row.fetchCursor(

@@ -28,7 +28,8 @@ extension QDA {
     @Flag(help: "Include codes applied to no unit.")
     var zeros = false
 
-    @Option(help: "What to count: unit (cases or turns) or document (informants).")
+    @Option(
+      help: "What to count: unit (cases or turns) or document (informants).")
     var unit: CountedUnit = .unit
 
     func run() throws {

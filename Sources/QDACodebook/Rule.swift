@@ -98,6 +98,22 @@ public struct Rule: Sendable {
     return nil
   }
 
+  /// How many times the rule's `any` and `all` patterns occur in the unit
+  /// (not counting vetoed occurrences), or 0 when the rule does not fire.
+  public func hitCount(in unit: MatchableUnit) -> Int {
+    guard evaluate(unit) != nil else { return 0 }
+    var scoped = unit.fields
+    if let fields {
+      scoped = (unit.fields + unit.context).filter { fields.contains($0.name) }
+    }
+    return (any + all).reduce(0) { total, pattern in
+      total
+        + scoped.reduce(0) {
+          $0 + unvetoed(pattern.matches(in: $1.index), in: $1).count
+        }
+    }
+  }
+
   /// The occurrences that no `not` occurrence overlaps.
   private func unvetoed(_ matches: [Range<Int>], in field: MatchableUnit.Field)
     -> [Range<Int>]
@@ -179,6 +195,12 @@ public struct MatchableUnit: Sendable {
 }
 
 extension Code {
+  /// How many times the code's rules hit the unit: a measure of how densely
+  /// the unit speaks to the code.
+  public func hitCount(in unit: MatchableUnit) -> Int {
+    rules.reduce(0) { $0 + $1.hitCount(in: unit) }
+  }
+
   /// Applies the code's rules in order; the first that fires codes the unit.
   public func evaluate(_ unit: MatchableUnit) -> RuleMatch? {
     for rule in rules {

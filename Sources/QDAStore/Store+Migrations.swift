@@ -83,6 +83,26 @@ extension Store {
           CREATE INDEX coding_byCoderCode ON coding(coder, code, unitId);
           """)
     }
+    migrator.registerMigration("v2-full-text-search") { db in
+      // unicode61 folds case and (with remove_diacritics 2) Latin accents;
+      // qda_fold adds what it lacks for Russian: ё read as е.
+      try db.execute(
+        sql: """
+          CREATE VIRTUAL TABLE unitSearch USING fts5(
+            unitId UNINDEXED, field UNINDEXED, text,
+            tokenize = 'unicode61 remove_diacritics 2'
+          );
+          INSERT INTO unitSearch (unitId, field, text)
+            SELECT unitId, field, qda_fold(text) FROM unitText;
+          CREATE TRIGGER unitText_afterInsert AFTER INSERT ON unitText BEGIN
+            INSERT INTO unitSearch (unitId, field, text)
+              VALUES (new.unitId, new.field, qda_fold(new.text));
+          END;
+          CREATE TRIGGER unitText_afterDelete AFTER DELETE ON unitText BEGIN
+            DELETE FROM unitSearch WHERE unitId = old.unitId AND field = old.field;
+          END;
+          """)
+    }
     return migrator
   }
 

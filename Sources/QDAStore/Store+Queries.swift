@@ -313,3 +313,74 @@ extension Store {
     }
   }
 }
+
+/// A unit that carries a code, with what a quote needs.
+public struct CodedUnit: Sendable, Equatable {
+  /// The unit id.
+  public var id: String
+  /// The source's name.
+  public var source: String
+  /// The unit kind.
+  public var kind: String
+  /// The speaker, for turns.
+  public var speaker: String?
+  /// The speaker's role, for turns.
+  public var role: String?
+  /// The date.
+  public var date: String?
+  /// The text fields in order.
+  public var texts: [ExportedUnit.Field]
+  /// The question before the turn, for turns that answer the interviewer.
+  public var question: String?
+}
+
+extension Store {
+  /// The path and content hash of the codebook applied last, if any.
+  public func currentCodebook() throws -> (path: String, hash: String)? {
+    try read { db in
+      try Row.fetchOne(
+        db,
+        sql:
+          "SELECT path, hash FROM codebook ORDER BY appliedSequence DESC LIMIT 1"
+      ).map { ($0[0], $0[1]) }
+    }
+  }
+
+  /// The units coded with `code` by `coder`, in source and file order.
+  public func codedUnits(code: String, coder: String, filter: UnitFilter) throws
+    -> [CodedUnit]
+  {
+    let (condition, arguments) = filter.sql
+    let coded = try read { db in
+      try Set(
+        String.fetchAll(
+          db,
+          sql: """
+            SELECT c.unitId FROM coding c JOIN unit u ON u.id = c.unitId
+            JOIN source s ON s.id = u.sourceId
+            WHERE c.code = ? AND c.coder = ? AND \(condition)
+            """, arguments: [code, coder] + arguments))
+    }
+    guard !coded.isEmpty else { return [] }
+    var result: [CodedUnit] = []
+    try read { db in
+      try forEachUnit(db) { unit in
+        guard coded.contains(unit.id) else { return }
+        let row = try Row.fetchOne(
+          db,
+          sql: """
+            SELECT s.name, u.speaker, u.date FROM unit u JOIN source s ON s.id = u.sourceId
+            WHERE u.id = ?
+            """, arguments: [unit.id])
+        result.append(
+          CodedUnit(
+            id: unit.id, source: row?[0] ?? "", kind: unit.kind,
+            speaker: row?[1],
+            role: unit.role, date: row?[2],
+            texts: unit.texts.map { .init(name: $0.name, value: $0.text) },
+            question: unit.question))
+      }
+    }
+    return result
+  }
+}

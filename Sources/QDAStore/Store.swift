@@ -59,6 +59,7 @@ public final class Store {
     configuration.foreignKeysEnabled = true
     configuration.label = "qda"
     configuration.prepareDatabase { db in
+      db.add(function: Store.foldFunction)
       try db.execute(sql: "PRAGMA synchronous = FULL")
       // A 32 MiB page cache keeps a 100,000-case import from spilling B-tree
       // pages to the WAL over and over (see Benchmarks/README.md).

@@ -14,7 +14,8 @@ struct QDA: ParsableCommand {
       """,
     version: QDAVersion.current,
     subcommands: [
-      Import.self, Codebook.self, Code.self, Freq.self, Export.self,
+      Import.self, Codebook.self, Code.self, Freq.self, Find.self, Quotes.self,
+      Export.self,
     ]
   )
 }

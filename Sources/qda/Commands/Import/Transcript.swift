@@ -69,6 +69,19 @@ extension QDA.Import {
       return map
     }
 
+    /// The import settings that shape this transcript's turns: only roles of
+    /// its own speakers count, so naming a role for another file's speaker
+    /// does not make an unchanged file look changed.
+    func settings(for transcript: QDAImport.Transcript) -> String {
+      let speakers = Set(transcript.turns.map(\.speaker))
+      let roles = roleMap.filter { speakers.contains($0.key) }.sorted {
+        $0.key < $1.key
+      }
+      .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+      return
+        "format=\(format.rawValue);roles=\(roles);redact=\(!keepIdentifiers)"
+    }
+
     func run() throws {
       try reportingFailures {
         // Every file is read and checked before the database is touched.
@@ -84,9 +97,7 @@ extension QDA.Import {
               SourceDraft(
                 name: transcript.name, path: file, kind: "transcript",
                 contentHash: transcript.contentHash,
-                settings:
-                  "format=\(format.rawValue);roles=\(roleMap.sorted { $0.key < $1.key });"
-                  + "redact=\(!keepIdentifiers)"),
+                settings: settings(for: transcript)),
               units: {
                 guard let turn = turns.next() else { return nil }
                 return UnitDraft(

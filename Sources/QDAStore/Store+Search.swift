@@ -1,0 +1,131 @@
+import GRDB
+
+/// An occurrence of a search query in a unit's text.
+public struct SearchHit: Sendable, Equatable {
+  /// The unit id.
+  public var unit: String
+  /// The source's name.
+  public var source: String
+  /// The unit kind.
+  public var kind: String
+  /// The speaker, for turns.
+  public var speaker: String?
+  /// The date.
+  public var date: String?
+  /// The text field.
+  public var field: String
+  /// The whole field text.
+  public var text: String
+  /// Where the query matched, in Unicode scalar offsets of `text`.
+  public var matches: [Range<Int>]
+}
+
+/// A search query that SQLite's full-text engine rejected.
+public struct SearchQueryError: Error, Sendable, CustomStringConvertible {
+  /// The engine's message.
+  public var message: String
+
+  public var description: String { "error: invalid search query: \(message)" }
+}
+
+extension Store {
+  /// `qda_fold(text)`: the text as the full-text index stores it (`ё` as `е`).
+  static let foldFunction = DatabaseFunction(
+    "qda_fold", argumentCount: 1, pure: true
+  ) {
+    values in
+    guard let text = String.fromDatabaseValue(values[0]) else { return nil }
+    return fold(text)
+  }
+
+  /// Replaces `ё`/`Ё` by `е`/`Е`, one scalar for one, so offsets are kept.
+  static func fold(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0 == "ё" || $0 == "Ё" }) else {
+      return text
+    }
+    return String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.map { $0 == "ё" ? "е" : $0 == "Ё" ? "Е" : $0 }))
+  }
+
+  /// Searches unit texts with SQLite FTS5.
+  ///
+  /// The query uses FTS5 syntax: words, `"a phrase"`, `prefix*`, `AND`,
+  /// `OR`, `NOT`. Case, Latin accents and `ё`/`е` do not matter.
+  ///
+  /// - Parameters:
+  ///   - query: The query.
+  ///   - filter: Which units are searched.
+  ///   - code: Only units coded with this code by `coder`.
+  ///   - coder: Whose codings `code` refers to.
+  ///   - speaker: Only turns by this speaker.
+  /// - Returns: The matching fields, in source and file order.
+  /// - Throws: `SearchQueryError` for a malformed query, `StoreError` otherwise.
+  public func search(
+    _ query: String, filter: UnitFilter, code: String? = nil,
+    coder: String = "auto",
+    speaker: String? = nil
+  ) throws -> [SearchHit] {
+    var (condition, arguments) = filter.sql
+    if let code {
+      condition +=
+        " AND EXISTS (SELECT 1 FROM coding c WHERE c.unitId = u.id AND c.code = ? AND c.coder = ?)"
+      arguments += [code, coder]
+    }
+    if let speaker {
+      condition += " AND u.speaker = ?"
+      arguments += [speaker]
+    }
+    let start = "\u{1}"
+    let end = "\u{2}"
+    do {
+      return try read { db in
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT u.id, s.name, u.kind, u.speaker, u.date, f.field, t.text,
+                   highlight(unitSearch, 2, ?, ?) AS marked
+            FROM unitSearch f
+            JOIN unit u ON u.id = f.unitId
+            JOIN source s ON s.id = u.sourceId
+            JOIN unitText t ON t.unitId = f.unitId AND t.field = f.field
+            WHERE unitSearch MATCH ? AND \(condition)
+            ORDER BY s.id, u.ordinal, t.position
+            """,
+          arguments: [start, end, Self.fold(query)] + arguments
+        ).map { row in
+          SearchHit(
+            unit: row[0], source: row[1], kind: row[2], speaker: row[3],
+            date: row[4],
+            field: row[5], text: row[6],
+            matches: Self.ranges(marked: row[7], start: start, end: end))
+        }
+      }
+    } catch let error as StoreError {
+      // The SQL is qda's own; an SQL error here comes from the query text.
+      if case .sqlite(_, let message) = error {
+        throw SearchQueryError(message: message)
+      }
+      throw error
+    }
+  }
+
+  /// The ranges between markers, in scalar offsets of the unmarked text.
+  static func ranges(marked: String, start: String, end: String) -> [Range<Int>]
+  {
+    var ranges: [Range<Int>] = []
+    var offset = 0
+    var open: Int?
+    for scalar in marked.unicodeScalars {
+      if String(scalar) == start {
+        open = offset
+      } else if String(scalar) == end {
+        if let lower = open { ranges.append(lower..<offset) }
+        open = nil
+      } else {
+        offset += 1
+      }
+    }
+    return ranges
+  }
+}

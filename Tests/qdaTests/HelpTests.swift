@@ -7,8 +7,8 @@ import Testing
   static let commands: [[String]] = [
     [], ["import"], ["import", "reports"], ["codebook"], ["codebook", "lint"],
     ["code"],
-    ["code", "auto"], ["freq"], ["export"], ["export", "units"],
-    ["export", "codings"],
+    ["code", "auto"], ["freq"], ["find"], ["quotes"], ["import", "transcript"],
+    ["export"], ["export", "units"], ["export", "codings"],
   ]
 
   @Test(arguments: commands) func helpMatchesGoldenFile(command: [String])

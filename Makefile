@@ -17,9 +17,15 @@ samples:
 	rm -f $(OUT)/qda.sqlite $(OUT)/qda.sqlite-wal $(OUT)/qda.sqlite-shm
 	mkdir -p $(OUT)
 	.build/release/qda import reports Samples/work-reports.csv --db $(OUT)/qda.sqlite
+	.build/release/qda import transcript Samples/interviews/deputy-director.md \
+	  Samples/interviews/worker-1.txt Samples/interviews/worker-2.vtt \
+	  Samples/interviews/worker-3.txt --role "Аутрич-работник 2=outreach-worker" \
+	  --db $(OUT)/qda.sqlite
 	.build/release/qda code auto --codebook Codebooks/web-outreach.yml --db $(OUT)/qda.sqlite
-	.build/release/qda freq --by code --db $(OUT)/qda.sqlite
-	.build/release/qda freq --by month --db $(OUT)/qda.sqlite
+	.build/release/qda freq --by code --kind case --db $(OUT)/qda.sqlite
+	.build/release/qda freq --by month --kind case --db $(OUT)/qda.sqlite
+	.build/release/qda freq --unit document --kind turn --db $(OUT)/qda.sqlite
+	.build/release/qda quotes challenge.nighttime --limit 3 --db $(OUT)/qda.sqlite
 
 test:
 	swift test

@@ -155,8 +155,9 @@ enum TextTranscriptParser {
         continue
       }
       guard var block = current else {
-        // Headings and notes before the first label are not speech.
-        if !trimmed.hasPrefix("#") {
+        // Markdown headings, emphasised notes and quotes are not speech.
+        let isMarkdownNote = ["#", "*", "_", ">"].contains { trimmed.hasPrefix($0) }
+        if !isMarkdownNote {
           warnings.append(
             SubtitleDiagnostic(
               isError: false, line: lineIndex + 1,

@@ -20,14 +20,16 @@ struct SpeakerLabel {
   var text: String
   var time: Double?
 
-  // `[00:01:02] Name: text`, `Name (00:01:02): text`, `Name: text`; the label
-  // may be bold in Markdown (`**Name:**`).
+  // `[00:01:02] Name: text`, `00:01:02 Name: text` (Zoom's text export),
+  // `Name (00:01:02): text`, `Name: text`, `Name (role): text`; the label may
+  // be bold in Markdown (`**Name:**`).
   private static let expression: NSRegularExpression = {
     let time = #"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"#
     let pattern =
-      #"^\s*(?:\[(?<before>"# + time
-      + #")\]\s*)?(?:\*\*|__)?(?<label>[^\s:\[\]()*_][^:\[\]()*]{0,48}?)\s*(?:\((?<after>"#
-      + time + #")\))?\s*(?:\*\*|__)?:(?:\*\*|__)?(?:[ \t]+(?<text>.*))?$"#
+      #"^\s*(?:\[(?<before>"# + time + #")\]\s*|(?<bare>"# + time + #")\s+)?"#
+      + #"(?:\*\*|__)?(?<label>[^\s:\[\]()*_][^:\[\]*]{0,60}?)\s*"#
+      + #"(?:\((?<after>"# + time + #")\))?\s*(?:\*\*|__)?:(?:\*\*|__)?"#
+      + #"(?:[ \t]+(?<text>.*))?$"#
     do {
       return try NSRegularExpression(pattern: pattern)
     } catch {
@@ -43,11 +45,15 @@ struct SpeakerLabel {
     else { return nil }
     let label = line[labelRange].trimmingCharacters(in: .whitespaces)
     // A label is a name or a role, not a sentence.
-    guard !label.isEmpty, label.split(separator: " ").count <= 5,
-      !label.contains(where: { ".,!?;\"«»".contains($0) })
+    // A label is a name or a role, not a sentence: a few words, no sentence
+    // punctuation but the dot of an initial or a title ("Dr. Smith").
+    guard !label.isEmpty, label.split(separator: " ").count <= 6,
+      !label.contains(where: { ",!?;\"«»".contains($0) }),
+      !label.hasSuffix("."),
+      label.filter({ $0 == "(" }).count == label.filter({ $0 == ")" }).count
     else { return nil }
     var time: Double?
-    for group in ["before", "after"] {
+    for group in ["before", "bare", "after"] {
       if let timeRange = Range(match.range(withName: group), in: line) {
         time = seconds(String(line[timeRange]))
       }
@@ -156,7 +162,9 @@ enum TextTranscriptParser {
       }
       guard var block = current else {
         // Markdown headings, emphasised notes and quotes are not speech.
-        let isMarkdownNote = ["#", "*", "_", ">"].contains { trimmed.hasPrefix($0) }
+        let isMarkdownNote = ["#", "*", "_", ">"].contains {
+          trimmed.hasPrefix($0)
+        }
         if !isMarkdownNote {
           warnings.append(
             SubtitleDiagnostic(

@@ -186,3 +186,27 @@ import Testing
     }
   }
 }
+
+@Suite struct SpeakerLabelFormTests {
+  @Test func zoomTextExportWithBareTimestamps() throws {
+    let transcript = try TranscriptReader.read(
+      path: TranscriptReaderTests.fixture("zoom-export.txt"))
+    #expect(
+      transcript.turns.map(\.speaker) == [
+        "Christina", "Chris", "Christina", "Chris",
+      ])
+    #expect(transcript.turns.map(\.start) == [5, 16, 30, 41])
+    #expect(transcript.turns[0].text == "Lorem ipsum dolor sit amet?")
+  }
+
+  @Test func labelsWithRolesInParenthesesAndTitles() throws {
+    let transcript = try TranscriptReader.read(
+      path: TranscriptReaderTests.fixture("roles-in-labels.txt"))
+    #expect(
+      transcript.turns.map(\.speaker) == [
+        "Interviewer", "Anna (outreach worker)", "Dr. Smith", "Interviewer",
+        "Anna (outreach worker)", "Dr. Smith",
+      ])
+    #expect(transcript.turns[4].text == "Note: we sleep at night.")
+  }
+}

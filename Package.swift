@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "QDAStore", targets: ["QDAStore"]),
     .library(name: "QDACoding", targets: ["QDACoding"]),
     .library(name: "QDAReport", targets: ["QDAReport"]),
+    .library(name: "QDAAgreement", targets: ["QDAAgreement"]),
   ],
   dependencies: [
     .package(
@@ -39,11 +40,13 @@ let package = Package(
       dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
     ),
     .target(name: "QDACoding", dependencies: ["QDACodebook", "QDAStore"]),
-    .target(name: "QDAReport", dependencies: ["QDAStore"]),
+    .target(name: "QDAReport", dependencies: ["QDAStore", "QDAAgreement"]),
+    .target(name: "QDAAgreement"),
     .executableTarget(
       name: "qda",
       dependencies: [
         "QDAImport", "QDACodebook", "QDAStore", "QDACoding", "QDAReport",
+        "QDAAgreement",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -64,6 +67,9 @@ let package = Package(
     ),
     .testTarget(
       name: "QDAReportTests", dependencies: ["QDAReport", "QDATestSupport"]),
+    .testTarget(
+      name: "QDAAgreementTests",
+      dependencies: ["QDAAgreement", "QDATestSupport"]),
     .testTarget(
       name: "qdaTests",
       dependencies: ["QDATestSupport"],

@@ -105,7 +105,7 @@ public struct CodingExport: Report {
   public var codings: [ExportedCoding]
 
   /// Creates an export of the codings in scope, of one coder when given.
-  public init(store: Store, coder: String? = nil, filter: UnitFilter = .init())
+  public init(store: Store, coder: CoderSelection? = nil, filter: UnitFilter = .init())
     throws
   {
     codings = try store.exportedCodings(coder: coder, filter: filter)

@@ -94,13 +94,13 @@ public struct FrequencyTable: Report {
   ///   - countsDocuments: Whether to count documents rather than units.
   /// - Throws: `StoreError` when the database cannot be read.
   public init(
-    store: Store, by dimension: FrequencyDimension, coder: String,
+    store: Store, by dimension: FrequencyDimension, coder: CoderSelection,
     filter: UnitFilter = .init(), includesZeros: Bool = false,
     countsDocuments: Bool = false
   ) throws {
     self.dimension = dimension
     self.countsDocuments = countsDocuments
-    self.coder = coder
+    self.coder = coder.description
     let codes = try store.currentCodes()
     let grouping: UnitGrouping
     switch dimension {

@@ -103,6 +103,19 @@ extension Store {
           END;
           """)
     }
+    migrator.registerMigration("v3-review") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE review (
+            coder TEXT NOT NULL,
+            unitId TEXT NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+            status TEXT NOT NULL,
+            memo TEXT,
+            reviewedAt TEXT NOT NULL,
+            PRIMARY KEY (coder, unitId)
+          ) WITHOUT ROWID;
+          """)
+    }
     return migrator
   }
 

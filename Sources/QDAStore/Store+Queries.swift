@@ -198,11 +198,12 @@ extension Store {
   /// - Returns: The counts, ordered by key and group.
   /// - Throws: `StoreError` when the database cannot be read.
   public func codedCounts(
-    coder: String, filter: UnitFilter, grouping: UnitGrouping = .none,
+    coder: CoderSelection, filter: UnitFilter, grouping: UnitGrouping = .none,
     byTheme: Bool = false, countsDocuments: Bool = false
   ) throws -> [GroupCount] {
     let (condition, filterArguments) = filter.sql
     let group = grouping.sql
+    let relation = coder.relation
     let key = byTheme ? "k.theme" : "c.code"
     let themeJoin =
       byTheme
@@ -216,14 +217,14 @@ extension Store {
         sql: """
           SELECT \(key) AS key, \(group.expression) AS grp,
                  COUNT(DISTINCT \(countsDocuments ? "u.sourceId" : "c.unitId"))
-          FROM coding c
+          FROM \(relation.sql) c
           JOIN unit u ON u.id = c.unitId
           JOIN source s ON s.id = u.sourceId
           \(themeJoin) \(group.join)
-          WHERE c.coder = ? AND \(condition)
+          WHERE \(condition)
           GROUP BY key, grp ORDER BY key, grp
           """,
-        arguments: group.arguments + [coder] + filterArguments
+        arguments: relation.arguments + group.arguments + filterArguments
       ).map { GroupCount(key: $0[0], group: $0[1], units: $0[2]) }
     }
   }
@@ -275,21 +276,19 @@ extension Store {
 
   /// The codings of units in scope (of one coder, when given), ordered by
   /// unit, then code in codebook order, then coder.
-  public func exportedCodings(coder: String?, filter: UnitFilter) throws
+  public func exportedCodings(coder: CoderSelection?, filter: UnitFilter) throws
     -> [ExportedCoding]
   {
-    var (condition, arguments) = filter.sql
-    if let coder {
-      condition += " AND c.coder = ?"
-      arguments += [coder]
-    }
+    let (condition, filterArguments) = filter.sql
+    let relation = coder?.relation ?? (sql: "coding", arguments: StatementArguments())
+    let arguments = relation.arguments + filterArguments
     return try read { db in
       try Row.fetchAll(
         db,
         sql: """
           SELECT c.unitId, c.code, c.coder, c.rule, c.codebookHash, c.field, c.spanStart,
                  c.spanEnd, c.memo
-          FROM coding c
+          FROM \(relation.sql) c
           JOIN unit u ON u.id = c.unitId
           JOIN source s ON s.id = u.sourceId
           LEFT JOIN code k ON k.id = c.code
@@ -347,7 +346,7 @@ extension Store {
   }
 
   /// The units coded with `code` by `coder`, in source and file order.
-  public func codedUnits(code: String, coder: String, filter: UnitFilter) throws
+  public func codedUnits(code: String, coder: CoderSelection, filter: UnitFilter) throws
     -> [CodedUnit]
   {
     let (condition, arguments) = filter.sql
@@ -356,10 +355,10 @@ extension Store {
         String.fetchAll(
           db,
           sql: """
-            SELECT c.unitId FROM coding c JOIN unit u ON u.id = c.unitId
+            SELECT c.unitId FROM \(coder.relation.sql) c JOIN unit u ON u.id = c.unitId
             JOIN source s ON s.id = u.sourceId
-            WHERE c.code = ? AND c.coder = ? AND \(condition)
-            """, arguments: [code, coder] + arguments))
+            WHERE c.code = ? AND \(condition)
+            """, arguments: coder.relation.arguments + [code] + arguments))
     }
     guard !coded.isEmpty else { return [] }
     var result: [CodedUnit] = []

@@ -63,14 +63,14 @@ extension Store {
   /// - Throws: `SearchQueryError` for a malformed query, `StoreError` otherwise.
   public func search(
     _ query: String, filter: UnitFilter, code: String? = nil,
-    coder: String = "auto",
+    coder: CoderSelection = "auto",
     speaker: String? = nil
   ) throws -> [SearchHit] {
     var (condition, arguments) = filter.sql
     if let code {
       condition +=
-        " AND EXISTS (SELECT 1 FROM coding c WHERE c.unitId = u.id AND c.code = ? AND c.coder = ?)"
-      arguments += [code, coder]
+        " AND EXISTS (SELECT 1 FROM \(coder.relation.sql) c WHERE c.unitId = u.id AND c.code = ?)"
+      arguments += coder.relation.arguments + [code]
     }
     if let speaker {
       condition += " AND u.speaker = ?"

@@ -14,11 +14,23 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   case unknownUnit(String)
   /// A source name that is not in the database.
   case unknownSource(String)
+  /// A code that the current codebook lacks.
+  case unknownCode(String, codebook: String?)
+  /// A coding to remove that does not exist.
+  case missingCoding(unit: String, code: String, coder: String)
+  /// Manual coding needs a codebook, and none was applied.
+  case noCodebook
+  /// A row of a codings file that names an unknown unit or code.
+  case badCodingRow(path: String, line: Int, problem: String)
+  /// Several problems found in one file.
+  case multiple([StoreError])
 
   /// Whether the error is about data rather than the database file.
   public var isDataError: Bool {
     switch self {
-    case .unitConflict, .unknownUnit, .unknownSource: return true
+    case .unitConflict, .unknownUnit, .unknownSource, .unknownCode, .missingCoding, .noCodebook,
+      .badCodingRow, .multiple:
+      return true
     default: return false
     }
   }
@@ -43,6 +55,17 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
       return "error: no unit '\(unit)' in the database"
     case .unknownSource(let source):
       return "error: no source '\(source)' in the database"
+    case .unknownCode(let code, let codebook):
+      let book = codebook.map { " of codebook '\($0)'" } ?? ""
+      return "error: no code '\(code)' in the codes\(book); use theme.code as in the codebook"
+    case .missingCoding(let unit, let code, let coder):
+      return "error: unit '\(unit)' has no coding '\(code)' by '\(coder)'"
+    case .noCodebook:
+      return "error: no codebook has been applied yet; run 'qda code auto --codebook FILE' first"
+    case .badCodingRow(let path, let line, let problem):
+      return "\(path):\(line): error: \(problem)"
+    case .multiple(let errors):
+      return errors.map(\.description).joined(separator: "\n")
     }
   }
 }

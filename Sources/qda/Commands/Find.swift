@@ -48,7 +48,7 @@ extension QDA {
         defer { store.close() }
         do {
           let hits = try store.search(
-            query, filter: scope.filter, code: code, coder: coder,
+            query, filter: scope.filter, code: code, coder: .coder(coder),
             speaker: speaker)
           try output.emit(
             KeywordInContext(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import QDAReport
+import QDAStore
 
 extension QDA {
   /// `qda freq`: frequency tables.
@@ -25,6 +26,9 @@ extension QDA {
     @Option(help: "Whose codings to count.")
     var coder: String = "auto"
 
+    @Option(help: "The coders of the consensus, comma-separated (default: all but auto).")
+    var coders: String?
+
     @Flag(help: "Include codes applied to no unit.")
     var zeros = false
 
@@ -37,7 +41,8 @@ extension QDA {
         let store = try database.openForReading()
         defer { store.close() }
         let table = try FrequencyTable(
-          store: store, by: FrequencyDimension(by), coder: coder,
+          store: store, by: FrequencyDimension(by),
+          coder: CoderSelection.named(coder, coders: coders, store: store),
           filter: scope.filter,
           includesZeros: zeros, countsDocuments: unit == .document)
         try output.emit(table)

@@ -74,7 +74,7 @@ extension QDA {
         selector.minimumLength = minLength
         selector.maximumLength = maxLength
         let units = try store.codedUnits(
-          code: code, coder: coder, filter: scope.filter)
+          code: code, coder: .coder(coder), filter: scope.filter)
         try output.emit(
           QuoteReport(
             code: code,

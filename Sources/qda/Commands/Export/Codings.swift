@@ -1,5 +1,6 @@
 import ArgumentParser
 import QDAReport
+import QDAStore
 
 extension QDA.Export {
   /// `qda export codings`: every coding with its provenance.
@@ -13,15 +14,20 @@ extension QDA.Export {
     @OptionGroup var output: OutputOptions
     @OptionGroup var scope: UnitFilterOptions
 
-    @Option(help: "Only this coder's codings.")
+    @Option(help: "Only this coder's codings, or 'consensus'.")
     var coder: String?
+
+    @Option(help: "The coders of the consensus, comma-separated (default: all but auto).")
+    var coders: String?
 
     func run() throws {
       try reportingFailures {
         let store = try database.openForReading()
         defer { store.close() }
-        try output.emit(
-          CodingExport(store: store, coder: coder, filter: scope.filter))
+        let selection = try coder.map {
+          try CoderSelection.named($0, coders: coders, store: store)
+        }
+        try output.emit(CodingExport(store: store, coder: selection, filter: scope.filter))
       }
     }
   }

@@ -16,6 +16,9 @@ public struct UnitExport: Report {
     units = try store.exportedUnits(filter)
   }
 
+  /// Creates an export of given units.
+  public init(units: [ExportedUnit]) { self.units = units }
+
   private var extraColumns: (texts: [String], attributes: [String]) {
     var texts: [String] = []
     var attributes: [String] = []
@@ -105,7 +108,9 @@ public struct CodingExport: Report {
   public var codings: [ExportedCoding]
 
   /// Creates an export of the codings in scope, of one coder when given.
-  public init(store: Store, coder: CoderSelection? = nil, filter: UnitFilter = .init())
+  public init(
+    store: Store, coder: CoderSelection? = nil, filter: UnitFilter = .init()
+  )
     throws
   {
     codings = try store.exportedCodings(coder: coder, filter: filter)

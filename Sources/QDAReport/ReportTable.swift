@@ -41,6 +41,8 @@ public enum Cell: Sendable, Equatable {
   case integer(Int)
   /// A percentage, as tenths of a percent (322 is 32.2 %), to keep rounding exact.
   case percentTenths(Int)
+  /// A statistic with four decimals; `nil` when undefined (`n/a`, JSON `null`).
+  case statistic(Double?)
   /// No value.
   case null
 
@@ -50,6 +52,7 @@ public enum Cell: Sendable, Equatable {
     case .text(let text): return text
     case .integer(let value): return String(value)
     case .percentTenths(let tenths): return Self.formatTenths(tenths)
+    case .statistic(let value): return value.map(Self.formatDecimal) ?? "n/a"
     case .null: return ""
     }
   }
@@ -60,8 +63,22 @@ public enum Cell: Sendable, Equatable {
     case .text(let text): return .string(text)
     case .integer(let value): return .integer(value)
     case .percentTenths(let tenths): return .number(Self.formatTenths(tenths))
+    case .statistic(let value):
+      return value.map { .number(Self.formatDecimal($0)) } ?? .null
     case .null: return .null
     }
+  }
+
+  /// A statistic cell.
+  public static func decimal(_ value: Double?) -> Cell { .statistic(value) }
+
+  /// Four decimals, rounded half away from zero; `-0.0000` is written `0.0000`.
+  static func formatDecimal(_ value: Double) -> String {
+    let scaled = Int((abs(value) * 10_000).rounded())
+    let sign = value < 0 && scaled != 0 ? "-" : ""
+    let fraction = String(scaled % 10_000)
+    return sign + String(scaled / 10_000) + "."
+      + String(repeating: "0", count: 4 - fraction.count) + fraction
   }
 
   static func formatTenths(_ tenths: Int) -> String {

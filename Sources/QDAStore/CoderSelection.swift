@@ -1,7 +1,9 @@
 import GRDB
 
 /// Whose codings a report reads: one coder's, or the consensus of several.
-public enum CoderSelection: Sendable, Equatable, ExpressibleByStringLiteral, CustomStringConvertible {
+public enum CoderSelection: Sendable, Equatable, ExpressibleByStringLiteral,
+  CustomStringConvertible
+{
   /// One coder (`auto` for the rules).
   case coder(String)
   /// The codes that every one of these coders applied to a unit.
@@ -43,7 +45,74 @@ extension Store {
   public func coders() throws -> [String] {
     try read { db in
       try String.fetchAll(
-        db, sql: "SELECT DISTINCT coder FROM coding ORDER BY coder != 'auto', coder")
+        db,
+        sql: "SELECT DISTINCT coder FROM coding ORDER BY coder != 'auto', coder"
+      )
     }
+  }
+}
+
+/// Who coded what, over a set of units: the input of agreement statistics.
+public struct AgreementData: Sendable, Equatable {
+  /// The coders, in the order given.
+  public var coders: [String]
+  /// The units in scope, in source and file order.
+  public var units: [String]
+  /// The codes any coder applied in scope, codebook order first.
+  public var codes: [String]
+  /// For each coder (same order), the codes they applied to each unit in scope.
+  public var codings: [[String: Set<String>]]
+}
+
+extension Store {
+  /// The codings of several coders over the units in scope.
+  ///
+  /// Without `filter.kinds`, the scope is every unit of the kinds that all
+  /// the coders coded (a unit nobody coded counts as "absent" for everyone).
+  ///
+  /// - Throws: `StoreError`.
+  public func agreementData(coders: [String], filter: UnitFilter) throws
+    -> AgreementData
+  {
+    var filter = filter
+    if filter.kinds.isEmpty {
+      let kindsPerCoder = try coders.map { coder in
+        try read { db in
+          try Set(
+            String.fetchAll(
+              db,
+              sql: """
+                SELECT DISTINCT u.kind FROM coding c JOIN unit u ON u.id = c.unitId
+                WHERE c.coder = ?
+                """, arguments: [coder]))
+        }
+      }
+      let shared = kindsPerCoder.dropFirst().reduce(kindsPerCoder.first ?? []) {
+        $0.intersection($1)
+      }
+      filter.kinds = shared.sorted()
+      if filter.kinds.isEmpty {
+        return AgreementData(
+          coders: coders, units: [], codes: [], codings: coders.map { _ in [:] }
+        )
+      }
+    }
+    let units = try exportedUnits(filter).map(\.id)
+    let inScope = Set(units)
+    var codings: [[String: Set<String>]] = []
+    var used = Set<String>()
+    for coder in coders {
+      var byUnit: [String: Set<String>] = [:]
+      for coding in try exportedCodings(coder: .coder(coder), filter: filter)
+      where inScope.contains(coding.unit) {
+        byUnit[coding.unit, default: []].insert(coding.code)
+        used.insert(coding.code)
+      }
+      codings.append(byUnit)
+    }
+    let order = try currentCodes().map(\.id)
+    let codes = order.filter(used.contains) + used.subtracting(order).sorted()
+    return AgreementData(
+      coders: coders, units: units, codes: codes, codings: codings)
   }
 }

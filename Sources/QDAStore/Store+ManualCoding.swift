@@ -13,7 +13,8 @@ public struct ManualCoding: Sendable, Equatable {
   public var line: Int?
 
   /// Creates a manual coding.
-  public init(unit: String, code: String, memo: String? = nil, line: Int? = nil) {
+  public init(unit: String, code: String, memo: String? = nil, line: Int? = nil)
+  {
     self.unit = unit
     self.code = code
     self.memo = memo
@@ -43,13 +44,18 @@ public enum ReviewStatus: String, Sendable {
 
 extension Store {
   /// The codes of the codebook applied last; manual codings must use them.
-  func knownCodes(_ db: Database) throws -> (codes: Set<String>, codebook: String?) {
+  func knownCodes(_ db: Database) throws -> (
+    codes: Set<String>, codebook: String?
+  ) {
     guard
       let hash = try String.fetchOne(
-        db, sql: "SELECT hash FROM codebook ORDER BY appliedSequence DESC LIMIT 1")
+        db,
+        sql: "SELECT hash FROM codebook ORDER BY appliedSequence DESC LIMIT 1")
     else { throw StoreError.noCodebook }
-    let codes = try String.fetchAll(db, sql: "SELECT id FROM code WHERE codebookHash = ?", arguments: [hash])
-    let id = try String.fetchOne(db, sql: "SELECT id FROM codebook WHERE hash = ?", arguments: [hash])
+    let codes = try String.fetchAll(
+      db, sql: "SELECT id FROM code WHERE codebookHash = ?", arguments: [hash])
+    let id = try String.fetchOne(
+      db, sql: "SELECT id FROM codebook WHERE hash = ?", arguments: [hash])
     return (Set(codes), id)
   }
 
@@ -64,22 +70,29 @@ extension Store {
   /// - Returns: How many codings are new.
   /// - Throws: `StoreError` naming every unknown unit and code; nothing is written then.
   @discardableResult
-  public func addCodings(_ codings: [ManualCoding], coder: String, path: String? = nil) throws -> Int {
+  public func addCodings(
+    _ codings: [ManualCoding], coder: String, path: String? = nil
+  ) throws -> Int {
     try write { db in
       let (codes, codebook) = try knownCodes(db)
       var problems: [StoreError] = []
-      let unitExists = try db.makeStatement(sql: "SELECT 1 FROM unit WHERE id = ?")
+      let unitExists = try db.makeStatement(
+        sql: "SELECT 1 FROM unit WHERE id = ?")
       for coding in codings {
-        let unitKnown = try Bool.fetchOne(unitExists, arguments: [coding.unit]) ?? false
+        let unitKnown =
+          try Bool.fetchOne(unitExists, arguments: [coding.unit]) ?? false
         func report(_ error: StoreError, _ problem: String) {
           if let path, let line = coding.line {
-            problems.append(.badCodingRow(path: path, line: line, problem: problem))
+            problems.append(
+              .badCodingRow(path: path, line: line, problem: problem))
           } else {
             problems.append(error)
           }
         }
         if !unitKnown {
-          report(.unknownUnit(coding.unit), "no unit '\(coding.unit)' in the database")
+          report(
+            .unknownUnit(coding.unit),
+            "no unit '\(coding.unit)' in the database")
         }
         if !codes.contains(coding.code) {
           report(
@@ -99,10 +112,14 @@ extension Store {
       let exists = try db.makeStatement(
         sql: "SELECT 1 FROM coding WHERE unitId = ? AND code = ? AND coder = ?")
       for coding in codings {
-        if try Bool.fetchOne(exists, arguments: [coding.unit, coding.code, coder]) == nil {
+        if try Bool.fetchOne(
+          exists, arguments: [coding.unit, coding.code, coder]) == nil
+        {
           added += 1
         }
-        try insert.execute(arguments: [coding.unit, coding.code, coder, coding.memo, now])
+        try insert.execute(arguments: [
+          coding.unit, coding.code, coder, coding.memo, now,
+        ])
       }
       return added
     }
@@ -117,7 +134,10 @@ extension Store {
         sql: "DELETE FROM coding WHERE unitId = ? AND code = ? AND coder = ?",
         arguments: [unit, code, coder])
       if db.changesCount == 0 {
-        let unitKnown = try Bool.fetchOne(db, sql: "SELECT 1 FROM unit WHERE id = ?", arguments: [unit]) ?? false
+        let unitKnown =
+          try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM unit WHERE id = ?", arguments: [unit])
+          ?? false
         if !unitKnown { throw StoreError.unknownUnit(unit) }
         throw StoreError.missingCoding(unit: unit, code: code, coder: coder)
       }
@@ -129,7 +149,9 @@ extension Store {
   /// - Throws: `StoreError.unknownUnit` for a unit not in the database.
   public func codings(ofUnit unit: String) throws -> [UnitCoding] {
     try read { db in
-      guard try Bool.fetchOne(db, sql: "SELECT 1 FROM unit WHERE id = ?", arguments: [unit]) != nil
+      guard
+        try Bool.fetchOne(
+          db, sql: "SELECT 1 FROM unit WHERE id = ?", arguments: [unit]) != nil
       else { throw StoreError.unknownUnit(unit) }
       return try Row.fetchAll(
         db,
@@ -145,7 +167,9 @@ extension Store {
   }
 
   /// The units in scope without codings (of `coder`, or of anyone).
-  public func uncodedUnits(coder: String?, filter: UnitFilter) throws -> [ExportedUnit] {
+  public func uncodedUnits(coder: String?, filter: UnitFilter) throws
+    -> [ExportedUnit]
+  {
     let coded = try read { db in
       try Set(
         String.fetchAll(
@@ -161,18 +185,24 @@ extension Store {
   // MARK: - Review sessions
 
   /// The units a coder has not reviewed yet, in source and file order.
-  public func unitsToReview(coder: String, filter: UnitFilter) throws -> [ExportedUnit] {
+  public func unitsToReview(coder: String, filter: UnitFilter) throws
+    -> [ExportedUnit]
+  {
     let reviewed = try read { db in
       try Set(
         String.fetchAll(
-          db, sql: "SELECT unitId FROM review WHERE coder = ? AND status IN ('done', 'skipped')",
+          db,
+          sql:
+            "SELECT unitId FROM review WHERE coder = ? AND status IN ('done', 'skipped')",
           arguments: [coder]))
     }
     return try exportedUnits(filter).filter { !reviewed.contains($0.id) }
   }
 
   /// Records that a coder finished or skipped a unit, with an optional memo.
-  public func markReviewed(unit: String, coder: String, status: ReviewStatus, memo: String?) throws {
+  public func markReviewed(
+    unit: String, coder: String, status: ReviewStatus, memo: String?
+  ) throws {
     try write { db in
       try db.execute(
         sql: """
@@ -180,7 +210,10 @@ extension Store {
           ON CONFLICT (coder, unitId) DO UPDATE SET status = excluded.status,
             memo = COALESCE(excluded.memo, memo), reviewedAt = excluded.reviewedAt
           """,
-        arguments: [coder, unit, status.rawValue, memo, ISO8601DateFormatter().string(from: Date())])
+        arguments: [
+          coder, unit, status.rawValue, memo,
+          ISO8601DateFormatter().string(from: Date()),
+        ])
     }
   }
 
@@ -192,7 +225,9 @@ extension Store {
           INSERT INTO review (coder, unitId, status, memo, reviewedAt) VALUES (?, ?, 'open', ?, ?)
           ON CONFLICT (coder, unitId) DO UPDATE SET memo = excluded.memo
           """,
-        arguments: [coder, unit, memo, ISO8601DateFormatter().string(from: Date())])
+        arguments: [
+          coder, unit, memo, ISO8601DateFormatter().string(from: Date()),
+        ])
     }
   }
 
@@ -200,7 +235,8 @@ extension Store {
   public func reviewMemo(unit: String, coder: String) throws -> String? {
     try read { db in
       try String.fetchOne(
-        db, sql: "SELECT memo FROM review WHERE coder = ? AND unitId = ?", arguments: [coder, unit])
+        db, sql: "SELECT memo FROM review WHERE coder = ? AND unitId = ?",
+        arguments: [coder, unit])
     }
   }
 

@@ -280,7 +280,8 @@ extension Store {
     -> [ExportedCoding]
   {
     let (condition, filterArguments) = filter.sql
-    let relation = coder?.relation ?? (sql: "coding", arguments: StatementArguments())
+    let relation =
+      coder?.relation ?? (sql: "coding", arguments: StatementArguments())
     let arguments = relation.arguments + filterArguments
     return try read { db in
       try Row.fetchAll(
@@ -346,7 +347,9 @@ extension Store {
   }
 
   /// The units coded with `code` by `coder`, in source and file order.
-  public func codedUnits(code: String, coder: CoderSelection, filter: UnitFilter) throws
+  public func codedUnits(
+    code: String, coder: CoderSelection, filter: UnitFilter
+  ) throws
     -> [CodedUnit]
   {
     let (condition, arguments) = filter.sql

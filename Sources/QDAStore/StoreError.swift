@@ -28,7 +28,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Whether the error is about data rather than the database file.
   public var isDataError: Bool {
     switch self {
-    case .unitConflict, .unknownUnit, .unknownSource, .unknownCode, .missingCoding, .noCodebook,
+    case .unitConflict, .unknownUnit, .unknownSource, .unknownCode,
+      .missingCoding, .noCodebook,
       .badCodingRow, .multiple:
       return true
     default: return false
@@ -57,11 +58,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
       return "error: no source '\(source)' in the database"
     case .unknownCode(let code, let codebook):
       let book = codebook.map { " of codebook '\($0)'" } ?? ""
-      return "error: no code '\(code)' in the codes\(book); use theme.code as in the codebook"
+      return
+        "error: no code '\(code)' in the codes\(book); use theme.code as in the codebook"
     case .missingCoding(let unit, let code, let coder):
       return "error: unit '\(unit)' has no coding '\(code)' by '\(coder)'"
     case .noCodebook:
-      return "error: no codebook has been applied yet; run 'qda code auto --codebook FILE' first"
+      return
+        "error: no codebook has been applied yet; run 'qda code auto --codebook FILE' first"
     case .badCodingRow(let path, let line, let problem):
       return "\(path):\(line): error: \(problem)"
     case .multiple(let errors):

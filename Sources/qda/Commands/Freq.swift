@@ -26,7 +26,9 @@ extension QDA {
     @Option(help: "Whose codings to count.")
     var coder: String = "auto"
 
-    @Option(help: "The coders of the consensus, comma-separated (default: all but auto).")
+    @Option(
+      help:
+        "The coders of the consensus, comma-separated (default: all but auto).")
     var coders: String?
 
     @Flag(help: "Include codes applied to no unit.")

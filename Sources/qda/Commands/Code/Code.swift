@@ -5,6 +5,9 @@ extension QDA {
   struct Code: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Code units.",
-      subcommands: [Auto.self])
+      subcommands: [
+        Auto.self, Add.self, Remove.self, ImportCodings.self, List.self,
+        Review.self,
+      ])
   }
 }

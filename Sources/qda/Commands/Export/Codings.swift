@@ -17,7 +17,9 @@ extension QDA.Export {
     @Option(help: "Only this coder's codings, or 'consensus'.")
     var coder: String?
 
-    @Option(help: "The coders of the consensus, comma-separated (default: all but auto).")
+    @Option(
+      help:
+        "The coders of the consensus, comma-separated (default: all but auto).")
     var coders: String?
 
     func run() throws {
@@ -27,7 +29,8 @@ extension QDA.Export {
         let selection = try coder.map {
           try CoderSelection.named($0, coders: coders, store: store)
         }
-        try output.emit(CodingExport(store: store, coder: selection, filter: scope.filter))
+        try output.emit(
+          CodingExport(store: store, coder: selection, filter: scope.filter))
       }
     }
   }

@@ -8,7 +8,9 @@ import Testing
     [], ["import"], ["import", "reports"], ["codebook"], ["codebook", "lint"],
     ["code"],
     ["code", "auto"], ["freq"], ["find"], ["quotes"], ["import", "transcript"],
-    ["export"], ["export", "units"], ["export", "codings"],
+    ["export"], ["export", "units"], ["export", "codings"], ["code", "add"],
+    ["code", "remove"], ["code", "import"], ["code", "list"], ["code", "review"],
+    ["uncoded"], ["agree"],
   ]
 
   @Test(arguments: commands) func helpMatchesGoldenFile(command: [String])

@@ -32,6 +32,14 @@ public struct UnitCoding: Sendable, Equatable {
   public var rule: String?
   /// The memo.
   public var memo: String?
+
+  /// Creates a listed coding.
+  public init(code: String, coder: String, rule: String?, memo: String?) {
+    self.code = code
+    self.coder = coder
+    self.rule = rule
+    self.memo = memo
+  }
 }
 
 /// How a unit was left in a review session.
@@ -237,6 +245,20 @@ extension Store {
       try String.fetchOne(
         db, sql: "SELECT memo FROM review WHERE coder = ? AND unitId = ?",
         arguments: [coder, unit])
+    }
+  }
+
+  /// The review memos of a unit, by coder.
+  public func reviewMemos(unit: String) throws -> [(
+    coder: String, memo: String
+  )] {
+    try read { db in
+      try Row.fetchAll(
+        db,
+        sql:
+          "SELECT coder, memo FROM review WHERE unitId = ? AND memo IS NOT NULL ORDER BY coder",
+        arguments: [unit]
+      ).map { ($0[0], $0[1]) }
     }
   }
 

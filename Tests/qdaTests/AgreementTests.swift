@@ -228,6 +228,7 @@ import Testing
       ["code", "list", "C001", "--format", "csv"], in: directory.url)
     #expect(c001.stdout.contains("online-only.minor-complications,dana"))
     #expect(c001.stdout.contains("online-only.hr-information,dana"))
+    #expect(c001.stdout.contains("(memo),dana,,needs a second look"))
     let c002 = try CommandRunner.qda(
       ["code", "list", "C002", "--format", "csv"], in: directory.url)
     #expect(c002.stdout.contains("hybrid.severe-complications,dana"))

@@ -9,7 +9,8 @@ import Testing
     ["code"],
     ["code", "auto"], ["freq"], ["find"], ["quotes"], ["import", "transcript"],
     ["export"], ["export", "units"], ["export", "codings"], ["code", "add"],
-    ["code", "remove"], ["code", "import"], ["code", "list"], ["code", "review"],
+    ["code", "remove"], ["code", "import"], ["code", "list"],
+    ["code", "review"],
     ["uncoded"], ["agree"],
   ]
 

@@ -6,7 +6,9 @@ extension QDA.Code {
   /// `qda code list UNIT`: a unit's codings by every coder.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "List a unit's codings: code, coder, rule and memo.")
+      abstract:
+        "List a unit's codings (code, coder, rule, memo) and coders' review memos."
+    )
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
@@ -18,8 +20,12 @@ extension QDA.Code {
       try reportingFailures {
         let store = try database.openForReading()
         defer { store.close() }
+        let memos = try store.reviewMemos(unit: unit).map {
+          UnitCoding(code: "(memo)", coder: $0.coder, rule: nil, memo: $0.memo)
+        }
         try output.emit(
-          UnitCodingList(unit: unit, codings: try store.codings(ofUnit: unit)))
+          UnitCodingList(
+            unit: unit, codings: try store.codings(ofUnit: unit) + memos))
       }
     }
   }

@@ -1,0 +1,235 @@
+import QDAStore
+
+/// Codes crossed with months, an attribute's values, or coders: counts with
+/// row and column percentages, as a tidy table (one row per code and column
+/// value).
+///
+/// The count is the number of units coded with the code in that column. Row %
+/// is its share of the code's total across the columns; column % is its share
+/// of the units in scope that fall in the column (for coders: of all units in
+/// scope). Percentages have one decimal.
+public struct Crosstab: Report {
+  /// What the columns are.
+  public enum Columns: Sendable, Equatable {
+    /// Months of the unit date.
+    case month
+    /// Values of a unit attribute (or `speaker`, `role`).
+    case attribute(String)
+    /// Coders.
+    case coder([String])
+
+    /// The column header.
+    var name: String {
+      switch self {
+      case .month: return "month"
+      case .attribute(let name): return name
+      case .coder: return "coder"
+      }
+    }
+  }
+
+  /// One cell.
+  public struct Entry: Sendable, Equatable {
+    /// The code.
+    public var code: String
+    /// The column value.
+    public var column: String
+    /// Units coded.
+    public var count: Int
+    /// The code's total over all columns.
+    public var rowTotal: Int
+    /// Units in scope in the column.
+    public var columnTotal: Int
+  }
+
+  /// The columns.
+  public var columns: Columns
+  /// Whose codings, for month and attribute columns.
+  public var coder: String
+  /// The cells, by code (codebook order), then column.
+  public var entries: [Entry]
+
+  /// Computes a crosstab.
+  ///
+  /// - Throws: `StoreError`.
+  public init(
+    store: Store, columns: Columns, coder: CoderSelection = "auto",
+    filter: UnitFilter = .init()
+  ) throws {
+    self.columns = columns
+    self.coder = coder.description
+    let units = try store.exportedUnits(filter)
+    let inScope = Set(units.map(\.id))
+    let order = try store.currentCodes().map(\.id)
+    func group(_ unit: ExportedUnit) -> String {
+      switch columns {
+      case .month:
+        return unit.date.map { String($0.prefix(7)) }
+          ?? FrequencyTable.missingGroup
+      case .attribute("speaker"):
+        return unit.speaker ?? FrequencyTable.missingGroup
+      case .attribute("role"): return unit.role ?? FrequencyTable.missingGroup
+      case .attribute(let name):
+        return unit.attributes.first { $0.name == name }?.value
+          ?? FrequencyTable.missingGroup
+      case .coder: return ""
+      }
+    }
+    var counts: [String: [String: Int]] = [:]
+    var columnTotals: [String: Int] = [:]
+    var columnOrder: [String]
+    switch columns {
+    case .coder(let coders):
+      columnOrder = coders
+      for name in coders {
+        columnTotals[name] = units.count
+        for coding in try store.exportedCodings(
+          coder: .coder(name), filter: filter)
+        where inScope.contains(coding.unit) {
+          counts[coding.code, default: [:]][name, default: 0] += 1
+        }
+      }
+    default:
+      let groups = Dictionary(
+        uniqueKeysWithValues: units.map { ($0.id, group($0)) })
+      for unit in units { columnTotals[groups[unit.id] ?? "", default: 0] += 1 }
+      let named = columnTotals.keys.filter { $0 != FrequencyTable.missingGroup }
+        .sorted()
+      columnOrder =
+        named
+        + (columnTotals[FrequencyTable.missingGroup] != nil
+          ? [FrequencyTable.missingGroup] : [])
+      var seen = Set<String>()
+      for coding in try store.exportedCodings(coder: coder, filter: filter)
+      where seen.insert(coding.unit + "\u{0}" + coding.code).inserted {
+        guard let column = groups[coding.unit] else { continue }
+        counts[coding.code, default: [:]][column, default: 0] += 1
+      }
+    }
+    let codes =
+      order.filter { counts[$0] != nil }
+      + counts.keys.filter { !order.contains($0) }.sorted()
+    entries = codes.flatMap { code in
+      let row = counts[code] ?? [:]
+      let total = row.values.reduce(0, +)
+      return columnOrder.map { column in
+        Entry(
+          code: code, column: column, count: row[column] ?? 0, rowTotal: total,
+          columnTotal: columnTotals[column] ?? 0)
+      }
+    }
+  }
+
+  public var table: ReportTable {
+    ReportTable(
+      columns: [
+        .init("code"), .init(columns.name), .init("count", isNumeric: true),
+        .init("row_percent", isNumeric: true),
+        .init("column_percent", isNumeric: true),
+      ],
+      rows: entries.map {
+        [
+          .text($0.code), .text($0.column), .integer($0.count),
+          Cell.percent($0.count, of: $0.rowTotal),
+          Cell.percent($0.count, of: $0.columnTotal),
+        ]
+      })
+  }
+
+  public var json: JSONValue {
+    .object([
+      ("rows", .string("code")), ("columns", .string(columns.name)),
+      ("coder", .string(coder)),
+      ("cells", table.jsonRows),
+    ])
+  }
+}
+
+/// How often two codes are applied to the same unit: counts and Jaccard
+/// similarity (units with both ÷ units with either), for every pair of codes
+/// that co-occur at least once, in codebook order.
+public struct Cooccurrence: Report {
+  /// One pair of codes.
+  public struct Pair: Sendable, Equatable {
+    /// The first code (earlier in codebook order).
+    public var first: String
+    /// The second code.
+    public var second: String
+    /// Units with both codes.
+    public var both: Int
+    /// Units with either code.
+    public var either: Int
+
+    /// Both ÷ either.
+    public var jaccard: Double? {
+      either == 0 ? nil : Double(both) / Double(either)
+    }
+  }
+
+  /// Whose codings.
+  public var coder: String
+  /// The codes in codebook order, with how many units each.
+  public var codes: [(code: String, units: Int)]
+  /// The pairs that co-occur.
+  public var pairs: [Pair]
+
+  /// Computes co-occurrence.
+  ///
+  /// - Throws: `StoreError`.
+  public init(
+    store: Store, coder: CoderSelection = "auto", filter: UnitFilter = .init(),
+    includesZeros: Bool = false
+  ) throws {
+    self.coder = coder.description
+    var byUnit: [String: Set<String>] = [:]
+    for coding in try store.exportedCodings(coder: coder, filter: filter) {
+      byUnit[coding.unit, default: []].insert(coding.code)
+    }
+    let order = try store.currentCodes().map(\.id)
+    let used = Set(byUnit.values.flatMap { $0 })
+    let codes = order.filter(used.contains) + used.subtracting(order).sorted()
+    var perCode: [String: Int] = [:]
+    var together: [String: Int] = [:]
+    for set in byUnit.values {
+      for code in set { perCode[code, default: 0] += 1 }
+      for a in set {
+        for b in set where a != b { together[a + "\u{0}" + b, default: 0] += 1 }
+      }
+    }
+    self.codes = codes.map { ($0, perCode[$0] ?? 0) }
+    var pairs: [Pair] = []
+    for (i, a) in codes.enumerated() {
+      for b in codes[(i + 1)...] {
+        let both = together[a + "\u{0}" + b] ?? 0
+        guard both > 0 || includesZeros else { continue }
+        pairs.append(
+          Pair(
+            first: a, second: b, both: both,
+            either: (perCode[a] ?? 0) + (perCode[b] ?? 0) - both))
+      }
+    }
+    self.pairs = pairs
+  }
+
+  public var table: ReportTable {
+    ReportTable(
+      columns: [
+        .init("code_a"), .init("code_b"), .init("both", isNumeric: true),
+        .init("either", isNumeric: true), .init("jaccard", isNumeric: true),
+      ],
+      rows: pairs.map {
+        [
+          .text($0.first), .text($0.second), .integer($0.both),
+          .integer($0.either), .decimal($0.jaccard),
+        ]
+      })
+  }
+
+  public var json: JSONValue {
+    .object([
+      ("coder", .string(coder)),
+      ("codes", .object(codes.map { ($0.code, .integer($0.units)) })),
+      ("pairs", table.jsonRows),
+    ])
+  }
+}

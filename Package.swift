@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "QDACoding", targets: ["QDACoding"]),
     .library(name: "QDAReport", targets: ["QDAReport"]),
     .library(name: "QDAAgreement", targets: ["QDAAgreement"]),
+    .library(name: "QDAExchange", targets: ["QDAExchange"]),
   ],
   dependencies: [
     .package(
@@ -19,6 +20,7 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.0"),
   ],
   targets: [
     .target(
@@ -42,11 +44,19 @@ let package = Package(
     .target(name: "QDACoding", dependencies: ["QDACodebook", "QDAStore"]),
     .target(name: "QDAReport", dependencies: ["QDAStore", "QDAAgreement"]),
     .target(name: "QDAAgreement"),
+    .target(
+      name: "QDAExchange",
+      dependencies: [
+        "QDACodebook", "QDAStore",
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
     .executableTarget(
       name: "qda",
       dependencies: [
         "QDAImport", "QDACodebook", "QDAStore", "QDACoding", "QDAReport",
-        "QDAAgreement",
+        "QDAAgreement", "QDAExchange",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

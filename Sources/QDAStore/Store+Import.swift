@@ -115,6 +115,16 @@ extension Store {
     finish: () throws -> Void = {}
   ) throws -> ImportSummary {
     try write { db in
+      try importSource(in: db, source, units: units, finish: finish)
+    }
+  }
+
+  /// Imports a source inside a transaction that the caller holds.
+  func importSource(
+    in db: Database, _ source: SourceDraft, units: () throws -> UnitDraft?,
+    finish: () throws -> Void = {}
+  ) throws -> ImportSummary {
+    do {
       var summary = ImportSummary(source: source.name)
       let now = ISO8601DateFormatter().string(from: Date())
       let existing = try Row.fetchOne(

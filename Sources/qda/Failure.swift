@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QDACodebook
+import QDAExchange
 import QDAImport
 import QDAStore
 
@@ -54,6 +55,11 @@ func describe(_ error: Error) -> (String, Int32) {
       return (error.description, ExitStatus.dataError)
     default: return (error.description, ExitStatus.ioError)
     }
+  case let error as ExchangeError:
+    if case .invalidProject = error {
+      return (error.description, ExitStatus.dataError)
+    }
+    return (error.description, ExitStatus.ioError)
   case let error as OutputError:
     return (error.description, ExitStatus.ioError)
   default:

@@ -18,18 +18,21 @@ struct OutputOptions: ParsableArguments {
   }
 
   /// Writes text to the output file (atomically) or standard output.
-  func write(_ text: String) throws {
-    guard let output else {
-      FileHandle.standardOutput.write(Data(text.utf8))
-      return
-    }
-    do {
-      try Data(text.utf8).write(
-        to: URL(fileURLWithPath: output), options: .atomic)
-    } catch {
-      throw OutputError.cannotWrite(
-        path: output, reason: error.localizedDescription)
-    }
+  func write(_ text: String) throws { try writeOutput(text, to: output) }
+
+}
+
+/// Writes text to a file (atomically), or to standard output when `path` is `nil`.
+func writeOutput(_ text: String, to path: String?) throws {
+  guard let path else {
+    FileHandle.standardOutput.write(Data(text.utf8))
+    return
+  }
+  do {
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+  } catch {
+    throw OutputError.cannotWrite(
+      path: path, reason: error.localizedDescription)
   }
 }
 

@@ -5,6 +5,8 @@ extension QDA {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Export units or codings.",
-      subcommands: [Units.self, Codings.self])
+      subcommands: [
+        Units.self, Codings.self, Tallies.self, Qdc.self, Qdpx.self,
+      ])
   }
 }

@@ -5,6 +5,6 @@ extension QDA {
   struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Import data files into the database.",
-      subcommands: [Reports.self, Transcript.self])
+      subcommands: [Reports.self, Transcript.self, Qdpx.self])
   }
 }

@@ -1,0 +1,304 @@
+import Crypto
+import Foundation
+import QDAStore
+import ZIPFoundation
+
+/// Reads REFI-QDA projects (`.qdpx`) made by qda or another tool.
+///
+/// The codebook's codable codes become codes (`theme.code`; the `qda-id:` line
+/// of a description when qda wrote it, otherwise names made into ids, the
+/// parent code being the theme); each text source becomes a source whose
+/// units are its blocks (qda's `[UNIT-ID]` blocks keep their ids; other
+/// tools' paragraphs become `SOURCE:N`); each coding is kept for the user who
+/// made it, on the unit where its selection starts.
+public enum REFIImport {
+  /// What a project holds, ready for the store.
+  public struct Project {
+    /// The project's name.
+    public var name: String
+    /// The sources with their units.
+    public var sources: [(source: SourceDraft, units: [UnitDraft])]
+    /// The codebook.
+    public var codebook: CodebookDraft
+    /// The codings.
+    public var codings: [ProjectCoding]
+  }
+
+  /// Reads a `.qdpx` file, or an unzipped project folder.
+  ///
+  /// - Throws: `ExchangeError.invalidProject`.
+  public static func read(path: String) throws -> Project {
+    var isDirectory: ObjCBool = false
+    guard
+      FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+    else {
+      throw ExchangeError.invalidProject(path: path, reason: "no such file")
+    }
+    var files: [String: Data] = [:]
+    if isDirectory.boolValue {
+      let base = URL(fileURLWithPath: path)
+      let enumerator = FileManager.default.enumerator(
+        at: base, includingPropertiesForKeys: nil)
+      while let url = enumerator?.nextObject() as? URL {
+        let relative = url.path.replacingOccurrences(
+          of: base.path + "/", with: "")
+        if let data = FileManager.default.contents(atPath: url.path) {
+          files[relative] = data
+        }
+      }
+    } else {
+      do {
+        let archive = try Archive(
+          url: URL(fileURLWithPath: path), accessMode: .read)
+        for entry in archive where entry.type == .file {
+          var data = Data()
+          _ = try archive.extract(entry) { data.append($0) }
+          files[entry.path] = data
+        }
+      } catch {
+        throw ExchangeError.invalidProject(
+          path: path, reason: "not a ZIP archive (\(error))")
+      }
+    }
+    guard
+      let qde = files.first(where: {
+        $0.key.lowercased().hasSuffix("project.qde")
+      })?.value
+    else {
+      throw ExchangeError.invalidProject(
+        path: path, reason: "no project.qde inside")
+    }
+    let root: XMLNode
+    do {
+      root = try XMLNode.parse(qde)
+    } catch {
+      throw ExchangeError.invalidProject(
+        path: path, reason: "project.qde is not well-formed XML")
+    }
+    guard root.name == "Project" else {
+      throw ExchangeError.invalidProject(
+        path: path, reason: "the root element is not Project")
+    }
+    return try project(
+      root, files: files, path: path, hash: SHA256.hash(data: qde).hexString)
+  }
+
+  static func project(
+    _ root: XMLNode, files: [String: Data], path: String, hash: String
+  ) throws -> Project {
+    let name = root.attributes["name"] ?? "project"
+    var users: [String: String] = [:]
+    for user in root.first("Users")?.all("User") ?? [] {
+      if let guid = user.attributes["guid"] {
+        users[guid.lowercased()] = user.attributes["name"] ?? guid
+      }
+    }
+    // Codes.
+    var entries: [CodebookDraft.CodeEntry] = []
+    var codeByGUID: [String: String] = [:]
+    func qdaID(_ node: XMLNode) -> String? {
+      guard let description = node.first("Description")?.text else {
+        return nil
+      }
+      return description.split(separator: "\n").last {
+        $0.hasPrefix("qda-id: ")
+      }
+      .map { String($0.dropFirst("qda-id: ".count)) }
+    }
+    func walk(_ node: XMLNode, theme: (id: String, name: String)?) {
+      let codeName = node.attributes["name"] ?? "code"
+      let isCodable = node.attributes["isCodable"] != "false"
+      let children = node.all("Code")
+      if isCodable {
+        let themeInfo = theme ?? ("codes", "Codes")
+        let id = qdaID(node) ?? themeInfo.id + "." + slug(codeName)
+        if let guid = node.attributes["guid"] {
+          codeByGUID[guid.lowercased()] = id
+        }
+        entries.append(
+          .init(
+            id: id, theme: themeInfo.id, themeName: themeInfo.name,
+            name: codeName))
+      }
+      let childTheme = theme ?? (qdaID(node) ?? slug(codeName), codeName)
+      for child in children { walk(child, theme: childTheme) }
+    }
+    for code in root.first("CodeBook")?.first("Codes")?.all("Code") ?? [] {
+      walk(code, theme: nil)
+    }
+    // Sources, units and codings.
+    var sources: [(SourceDraft, [UnitDraft])] = []
+    var codings: [ProjectCoding] = []
+    var usedNames = Set<String>()
+    for source in root.first("Sources")?.all("TextSource") ?? [] {
+      let guid = source.attributes["guid"] ?? UUID().uuidString
+      var sourceName = URL(fileURLWithPath: source.attributes["name"] ?? guid)
+        .deletingPathExtension().lastPathComponent
+      while !usedNames.insert(sourceName).inserted { sourceName += "-2" }
+      guard let text = sourceText(source, files: files) else {
+        throw ExchangeError.invalidProject(
+          path: path, reason: "the text of source '\(sourceName)' is missing")
+      }
+      let blocks = Self.blocks(text, source: sourceName)
+      let units = blocks.map { block in
+        UnitDraft(
+          id: block.id,
+          kind: block.speaker == nil
+            ? (block.isQDA ? "case" : "block") : "turn",
+          speaker: block.speaker, texts: [("text", block.text)],
+          contentHash: SHA256.hash(
+            data: Array((block.id + "\u{0}" + block.text).utf8)
+          ).hexString)
+      }
+      sources.append(
+        (
+          SourceDraft(
+            name: sourceName, path: path, kind: "qdpx",
+            contentHash: SHA256.hash(data: Array(text.utf8)).hexString,
+            settings: "qdpx"),
+          units
+        ))
+      for selection in source.all("PlainTextSelection") {
+        guard let start = Int(selection.attributes["startPosition"] ?? ""),
+          let end = Int(selection.attributes["endPosition"] ?? ""),
+          let block = blocks.first(where: {
+            $0.range.contains(start) || $0.range.lowerBound == start
+          })
+        else { continue }
+        let lower = max(0, start - block.textStart)
+        let upper = min(
+          block.text.unicodeScalars.count, max(lower, end - block.textStart))
+        for coding in selection.all("Coding") {
+          guard
+            let target = coding.first("CodeRef")?.attributes["targetGUID"]?
+              .lowercased(),
+            let code = codeByGUID[target]
+          else { continue }
+          let user =
+            coding.attributes["creatingUser"]
+            ?? selection.attributes["creatingUser"]
+          let coder = user.flatMap { users[$0.lowercased()] } ?? "imported"
+          codings.append(
+            ProjectCoding(
+              unit: block.id, code: code, coder: coder,
+              span: lower < upper ? lower..<upper : nil,
+              memo: selection.first("Description")?.text))
+        }
+      }
+    }
+    let codebook = CodebookDraft(
+      hash: hash, id: slug(name), title: name, version: "imported", path: path,
+      codes: entries)
+    return Project(
+      name: name, sources: sources, codebook: codebook, codings: codings)
+  }
+
+  /// The plain text of a source: inline, or the internal file it names.
+  static func sourceText(_ source: XMLNode, files: [String: Data]) -> String? {
+    if let inline = source.first("PlainTextContent")?.text { return inline }
+    guard var reference = source.attributes["plainTextPath"] else { return nil }
+    if reference.hasPrefix("internal://") {
+      reference.removeFirst("internal://".count)
+    }
+    let wanted = "sources/" + reference.lowercased()
+    guard
+      let data = files.first(where: { $0.key.lowercased() == wanted })?.value
+    else { return nil }
+    return String(decoding: data, as: UTF8.self)
+      .replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(
+        of: "\r", with: "\n")
+  }
+
+  /// A block of a source's text.
+  struct Block {
+    var id: String
+    var speaker: String?
+    var text: String
+    /// The block's range, header included, in code points.
+    var range: Range<Int>
+    /// Where the text (after a header) starts.
+    var textStart: Int
+    var isQDA: Bool
+  }
+
+  /// Splits text into blocks at blank lines; qda's `[UNIT-ID] Speaker` headers give ids.
+  static func blocks(_ text: String, source: String) -> [Block] {
+    let scalars = Array(text.unicodeScalars)
+    var blocks: [Block] = []
+    var lineStart = 0
+    var blockStart: Int?
+    var lines: [(start: Int, end: Int)] = []
+    func flush() {
+      guard let first = lines.first, let last = lines.last else { return }
+      let firstLine = String(
+        String.UnicodeScalarView(scalars[first.start..<first.end]))
+      var id = "\(source):\(blocks.count + 1)"
+      var speaker: String?
+      var textStart = first.start
+      var isQDA = false
+      if firstLine.hasPrefix("["), let close = firstLine.firstIndex(of: "]") {
+        id = String(
+          firstLine[firstLine.index(after: firstLine.startIndex)..<close])
+        let rest = firstLine[firstLine.index(after: close)...]
+          .trimmingCharacters(in: .whitespaces)
+        speaker = rest.isEmpty ? nil : rest
+        textStart = lines.count > 1 ? lines[1].start : first.end
+        isQDA = true
+      }
+      let body = String(
+        String.UnicodeScalarView(scalars[min(textStart, last.end)..<last.end]))
+      // In qda's own sources, a paragraph without a header continues the turn before it.
+      if !isQDA, let previous = blocks.last, previous.isQDA {
+        blocks[blocks.count - 1].text = String(
+          String.UnicodeScalarView(scalars[previous.textStart..<last.end]))
+        blocks[blocks.count - 1].range = previous.range.lowerBound..<last.end
+        lines = []
+        blockStart = nil
+        return
+      }
+      blocks.append(
+        Block(
+          id: id, speaker: speaker, text: body, range: first.start..<last.end,
+          textStart: textStart, isQDA: isQDA))
+      lines = []
+      blockStart = nil
+    }
+    var index = 0
+    while index <= scalars.count {
+      if index == scalars.count || scalars[index] == "\n" {
+        let isBlank = index == lineStart
+        if isBlank {
+          flush()
+        } else {
+          if blockStart == nil { blockStart = lineStart }
+          lines.append((lineStart, index))
+        }
+        lineStart = index + 1
+      }
+      index += 1
+    }
+    flush()
+    return blocks
+  }
+
+  /// Lowercase letters and digits joined by `-`.
+  static func slug(_ text: String) -> String {
+    var result = ""
+    var pendingDash = false
+    for character in text.lowercased() {
+      if character.isLetter || character.isNumber {
+        if pendingDash, !result.isEmpty { result += "-" }
+        result.append(character)
+        pendingDash = false
+      } else {
+        pendingDash = true
+      }
+    }
+    return result.isEmpty ? "code" : result
+  }
+}
+
+extension Sequence where Element == UInt8 {
+  /// Lowercase hexadecimal.
+  var hexString: String { map { String(format: "%02x", $0) }.joined() }
+}

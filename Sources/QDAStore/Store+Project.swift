@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+
+/// A coding of an imported project.
+public struct ProjectCoding: Sendable, Equatable {
+  /// The unit id.
+  public var unit: String
+  /// The qualified code id.
+  public var code: String
+  /// The coder.
+  public var coder: String
+  /// The span in the unit's `text` field, in Unicode scalar offsets.
+  public var span: Range<Int>?
+  /// The memo.
+  public var memo: String?
+
+  /// Creates a project coding.
+  public init(
+    unit: String, code: String, coder: String, span: Range<Int>?, memo: String?
+  ) {
+    self.unit = unit
+    self.code = code
+    self.coder = coder
+    self.span = span
+    self.memo = memo
+  }
+}
+
+extension Store {
+  /// Imports a whole project in one transaction: its sources and units, its
+  /// codebook (recorded as the current one) and every coding by its coder.
+  ///
+  /// - Returns: The summaries of the sources.
+  /// - Throws: `StoreError` (for example a unit id another source uses); nothing
+  ///   is written then.
+  public func importProject(
+    sources: [(source: SourceDraft, units: [UnitDraft])],
+    codebook: CodebookDraft,
+    codings: [ProjectCoding]
+  ) throws -> [ImportSummary] {
+    try write { db in
+      var summaries: [ImportSummary] = []
+      for (source, units) in sources {
+        var iterator = units.makeIterator()
+        summaries.append(
+          try importSource(in: db, source, units: { iterator.next() }))
+      }
+      let now = ISO8601DateFormatter().string(from: Date())
+      let sequence =
+        try Int.fetchOne(
+          db, sql: "SELECT COALESCE(MAX(appliedSequence), 0) + 1 FROM codebook")
+        ?? 1
+      try db.execute(
+        sql: "DELETE FROM codebook WHERE hash = ?", arguments: [codebook.hash])
+      try db.execute(
+        sql: """
+          INSERT INTO codebook (hash, id, title, version, path, appliedSequence, loadedAt)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          codebook.hash, codebook.id, codebook.title, codebook.version,
+          codebook.path, sequence, now,
+        ])
+      for (position, entry) in codebook.codes.enumerated() {
+        try db.execute(
+          sql: """
+            INSERT INTO code (codebookHash, id, theme, themeName, name, position)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            codebook.hash, entry.id, entry.theme, entry.themeName, entry.name,
+            position,
+          ])
+      }
+      let insert = try db.makeStatement(
+        sql: """
+          INSERT INTO coding (unitId, code, coder, field, spanStart, spanEnd, memo, createdAt)
+          VALUES (?, ?, ?, 'text', ?, ?, ?, ?)
+          ON CONFLICT (unitId, code, coder) DO NOTHING
+          """)
+      for coding in codings {
+        try insert.execute(arguments: [
+          coding.unit, coding.code, coding.coder, coding.span?.lowerBound,
+          coding.span?.upperBound,
+          coding.memo, now,
+        ])
+      }
+      return summaries
+    }
+  }
+}

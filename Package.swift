@@ -45,6 +45,10 @@ let package = Package(
     .target(name: "QDAReport", dependencies: ["QDAStore", "QDAAgreement"]),
     .target(name: "QDAAgreement"),
     .target(
+      name: "QDAThematicReport",
+      dependencies: ["QDACodebook", "QDAStore", "QDACoding", "QDAReport", "QDAAgreement"]
+    ),
+    .target(
       name: "QDAExchange",
       dependencies: [
         "QDACodebook", "QDAStore",
@@ -56,7 +60,7 @@ let package = Package(
       name: "qda",
       dependencies: [
         "QDAImport", "QDACodebook", "QDAStore", "QDACoding", "QDAReport",
-        "QDAAgreement", "QDAExchange",
+        "QDAAgreement", "QDAExchange", "QDAThematicReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -15,7 +15,7 @@ struct QDA: ParsableCommand {
     version: QDAVersion.current,
     subcommands: [
       Import.self, Codebook.self, Code.self, Freq.self, Find.self, Quotes.self,
-      Uncoded.self, Agree.self, Crosstab.self, Cooccur.self,
+      Uncoded.self, Agree.self, Crosstab.self, Cooccur.self, ReportCommand.self,
       Export.self,
     ]
   )

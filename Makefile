@@ -26,6 +26,9 @@ samples:
 	.build/release/qda freq --by month --kind case --db $(OUT)/qda.sqlite
 	.build/release/qda freq --unit document --kind turn --db $(OUT)/qda.sqlite
 	.build/release/qda quotes challenge.nighttime --limit 3 --db $(OUT)/qda.sqlite
+	.build/release/qda report --format markdown --db $(OUT)/qda.sqlite --output $(OUT)/report.md
+	.build/release/qda report --format html --db $(OUT)/qda.sqlite --output $(OUT)/report.html
+	@echo "reports written to $(OUT)/report.md and $(OUT)/report.html"
 
 test:
 	swift test

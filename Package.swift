@@ -46,7 +46,9 @@ let package = Package(
     .target(name: "QDAAgreement"),
     .target(
       name: "QDAThematicReport",
-      dependencies: ["QDACodebook", "QDAStore", "QDACoding", "QDAReport", "QDAAgreement"]
+      dependencies: [
+        "QDACodebook", "QDAStore", "QDACoding", "QDAReport", "QDAAgreement",
+      ]
     ),
     .target(
       name: "QDAExchange",

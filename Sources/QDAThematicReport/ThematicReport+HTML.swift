@@ -6,41 +6,58 @@ extension ThematicReport {
   /// participant text escaped; readable on screen and in print.
   public func html() -> String {
     var out: [String] = [
-      "<!DOCTYPE html>", "<html lang=\"en\">", "<head>", "<meta charset=\"utf-8\">",
+      "<!DOCTYPE html>", "<html lang=\"en\">", "<head>",
+      "<meta charset=\"utf-8\">",
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-      "<title>\(Self.html(title))</title>", "<style>\(Self.css)</style>", "</head>", "<body>", "<main>",
+      "<title>\(Self.html(title))</title>", "<style>\(Self.css)</style>",
+      "</head>", "<body>", "<main>",
       "<h1>\(Self.html(title))</h1>",
       "<section id=\"dataset\"><h2>Dataset</h2><ul>",
     ]
     out += datasetLines().map { "<li>\(Self.html($0))</li>" }
     out += ["</ul></section>", "<section id=\"themes\"><h2>Themes</h2>"]
     for theme in themes {
-      out += ["<h3>\(Self.html(theme.name)) <code>\(Self.html(theme.id))</code></h3>", "<p>\(Self.html(theme.definition))</p>"]
+      out += [
+        "<h3>\(Self.html(theme.name)) <code>\(Self.html(theme.id))</code></h3>",
+        "<p>\(Self.html(theme.definition))</p>",
+      ]
       if theme.unitKind == "turn" {
         out += table(
-          header: ["code", "name", "turns", "informants"], numeric: [false, false, true, false],
-          rows: theme.codes.map { ["<code>\(Self.html($0.id))</code>", Self.html($0.name), String($0.count), Self.html($0.words)] })
+          header: ["code", "name", "turns", "informants"],
+          numeric: [false, false, true, false],
+          rows: theme.codes.map {
+            [
+              "<code>\(Self.html($0.id))</code>", Self.html($0.name),
+              String($0.count), Self.html($0.words),
+            ]
+          })
         out.append(
           barChart(
-            id: "chart-\(theme.id)", title: "\(theme.name): informants per code",
+            id: "chart-\(theme.id)",
+            title: "\(theme.name): informants per code",
             bars: theme.codes.map { ($0.name, Double($0.documents ?? 0)) },
-            maximum: Double(theme.codes.first?.ofDocuments ?? 1), unit: "informants"))
+            maximum: Double(theme.codes.first?.ofDocuments ?? 1),
+            unit: "informants"))
       } else {
         out.append(
-          "<p>\(theme.count) of \(theme.of) cases (\(Self.html(ShareInWords.describe(theme.count, of: theme.of)))).</p>")
+          "<p>\(theme.count) of \(theme.of) cases (\(Self.html(ShareInWords.describe(theme.count, of: theme.of)))).</p>"
+        )
         out += table(
           header: ["code", "name", "n", "%", "in words", "first month"],
           numeric: [false, false, true, true, false, false],
           rows: theme.codes.map {
             [
-              "<code>\(Self.html($0.id))</code>", Self.html($0.name), String($0.count),
-              Cell.percent($0.count, of: $0.of).text, Self.html($0.words), Self.html($0.firstMonth ?? ""),
+              "<code>\(Self.html($0.id))</code>", Self.html($0.name),
+              String($0.count),
+              Cell.percent($0.count, of: $0.of).text, Self.html($0.words),
+              Self.html($0.firstMonth ?? ""),
             ]
           })
         out.append(
           barChart(
             id: "chart-\(theme.id)", title: "\(theme.name): cases per code",
-            bars: theme.codes.map { ($0.name, Double($0.count)) }, maximum: nil, unit: "cases"))
+            bars: theme.codes.map { ($0.name, Double($0.count)) }, maximum: nil,
+            unit: "cases"))
       }
     }
     out.append("</section>")
@@ -48,24 +65,37 @@ extension ThematicReport {
     if caseThemes.count > 1 {
       out += ["<section id=\"split\"><h2>How needs split between themes</h2>"]
       out += table(
-        header: ["theme", "n", "%", "in words"], numeric: [false, true, true, false],
+        header: ["theme", "n", "%", "in words"],
+        numeric: [false, true, true, false],
         rows: caseThemes.map {
-          [Self.html($0.name), String($0.count), Cell.percent($0.count, of: $0.of).text, Self.html(ShareInWords.describe($0.count, of: $0.of))]
+          [
+            Self.html($0.name), String($0.count),
+            Cell.percent($0.count, of: $0.of).text,
+            Self.html(ShareInWords.describe($0.count, of: $0.of)),
+          ]
         })
       out.append(
         barChart(
           id: "chart-split", title: "Share of cases per theme (%)",
-          bars: caseThemes.map { ($0.name, Double($0.count) * 100 / Double(max(1, $0.of))) },
+          bars: caseThemes.map {
+            ($0.name, Double($0.count) * 100 / Double(max(1, $0.of)))
+          },
           maximum: 100, unit: "%"))
       out.append("</section>")
     }
     if let months {
-      out += ["<section id=\"months\"><h2>Codes by month</h2>", lineChart(months)]
+      out += [
+        "<section id=\"months\"><h2>Codes by month</h2>", lineChart(months),
+      ]
       out += table(months.table)
-      let notes = themes.flatMap(\.codes).filter { $0.firstMonth != nil && $0.count > 0 }
-        .filter { $0.firstMonth != dateRange.map { String($0.first.prefix(7)) } }
+      let notes = themes.flatMap(\.codes).filter {
+        $0.firstMonth != nil && $0.count > 0
+      }
+      .filter { $0.firstMonth != dateRange.map { String($0.first.prefix(7)) } }
       for note in notes {
-        out.append("<p class=\"note\">\(Self.html(note.name)) first appears in \(Self.html(note.firstMonth ?? "")).</p>")
+        out.append(
+          "<p class=\"note\">\(Self.html(note.name)) first appears in \(Self.html(note.firstMonth ?? "")).</p>"
+        )
       }
       out.append("</section>")
     }
@@ -75,16 +105,21 @@ extension ThematicReport {
       out.append("</section>")
     }
     out += ["<section id=\"cooccurrence\"><h2>Codes that occur together</h2>"]
-    out += cooccurrence.pairs.isEmpty ? ["<p>No two codes share a unit.</p>"] : table(cooccurrence.table)
+    out +=
+      cooccurrence.pairs.isEmpty
+      ? ["<p>No two codes share a unit.</p>"] : table(cooccurrence.table)
     out += ["</section>", "<section id=\"quotes\"><h2>Quotes</h2>"]
     for code in codebook.codes {
       let lines = quotes.filter { $0.code == code.qualifiedID }
       guard !lines.isEmpty else { continue }
-      out.append("<h3>\(Self.html(code.name)) <code>\(Self.html(code.qualifiedID))</code></h3>")
+      out.append(
+        "<h3>\(Self.html(code.name)) <code>\(Self.html(code.qualifiedID))</code></h3>"
+      )
       for quote in lines {
         out.append(
           "<figure><blockquote>\(Self.html(quote.text).replacingOccurrences(of: "\n", with: "<br>"))</blockquote>"
-            + "<figcaption>— \(Self.html(quote.attribution))</figcaption></figure>")
+            + "<figcaption>— \(Self.html(quote.attribution))</figcaption></figure>"
+        )
       }
     }
     out.append("</section>")
@@ -95,12 +130,22 @@ extension ThematicReport {
     }
     out += ["<section id=\"codebook\"><h2>Appendix: the codebook</h2>"]
     for theme in codebook.themes {
-      out += ["<h3>\(Self.html(theme.name)) <code>\(Self.html(theme.id))</code></h3>", "<p>\(Self.html(theme.definition))</p>", "<dl>"]
+      out += [
+        "<h3>\(Self.html(theme.name)) <code>\(Self.html(theme.id))</code></h3>",
+        "<p>\(Self.html(theme.definition))</p>", "<dl>",
+      ]
       for code in theme.codes {
         var definition = Self.html(code.definition)
-        if let include = code.include { definition += " <em>Include:</em> " + Self.html(include) }
-        if let exclude = code.exclude { definition += " <em>Exclude:</em> " + Self.html(exclude) }
-        out += ["<dt>\(Self.html(code.name)) <code>\(Self.html(code.qualifiedID))</code></dt>", "<dd>\(definition)</dd>"]
+        if let include = code.include {
+          definition += " <em>Include:</em> " + Self.html(include)
+        }
+        if let exclude = code.exclude {
+          definition += " <em>Exclude:</em> " + Self.html(exclude)
+        }
+        out += [
+          "<dt>\(Self.html(code.name)) <code>\(Self.html(code.qualifiedID))</code></dt>",
+          "<dd>\(definition)</dd>",
+        ]
       }
       out.append("</dl>")
     }
@@ -127,7 +172,8 @@ extension ThematicReport {
     """
 
   static let palette = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+    "#7f7f7f",
     "#bcbd22", "#17becf",
   ]
 
@@ -150,10 +196,16 @@ extension ThematicReport {
   /// A table from cells already escaped.
   func table(header: [String], numeric: [Bool], rows: [[String]]) -> [String] {
     var out = ["<table>", "<thead><tr>"]
-    out += zip(header, numeric).map { "<th\($1 ? " class=\"n\"" : "")>\(Self.html($0))</th>" }
+    out += zip(header, numeric).map {
+      "<th\($1 ? " class=\"n\"" : "")>\(Self.html($0))</th>"
+    }
     out.append("</tr></thead><tbody>")
     for row in rows {
-      out.append("<tr>" + zip(row, numeric).map { "<td\($1 ? " class=\"n\"" : "")>\($0)</td>" }.joined() + "</tr>")
+      out.append(
+        "<tr>"
+          + zip(row, numeric).map {
+            "<td\($1 ? " class=\"n\"" : "")>\($0)</td>"
+          }.joined() + "</tr>")
     }
     out.append("</tbody></table>")
     return out
@@ -162,7 +214,8 @@ extension ThematicReport {
   /// A table from a report table, every cell escaped.
   func table(_ table: ReportTable) -> [String] {
     self.table(
-      header: table.columns.map(\.name), numeric: table.columns.map(\.isNumeric),
+      header: table.columns.map(\.name),
+      numeric: table.columns.map(\.isNumeric),
       rows: (table.rows + table.footer).map { $0.map { Self.html($0.text) } })
   }
 
@@ -185,8 +238,12 @@ extension ThematicReport {
   }
 
   /// A horizontal bar chart with a value axis, labels and a text alternative.
-  func barChart(id: String, title: String, bars: [(String, Double)], maximum: Double?, unit: String) -> String {
-    let (top, ticks) = Self.niceScale(max(maximum ?? 0, bars.map(\.1).max() ?? 0, 1))
+  func barChart(
+    id: String, title: String, bars: [(String, Double)], maximum: Double?,
+    unit: String
+  ) -> String {
+    let (top, ticks) = Self.niceScale(
+      max(maximum ?? 0, bars.map(\.1).max() ?? 0, 1))
     let labelWidth = 300.0
     let plotWidth = 380.0
     let rowHeight = 22.0
@@ -200,20 +257,31 @@ extension ThematicReport {
       let y = Double(index) * rowHeight + 8
       let width = bar.1 / top * plotWidth
       svg.append(
-        "<text x=\"\(Int(labelWidth - 6))\" y=\"\(Self.number(y + 14))\" text-anchor=\"end\" font-size=\"12\">\(Self.html(bar.0))</text>")
+        "<text x=\"\(Int(labelWidth - 6))\" y=\"\(Self.number(y + 14))\" text-anchor=\"end\" font-size=\"12\">\(Self.html(bar.0))</text>"
+      )
       svg.append(
-        "<rect x=\"\(Int(labelWidth))\" y=\"\(Self.number(y + 3))\" width=\"\(Self.number(width))\" height=\"14\" fill=\"\(Self.palette[index % Self.palette.count])\"/>")
+        "<rect x=\"\(Int(labelWidth))\" y=\"\(Self.number(y + 3))\" width=\"\(Self.number(width))\" height=\"14\" fill=\"\(Self.palette[index % Self.palette.count])\"/>"
+      )
       svg.append(
-        "<text x=\"\(Self.number(labelWidth + width + 4))\" y=\"\(Self.number(y + 14))\" font-size=\"11\">\(Self.number(bar.1))</text>")
+        "<text x=\"\(Self.number(labelWidth + width + 4))\" y=\"\(Self.number(y + 14))\" font-size=\"11\">\(Self.number(bar.1))</text>"
+      )
     }
     let axisY = Double(bars.count) * rowHeight + 12
-    svg.append("<line x1=\"\(Int(labelWidth))\" y1=\"\(Self.number(axisY))\" x2=\"\(Int(labelWidth + plotWidth))\" y2=\"\(Self.number(axisY))\" stroke=\"#333\"/>")
-    svg.append("<line x1=\"\(Int(labelWidth))\" y1=\"6\" x2=\"\(Int(labelWidth))\" y2=\"\(Self.number(axisY))\" stroke=\"#333\"/>")
+    svg.append(
+      "<line x1=\"\(Int(labelWidth))\" y1=\"\(Self.number(axisY))\" x2=\"\(Int(labelWidth + plotWidth))\" y2=\"\(Self.number(axisY))\" stroke=\"#333\"/>"
+    )
+    svg.append(
+      "<line x1=\"\(Int(labelWidth))\" y1=\"6\" x2=\"\(Int(labelWidth))\" y2=\"\(Self.number(axisY))\" stroke=\"#333\"/>"
+    )
     for step in 0...ticks {
       let value = top * Double(step) / Double(ticks)
       let x = labelWidth + plotWidth * Double(step) / Double(ticks)
-      svg.append("<line x1=\"\(Self.number(x))\" y1=\"\(Self.number(axisY))\" x2=\"\(Self.number(x))\" y2=\"\(Self.number(axisY + 4))\" stroke=\"#333\"/>")
-      svg.append("<text x=\"\(Self.number(x))\" y=\"\(Self.number(axisY + 16))\" text-anchor=\"middle\" font-size=\"10\">\(Self.number(value))</text>")
+      svg.append(
+        "<line x1=\"\(Self.number(x))\" y1=\"\(Self.number(axisY))\" x2=\"\(Self.number(x))\" y2=\"\(Self.number(axisY + 4))\" stroke=\"#333\"/>"
+      )
+      svg.append(
+        "<text x=\"\(Self.number(x))\" y=\"\(Self.number(axisY + 16))\" text-anchor=\"middle\" font-size=\"10\">\(Self.number(value))</text>"
+      )
     }
     svg.append("</svg>")
     return svg.joined(separator: "\n")
@@ -228,14 +296,18 @@ extension ThematicReport {
     let plotHeight = 240.0
     let top = 20.0
     let legendWidth = 300.0
-    let maximum = Double(max(1, rows.flatMap { Array($0.counts.prefix(groups.count)) }.max() ?? 1))
+    let maximum = Double(
+      max(1, rows.flatMap { Array($0.counts.prefix(groups.count)) }.max() ?? 1))
     let step = groups.count > 1 ? plotWidth / Double(groups.count - 1) : 0
     func x(_ index: Int) -> Double { left + Double(index) * step }
-    func y(_ value: Int) -> Double { top + plotHeight - Double(value) / maximum * plotHeight }
+    func y(_ value: Int) -> Double {
+      top + plotHeight - Double(value) / maximum * plotHeight
+    }
     let width = Int(left + plotWidth + legendWidth)
     let height = Int(top + plotHeight + 50)
     let description = rows.map { row in
-      "\(row.name.isEmpty ? row.key : row.name): " + zip(groups, row.counts).map { "\($0) \($1)" }.joined(separator: ", ")
+      "\(row.name.isEmpty ? row.key : row.name): "
+        + zip(groups, row.counts).map { "\($0) \($1)" }.joined(separator: ", ")
     }.joined(separator: "; ")
     var svg = [
       "<svg role=\"img\" aria-labelledby=\"chart-months-title chart-months-desc\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\">",
@@ -246,21 +318,37 @@ extension ThematicReport {
     ]
     for tick in 0...4 {
       let value = Int((maximum * Double(tick) / 4).rounded())
-      svg.append("<text x=\"\(Int(left - 6))\" y=\"\(Self.number(y(value) + 4))\" text-anchor=\"end\" font-size=\"10\">\(value)</text>")
-      svg.append("<line x1=\"\(Int(left))\" y1=\"\(Self.number(y(value)))\" x2=\"\(Int(left + plotWidth))\" y2=\"\(Self.number(y(value)))\" stroke=\"#eee\"/>")
+      svg.append(
+        "<text x=\"\(Int(left - 6))\" y=\"\(Self.number(y(value) + 4))\" text-anchor=\"end\" font-size=\"10\">\(value)</text>"
+      )
+      svg.append(
+        "<line x1=\"\(Int(left))\" y1=\"\(Self.number(y(value)))\" x2=\"\(Int(left + plotWidth))\" y2=\"\(Self.number(y(value)))\" stroke=\"#eee\"/>"
+      )
     }
     for (index, group) in groups.enumerated() {
-      svg.append("<text x=\"\(Self.number(x(index)))\" y=\"\(Int(top + plotHeight + 16))\" text-anchor=\"middle\" font-size=\"10\">\(Self.html(group))</text>")
+      svg.append(
+        "<text x=\"\(Self.number(x(index)))\" y=\"\(Int(top + plotHeight + 16))\" text-anchor=\"middle\" font-size=\"10\">\(Self.html(group))</text>"
+      )
     }
     for (index, row) in rows.enumerated() {
       let color = Self.palette[index % Self.palette.count]
-      let points = row.counts.prefix(groups.count).enumerated().map { "\(Self.number(x($0.offset))),\(Self.number(y($0.element)))" }
-      svg.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>")
+      let points = row.counts.prefix(groups.count).enumerated().map {
+        "\(Self.number(x($0.offset))),\(Self.number(y($0.element)))"
+      }
+      svg.append(
+        "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>"
+      )
       let legendY = top + Double(index) * 16
-      svg.append("<rect x=\"\(Int(left + plotWidth + 16))\" y=\"\(Self.number(legendY))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>")
-      svg.append("<text x=\"\(Int(left + plotWidth + 30))\" y=\"\(Self.number(legendY + 9))\" font-size=\"11\">\(Self.html(row.name.isEmpty ? row.key : row.name))</text>")
+      svg.append(
+        "<rect x=\"\(Int(left + plotWidth + 16))\" y=\"\(Self.number(legendY))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+      )
+      svg.append(
+        "<text x=\"\(Int(left + plotWidth + 30))\" y=\"\(Self.number(legendY + 9))\" font-size=\"11\">\(Self.html(row.name.isEmpty ? row.key : row.name))</text>"
+      )
     }
-    svg.append("<text x=\"\(Int(left + plotWidth / 2))\" y=\"\(height - 6)\" text-anchor=\"middle\" font-size=\"11\">month</text>")
+    svg.append(
+      "<text x=\"\(Int(left + plotWidth / 2))\" y=\"\(height - 6)\" text-anchor=\"middle\" font-size=\"11\">month</text>"
+    )
     svg.append("</svg>")
     return svg.joined(separator: "\n")
   }

@@ -83,7 +83,8 @@ public struct ThematicReport: Sendable {
   ///   - quotesPerCode: How many quotes each code gets.
   /// - Throws: `StoreError`.
   public init(
-    store: Store, codebook: Codebook, title: String, version: String, quotesPerCode: Int = 2
+    store: Store, codebook: Codebook, title: String, version: String,
+    quotesPerCode: Int = 2
   ) throws {
     self.title = title
     self.version = version
@@ -98,7 +99,10 @@ public struct ThematicReport: Sendable {
       if counts[unit.source] == nil { order.append(unit.source) }
       counts[unit.source, default: (unit.kind, 0)].units += 1
     }
-    sources = order.map { SourceSummary(name: $0, kind: counts[$0]?.kind ?? "", units: counts[$0]?.units ?? 0) }
+    sources = order.map {
+      SourceSummary(
+        name: $0, kind: counts[$0]?.kind ?? "", units: counts[$0]?.units ?? 0)
+    }
     let kinds = Dictionary(grouping: units, by: \.kind).mapValues(\.count)
     unitsByKind = kinds.keys.sorted().map { ($0, kinds[$0] ?? 0) }
     let dates = units.compactMap(\.date).sorted()
@@ -107,76 +111,116 @@ public struct ThematicReport: Sendable {
 
     // Themes: each counted over the kind of unit its codes were applied to.
     let codings = try store.exportedCodings(coder: "auto", filter: .init())
-    let unitKind = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.kind) })
-    let unitSource = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.source) })
-    let unitMonth = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.date.map { String($0.prefix(7)) }) })
+    let unitKind = Dictionary(
+      uniqueKeysWithValues: units.map { ($0.id, $0.kind) })
+    let unitSource = Dictionary(
+      uniqueKeysWithValues: units.map { ($0.id, $0.source) })
+    let unitMonth = Dictionary(
+      uniqueKeysWithValues: units.map {
+        ($0.id, $0.date.map { String($0.prefix(7)) })
+      })
     var unitsOfCode: [String: Set<String>] = [:]
-    for coding in codings { unitsOfCode[coding.code, default: []].insert(coding.unit) }
+    for coding in codings {
+      unitsOfCode[coding.code, default: []].insert(coding.unit)
+    }
     var themes: [ThemeSection] = []
     for theme in codebook.themes {
-      let coded = theme.codes.flatMap { Array(unitsOfCode[$0.qualifiedID] ?? []) }
-      let kind = Dictionary(grouping: coded, by: { unitKind[$0] ?? "" }).max { $0.value.count < $1.value.count }?.key
+      let coded = theme.codes.flatMap {
+        Array(unitsOfCode[$0.qualifiedID] ?? [])
+      }
+      let kind =
+        Dictionary(grouping: coded, by: { unitKind[$0] ?? "" }).max {
+          $0.value.count < $1.value.count
+        }?.key
         ?? "case"
       let inScope = units.filter { $0.kind == kind }
       let documents = Set(inScope.map(\.source)).count
       let lines = theme.codes.map { code -> CodeLine in
-        let set = (unitsOfCode[code.qualifiedID] ?? []).filter { unitKind[$0] == kind }
+        let set = (unitsOfCode[code.qualifiedID] ?? []).filter {
+          unitKind[$0] == kind
+        }
         let months = set.compactMap { unitMonth[$0] ?? nil }.sorted()
         if kind == "turn" {
           let informants = Set(set.compactMap { unitSource[$0] }).count
           return CodeLine(
-            id: code.qualifiedID, name: code.name, count: set.count, of: inScope.count,
+            id: code.qualifiedID, name: code.name, count: set.count,
+            of: inScope.count,
             documents: informants, ofDocuments: documents,
-            words: ShareInWords.informants(informants, of: documents), firstMonth: months.first)
+            words: ShareInWords.informants(informants, of: documents),
+            firstMonth: months.first)
         }
         return CodeLine(
-          id: code.qualifiedID, name: code.name, count: set.count, of: inScope.count,
+          id: code.qualifiedID, name: code.name, count: set.count,
+          of: inScope.count,
           documents: nil, ofDocuments: nil,
-          words: ShareInWords.describe(set.count, of: inScope.count), firstMonth: months.first)
+          words: ShareInWords.describe(set.count, of: inScope.count),
+          firstMonth: months.first)
       }
       let any = Set(coded).filter { unitKind[$0] == kind }
       themes.append(
         ThemeSection(
-          id: theme.id, name: theme.name, definition: theme.definition, unitKind: kind,
+          id: theme.id, name: theme.name, definition: theme.definition,
+          unitKind: kind,
           count: any.count, of: inScope.count, codes: lines))
     }
     self.themes = themes
     let cases = UnitFilter(kinds: ["case"])
-    months = dates.isEmpty ? nil : try FrequencyTable(store: store, by: .month, coder: "auto", filter: cases)
+    months =
+      dates.isEmpty
+      ? nil
+      : try FrequencyTable(
+        store: store, by: .month, coder: "auto", filter: cases)
     // Crosstabs of attributes with few values (such as channel).
     var attributeValues: [String: Set<String>] = [:]
     var attributeOrder: [String] = []
     for unit in units where unit.kind == "case" {
       for attribute in unit.attributes {
-        if attributeValues[attribute.name] == nil { attributeOrder.append(attribute.name) }
+        if attributeValues[attribute.name] == nil {
+          attributeOrder.append(attribute.name)
+        }
         attributeValues[attribute.name, default: []].insert(attribute.value)
       }
     }
-    crosstabs = try attributeOrder.filter { (attributeValues[$0]?.count ?? 0) <= 12 }.map {
-      try Crosstab(store: store, columns: .attribute($0), coder: "auto", filter: cases)
+    crosstabs = try attributeOrder.filter {
+      (attributeValues[$0]?.count ?? 0) <= 12
+    }.map {
+      try Crosstab(
+        store: store, columns: .attribute($0), coder: "auto", filter: cases)
     }
-    cooccurrence = try Cooccurrence(store: store, coder: "auto", filter: .init())
+    cooccurrence = try Cooccurrence(
+      store: store, coder: "auto", filter: .init())
     // Quotes.
     let selector = QuoteSelector(codebook: codebook)
     var quotes: [QuoteLine] = []
     for code in codebook.codes {
-      let candidates = try store.codedUnits(code: code.qualifiedID, coder: "auto", filter: .init())
-      quotes += selector.quotes(for: code.qualifiedID, among: candidates, limit: quotesPerCode).map {
-        QuoteLine(code: code.qualifiedID, text: $0.text, attribution: $0.attribution)
+      let candidates = try store.codedUnits(
+        code: code.qualifiedID, coder: "auto", filter: .init())
+      quotes += selector.quotes(
+        for: code.qualifiedID, among: candidates, limit: quotesPerCode
+      ).map {
+        QuoteLine(
+          code: code.qualifiedID, text: $0.text, attribution: $0.attribution)
       }
     }
     self.quotes = quotes
     let humans = coders.filter { $0 != "auto" }
-    agreement = humans.count >= 2 ? try AgreementReport(store: store, coders: humans) : nil
+    agreement =
+      humans.count >= 2
+      ? try AgreementReport(store: store, coders: humans) : nil
   }
 }
 
 /// Shares put in words as qualitative studies write them.
 public enum ShareInWords {
-  static let numbers = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+  static let numbers = [
+    "no", "one", "two", "three", "four", "five", "six", "seven", "eight",
+    "nine", "ten",
+  ]
   static let fractions: [(value: Double, words: String)] = [
-    (1.0 / 2, "half"), (1.0 / 3, "a third"), (1.0 / 4, "a quarter"), (1.0 / 5, "a fifth"),
-    (1.0 / 6, "a sixth"), (1.0 / 8, "an eighth"), (1.0 / 10, "a tenth"), (1.0 / 20, "one in twenty"),
+    (1.0 / 2, "half"), (1.0 / 3, "a third"), (1.0 / 4, "a quarter"),
+    (1.0 / 5, "a fifth"),
+    (1.0 / 6, "a sixth"), (1.0 / 8, "an eighth"), (1.0 / 10, "a tenth"),
+    (1.0 / 20, "one in twenty"),
   ]
 
   /// "only four cases", "nearly a third", "about a sixth", "just over a fifth".
@@ -189,7 +233,10 @@ public enum ShareInWords {
     if count == total { return "all cases" }
     let share = Double(count) / Double(total)
     if share > 0.75 { return "most cases" }
-    guard let best = fractions.min(by: { abs(share - $0.value) / $0.value < abs(share - $1.value) / $1.value }),
+    guard
+      let best = fractions.min(by: {
+        abs(share - $0.value) / $0.value < abs(share - $1.value) / $1.value
+      }),
       abs(share - best.value) / best.value <= 0.2
     else { return "\(Cell.percent(count, of: total).text)% of cases" }
     let error = (share - best.value) / best.value

@@ -11,7 +11,9 @@ import Testing
     ["export"], ["export", "units"], ["export", "codings"], ["code", "add"],
     ["code", "remove"], ["code", "import"], ["code", "list"],
     ["code", "review"],
-    ["uncoded"], ["agree"],
+    ["uncoded"], ["agree"], ["crosstab"], ["cooccur"], ["report"],
+    ["export", "tallies"],
+    ["export", "qdc"], ["export", "qdpx"], ["import", "qdpx"],
   ]
 
   @Test(arguments: commands) func helpMatchesGoldenFile(command: [String])

@@ -7,7 +7,8 @@ extension QDA {
   struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "report",
-      abstract: "Write the thematic report: dataset, themes, trends, crosstabs, quotes, agreement, codebook.",
+      abstract:
+        "Write the thematic report: dataset, themes, trends, crosstabs, quotes, agreement, codebook.",
       discussion: """
         From the database and the codebook of the auto codings (--codebook to name it). \
         HTML is one self-contained file (inline CSS and SVG charts, no script, no network); \
@@ -45,7 +46,8 @@ extension QDA {
         let report = try ThematicReport(
           store: store, codebook: loaded, title: title ?? loaded.title,
           version: QDAVersion.current, quotesPerCode: quotes)
-        try writeOutput(format == .html ? report.html() : report.markdown(), to: output)
+        try writeOutput(
+          format == .html ? report.html() : report.markdown(), to: output)
       }
     }
   }

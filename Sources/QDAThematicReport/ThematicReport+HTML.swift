@@ -105,9 +105,25 @@ extension ThematicReport {
       out.append("</section>")
     }
     out += ["<section id=\"cooccurrence\"><h2>Codes that occur together</h2>"]
-    out +=
-      cooccurrence.pairs.isEmpty
-      ? ["<p>No two codes share a unit.</p>"] : table(cooccurrence.table)
+    if cooccurrence.pairs.isEmpty {
+      out.append("<p>No two codes share a unit.</p>")
+    } else {
+      let matrix = cooccurrenceMatrix
+      out.append(
+        "<p>Units with both codes; the diagonal gives each code's units. Codes by number:</p>"
+      )
+      out.append(
+        "<ol>"
+          + matrix.codes.map { "<li><code>\(Self.html($0))</code></li>" }
+          .joined() + "</ol>")
+      out += table(
+        header: ["code"] + matrix.codes.indices.map { String($0 + 1) },
+        numeric: [false] + matrix.codes.map { _ in true },
+        rows: matrix.rows.enumerated().map { index, row in
+          ["\(index + 1)"] + row.map(String.init)
+        })
+      out += table(cooccurrence.table)
+    }
     out += ["</section>", "<section id=\"quotes\"><h2>Quotes</h2>"]
     for code in codebook.codes {
       let lines = quotes.filter { $0.code == code.qualifiedID }

@@ -62,7 +62,25 @@ extension ThematicReport {
     if cooccurrence.pairs.isEmpty {
       out += ["No two codes share a unit.", ""]
     } else {
-      out += [MarkdownFormat().render(cooccurrence)]
+      let matrix = cooccurrenceMatrix
+      out += [
+        "Units with both codes; the diagonal gives each code's units.", "",
+      ]
+      out +=
+        matrix.codes.enumerated().map { "\($0.offset + 1). `\($0.element)`" }
+        + [""]
+      out.append(
+        "| code | "
+          + matrix.codes.indices.map { String($0 + 1) }.joined(separator: " | ")
+          + " |")
+      out.append(
+        "|---|" + matrix.codes.map { _ in "---:" }.joined(separator: "|") + "|")
+      for (index, row) in matrix.rows.enumerated() {
+        out.append(
+          "| \(index + 1) | " + row.map(String.init).joined(separator: " | ")
+            + " |")
+      }
+      out += ["", MarkdownFormat().render(cooccurrence)]
     }
     out += ["## Quotes", ""]
     for code in codebook.codes {
@@ -101,6 +119,25 @@ extension ThematicReport {
       out.append("")
     }
     return out.joined(separator: "\n")
+  }
+
+  /// The co-occurrence matrix: codes with units, and units with both codes
+  /// (each code's units on the diagonal).
+  var cooccurrenceMatrix: (codes: [String], rows: [[Int]]) {
+    let codes = cooccurrence.codes.filter { $0.units > 0 }
+    let index = Dictionary(
+      uniqueKeysWithValues: codes.enumerated().map { ($1.code, $0) })
+    var rows = codes.enumerated().map { position, code in
+      codes.indices.map { $0 == position ? code.units : 0 }
+    }
+    for pair in cooccurrence.pairs {
+      guard let a = index[pair.first], let b = index[pair.second] else {
+        continue
+      }
+      rows[a][b] = pair.both
+      rows[b][a] = pair.both
+    }
+    return (codes.map(\.code), rows)
   }
 
   /// The dataset facts, as sentences.

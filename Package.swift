@@ -45,6 +45,14 @@ let package = Package(
     .target(name: "QDAReport", dependencies: ["QDAStore", "QDAAgreement"]),
     .target(name: "QDAAgreement"),
     .target(
+      name: "QDAProject",
+      dependencies: [
+        "QDAImport", "QDACodebook", "QDAStore", "QDACoding", "QDAReport",
+        "QDAExchange",
+        "QDAThematicReport", .product(name: "Yams", package: "Yams"),
+      ]
+    ),
+    .target(
       name: "QDAThematicReport",
       dependencies: [
         "QDACodebook", "QDAStore", "QDACoding", "QDAReport", "QDAAgreement",
@@ -62,7 +70,7 @@ let package = Package(
       name: "qda",
       dependencies: [
         "QDAImport", "QDACodebook", "QDAStore", "QDACoding", "QDAReport",
-        "QDAAgreement", "QDAExchange", "QDAThematicReport",
+        "QDAAgreement", "QDAExchange", "QDAThematicReport", "QDAProject",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -191,3 +191,14 @@ extension Store {
     if let current { try body(current) }
   }
 }
+
+extension Store {
+  /// Every unit with its texts and its question context, in source and file order.
+  public func storedUnits() throws -> [StoredUnit] {
+    try read { db in
+      var units: [StoredUnit] = []
+      try forEachUnit(db) { units.append($0) }
+      return units
+    }
+  }
+}

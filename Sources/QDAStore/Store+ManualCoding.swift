@@ -81,7 +81,17 @@ extension Store {
   public func addCodings(
     _ codings: [ManualCoding], coder: String, path: String? = nil
   ) throws -> Int {
-    try write { db in
+    try write { db in try addCodings(in: db, codings, coder: coder, path: path)
+    }
+  }
+
+  /// Adds manual codings inside a transaction the caller holds.
+  func addCodings(
+    in db: Database, _ codings: [ManualCoding], coder: String, path: String?
+  ) throws
+    -> Int
+  {
+    do {
       let (codes, codebook) = try knownCodes(db)
       var problems: [StoreError] = []
       let unitExists = try db.makeStatement(

@@ -116,6 +116,12 @@ extension Store {
           ) WITHOUT ROWID;
           """)
     }
+    migrator.registerMigration("v4-project-state") { db in
+      try db.execute(
+        sql:
+          "CREATE TABLE projectState (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
+      )
+    }
     return migrator
   }
 

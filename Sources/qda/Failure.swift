@@ -3,6 +3,7 @@ import Foundation
 import QDACodebook
 import QDAExchange
 import QDAImport
+import QDAProject
 import QDAStore
 
 /// Sysexits codes qda uses (DESIGN.md).
@@ -55,6 +56,11 @@ func describe(_ error: Error) -> (String, Int32) {
       return (error.description, ExitStatus.dataError)
     default: return (error.description, ExitStatus.ioError)
     }
+  case let error as ProjectError:
+    return (
+      error.description,
+      error.isMissingInput ? ExitStatus.noInput : ExitStatus.dataError
+    )
   case let error as ExchangeError:
     if case .invalidProject = error {
       return (error.description, ExitStatus.dataError)

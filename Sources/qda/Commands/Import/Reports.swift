@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QDAImport
+import QDAProject
 import QDAStore
 
 extension QDA.Import {
@@ -95,28 +96,9 @@ extension QDA.Import {
     func run() throws {
       try reportingFailures {
         let options = readOptions
-        let reader = try WorkReportReader(path: file, options: options)
-        let name =
-          source
-          ?? URL(fileURLWithPath: file).deletingPathExtension()
-          .lastPathComponent
-        let draft = SourceDraft(
-          name: name, path: file, kind: "reports",
-          contentHash: reader.survey.contentHash,
-          settings: options.columns.fingerprint
-            + ";redact=\(options.redactsIdentifiers)")
-        let summary = try database.write { store in
-          try store.importSource(
-            draft,
-            units: {
-              guard let report = try reader.next() else { return nil }
-              return UnitDraft(
-                id: report.id, kind: "case", date: report.date?.description,
-                line: report.line,
-                texts: report.texts, attributes: report.attributes,
-                contentHash: report.contentHash)
-            },
-            finish: { try reader.checkProblems() })
+        let (summary, reader) = try database.write { store in
+          try DataImport.reports(
+            path: file, options: options, source: source, store: store)
         }
         printError(Self.describe(summary, reader: reader))
       }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import QDAImport
+import QDAProject
 import QDAStore
 
 extension TranscriptFormat: ExpressibleByArgument {}
@@ -69,19 +70,6 @@ extension QDA.Import {
       return map
     }
 
-    /// The import settings that shape this transcript's turns: only roles of
-    /// its own speakers count, so naming a role for another file's speaker
-    /// does not make an unchanged file look changed.
-    func settings(for transcript: QDAImport.Transcript) -> String {
-      let speakers = Set(transcript.turns.map(\.speaker))
-      let roles = roleMap.filter { speakers.contains($0.key) }.sorted {
-        $0.key < $1.key
-      }
-      .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-      return
-        "format=\(format.rawValue);roles=\(roles);redact=\(!keepIdentifiers)"
-    }
-
     func run() throws {
       try reportingFailures {
         // Every file is read and checked before the database is touched.
@@ -92,23 +80,10 @@ extension QDA.Import {
         }
         let summaries = try database.write { store in
           try zip(files, transcripts).map { file, transcript in
-            var turns = transcript.turns.makeIterator()
-            return try store.importSource(
-              SourceDraft(
-                name: transcript.name, path: file, kind: "transcript",
-                contentHash: transcript.contentHash,
-                settings: settings(for: transcript)),
-              units: {
-                guard let turn = turns.next() else { return nil }
-                return UnitDraft(
-                  id: "\(transcript.name):\(turn.number)", kind: "turn",
-                  date: transcript.date?.description, speaker: turn.speaker,
-                  role: turn.role,
-                  startTime: turn.start, endTime: turn.end, line: turn.line,
-                  texts: [("text", turn.text)],
-                  attributes: transcript.attributes,
-                  contentHash: transcript.contentHash(of: turn))
-              })
+            try DataImport.transcript(
+              transcript, path: file, format: format, roles: roleMap,
+              redacts: !keepIdentifiers,
+              store: store)
           }
         }
         for (file, (summary, transcript)) in zip(

@@ -1,0 +1,82 @@
+import Foundation
+import QDAImport
+import QDAStore
+
+/// Imports data files into a store: the work shared by `qda import` and `qda run`.
+public enum DataImport {
+  /// Imports a work-report CSV.
+  ///
+  /// - Parameters:
+  ///   - path: The CSV file.
+  ///   - options: How to read it.
+  ///   - source: The source name; defaults to the file name without extension.
+  ///   - store: The database.
+  /// - Returns: What the import did, and the reader (for redaction counts).
+  /// - Throws: `ImportError` or `StoreError`; nothing is written then.
+  public static func reports(
+    path: String, options: ReportReadOptions, source: String?, store: Store
+  ) throws -> (ImportSummary, WorkReportReader) {
+    let reader = try WorkReportReader(path: path, options: options)
+    let name =
+      source
+      ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    let draft = SourceDraft(
+      name: name, path: path, kind: "reports",
+      contentHash: reader.survey.contentHash,
+      settings: options.columns.fingerprint
+        + ";redact=\(options.redactsIdentifiers)")
+    let summary = try store.importSource(
+      draft,
+      units: {
+        guard let report = try reader.next() else { return nil }
+        return UnitDraft(
+          id: report.id, kind: "case", date: report.date?.description,
+          line: report.line,
+          texts: report.texts, attributes: report.attributes,
+          contentHash: report.contentHash)
+      },
+      finish: { try reader.checkProblems() })
+    return (summary, reader)
+  }
+
+  /// The import settings of a transcript: only roles of its own speakers count.
+  public static func settings(
+    for transcript: Transcript, format: TranscriptFormat,
+    roles: [String: String], redacts: Bool
+  ) -> String {
+    let speakers = Set(transcript.turns.map(\.speaker))
+    let named = roles.filter { speakers.contains($0.key) }.sorted {
+      $0.key < $1.key
+    }
+    .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+    return "format=\(format.rawValue);roles=\(named);redact=\(redacts)"
+  }
+
+  /// Imports a transcript that was read already.
+  ///
+  /// - Throws: `StoreError`; nothing is written then.
+  public static func transcript(
+    _ transcript: Transcript, path: String, format: TranscriptFormat,
+    roles: [String: String],
+    redacts: Bool, store: Store
+  ) throws -> ImportSummary {
+    var turns = transcript.turns.makeIterator()
+    return try store.importSource(
+      SourceDraft(
+        name: transcript.name, path: path, kind: "transcript",
+        contentHash: transcript.contentHash,
+        settings: settings(
+          for: transcript, format: format, roles: roles, redacts: redacts)),
+      units: {
+        guard let turn = turns.next() else { return nil }
+        return UnitDraft(
+          id: "\(transcript.name):\(turn.number)", kind: "turn",
+          date: transcript.date?.description,
+          speaker: turn.speaker, role: turn.role, startTime: turn.start,
+          endTime: turn.end,
+          line: turn.line, texts: [("text", turn.text)],
+          attributes: transcript.attributes,
+          contentHash: transcript.contentHash(of: turn))
+      })
+  }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Yams
+
+/// A `qda.yml` project file: the inputs, the codebook, the coders' files, the
+/// outputs and the quality gates of an analysis. Paths are relative to the file.
+///
+/// See the Project File article for every field.
+public struct ProjectFile: Decodable, Sendable {
+  /// The database (default `qda.sqlite`).
+  public var database: String?
+  /// The codebook.
+  public var codebook: String
+  /// The data files.
+  public var sources: [Source]
+  /// Coders whose manual codings live in CSV files (`unit,code[,memo]`), by name.
+  public var coders: [String: String]?
+  /// The files `qda run` writes.
+  public var outputs: [Output]?
+  /// The quality gates `qda check` applies.
+  public var gates: Gates?
+
+  /// A data file or a glob of them.
+  public struct Source: Decodable, Sendable {
+    /// Work-report CSV files (a path or a glob).
+    public var reports: String?
+    /// Transcript files (a path or a glob).
+    public var transcripts: String?
+    /// The source name of a work-report file.
+    public var name: String?
+    public var idColumn: String?
+    public var dateColumn: String?
+    public var textColumns: [String]?
+    public var delimiter: String?
+    public var encoding: String?
+    public var keepIdentifiers: Bool?
+    /// Speaker roles of transcripts.
+    public var roles: [String: String]?
+    /// The transcript format (default: by extension).
+    public var format: String?
+
+    enum CodingKeys: String, CodingKey {
+      case reports, transcripts, name, delimiter, encoding, roles, format
+      case idColumn = "id_column"
+      case dateColumn = "date_column"
+      case textColumns = "text_columns"
+      case keepIdentifiers = "keep_identifiers"
+    }
+  }
+
+  /// A file `qda run` writes.
+  public struct Output: Decodable, Sendable {
+    /// What: freq, crosstab, cooccur, tallies, agree, units, codings, report, qdc, qdpx.
+    public var type: String
+    /// Where.
+    public var path: String
+    /// The format: table, csv, json, markdown (report: html, markdown).
+    public var format: String?
+    /// For freq: code, theme, month, speaker, role or an attribute.
+    public var by: String?
+    /// For crosstab: month, coder, speaker, role or an attribute.
+    public var cols: String?
+    /// For freq: unit or document.
+    public var unit: String?
+    /// Only units of this kind (case, turn).
+    public var kind: String?
+    /// Whose codings (default auto).
+    public var coder: String?
+    /// For agree, consensus and crosstab by coder.
+    public var coders: [String]?
+    /// For report.
+    public var title: String?
+  }
+
+  /// Quality gates.
+  public struct Gates: Decodable, Sendable {
+    /// Minimum agreement per code between named coders.
+    public var agreement: [AgreementGate]?
+    /// The largest share (0–1) of units without any `auto` code.
+    public var maxUncoded: Double?
+    /// Only units of this kind count for `max_uncoded`.
+    public var uncodedKind: String?
+    /// Codes that must be applied at least once.
+    public var mustOccur: [String]?
+
+    enum CodingKeys: String, CodingKey {
+      case agreement
+      case maxUncoded = "max_uncoded"
+      case uncodedKind = "uncoded_kind"
+      case mustOccur = "must_occur"
+    }
+  }
+
+  /// A minimum of agreement between coders.
+  public struct AgreementGate: Decodable, Sendable {
+    /// The coders compared.
+    public var coders: [String]
+    /// The minimum Cohen's (or Fleiss') kappa of every code.
+    public var minKappa: Double?
+    /// The minimum Krippendorff's alpha of every code.
+    public var minAlpha: Double?
+    /// Only these codes (default: every code either coder used).
+    public var codes: [String]?
+
+    enum CodingKeys: String, CodingKey {
+      case coders, codes
+      case minKappa = "min_kappa"
+      case minAlpha = "min_alpha"
+    }
+  }
+
+  /// Reads a project file.
+  ///
+  /// - Throws: `ProjectError`.
+  public static func load(path: String) throws -> ProjectFile {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ProjectError.missingFile(path: path)
+    }
+    do {
+      return try YAMLDecoder().decode(
+        ProjectFile.self, from: String(decoding: data, as: UTF8.self))
+    } catch let error as DecodingError {
+      throw ProjectError.invalid(path: path, message: describe(error))
+    } catch {
+      throw ProjectError.invalid(path: path, message: "\(error)")
+    }
+  }
+
+  static func describe(_ error: DecodingError) -> String {
+    func place(_ path: [CodingKey]) -> String {
+      path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(
+        separator: ".")
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+      return
+        "missing field '\(key.stringValue)' in \(place(context.codingPath).isEmpty ? "the project" : place(context.codingPath))"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context),
+      .dataCorrupted(let context):
+      return "\(place(context.codingPath)): \(context.debugDescription)"
+    @unknown default:
+      return "\(error)"
+    }
+  }
+}
+
+/// Problems with a project file or its run.
+public enum ProjectError: Error, Sendable, CustomStringConvertible {
+  /// No project file.
+  case missingFile(path: String)
+  /// The file is not a valid project.
+  case invalid(path: String, message: String)
+  /// A source glob matches no file.
+  case noFiles(path: String, pattern: String)
+  /// An output of an unknown type or format.
+  case badOutput(path: String, output: String, message: String)
+
+  public var description: String {
+    switch self {
+    case .missingFile(let path): return "\(path): error: no such project file"
+    case .invalid(let path, let message): return "\(path): error: \(message)"
+    case .noFiles(let path, let pattern):
+      return "\(path): error: source '\(pattern)' matches no file"
+    case .badOutput(let path, let output, let message):
+      return "\(path): error: output '\(output)': \(message)"
+    }
+  }
+
+  /// Whether the problem is a missing file (exit 66) rather than bad content (65).
+  public var isMissingInput: Bool {
+    if case .missingFile = self { return true }
+    return false
+  }
+}

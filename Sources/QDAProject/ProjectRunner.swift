@@ -1,0 +1,278 @@
+import Crypto
+import Foundation
+import QDACodebook
+import QDACoding
+import QDAExchange
+import QDAImport
+import QDAReport
+import QDAStore
+import QDAThematicReport
+
+/// Runs a project: imports what changed, re-codes when data or codebook
+/// changed, and renders every output, writing a file only when its content
+/// changed. `qda check` runs it on a copy of the database and compares.
+public struct ProjectRunner {
+  /// The project file's path.
+  public let path: String
+  /// The project.
+  public let file: ProjectFile
+  /// The qda version, recorded so a new version re-codes and re-renders.
+  public let version: String
+
+  /// What a run did (or, for a dry run, would do).
+  public struct Outcome: Sendable {
+    /// Sources whose content changed (or are new).
+    public var imported: [String] = []
+    /// Coders whose codings file changed.
+    public var codersUpdated: [String] = []
+    /// Whether the `auto` codings were recomputed.
+    public var recoded = false
+    /// Outputs whose content changed (written unless dry).
+    public var written: [String] = []
+    /// Outputs already up to date.
+    public var unchanged: [String] = []
+    /// Every output as rendered, by resolved path.
+    public var rendered: [(path: String, data: Data)] = []
+  }
+
+  /// Loads a project file.
+  ///
+  /// - Throws: `ProjectError`.
+  public init(path: String, version: String) throws {
+    self.path = path
+    self.file = try ProjectFile.load(path: path)
+    self.version = version
+  }
+
+  /// The directory paths are relative to.
+  var directory: URL { URL(fileURLWithPath: path).deletingLastPathComponent() }
+
+  /// A path from the project file, resolved against its directory.
+  public func resolve(_ relative: String) -> String {
+    relative.hasPrefix("/")
+      ? relative
+      : directory.appendingPathComponent(relative).standardizedFileURL.path
+  }
+
+  /// The database path.
+  public var databasePath: String { resolve(file.database ?? "qda.sqlite") }
+
+  /// The codebook path.
+  public var codebookPath: String { resolve(file.codebook) }
+
+  /// Files matching a path or glob, sorted.
+  func files(_ pattern: String) throws -> [String] {
+    let resolved = resolve(pattern)
+    guard resolved.contains(where: { "*?[".contains($0) }) else {
+      guard FileManager.default.fileExists(atPath: resolved) else {
+        throw ImportError.missingFile(path: resolved)
+      }
+      return [resolved]
+    }
+    var result = glob_t()
+    defer { globfree(&result) }
+    guard glob(resolved, 0, nil, &result) == 0 else {
+      throw ProjectError.noFiles(path: path, pattern: pattern)
+    }
+    return (0..<Int(result.gl_pathc)).compactMap { index in
+      result.gl_pathv[index].map { String(cString: $0) }
+    }.sorted()
+  }
+
+  /// Runs the project on a store.
+  ///
+  /// - Parameters:
+  ///   - store: The database (the project's, or a copy for `check`).
+  ///   - writesOutputs: Whether changed outputs are written to disk.
+  ///   - log: Called with a line for each thing done.
+  /// - Returns: What was done.
+  /// - Throws: Import, codebook, store and output errors.
+  public func run(
+    on store: Store, writesOutputs: Bool, log: (String) -> Void = { _ in }
+  ) throws -> Outcome {
+    var outcome = Outcome()
+    let codebook = try Codebook.load(path: codebookPath)
+    // Sources.
+    for source in file.sources {
+      if let pattern = source.reports {
+        for file in try files(pattern) {
+          var options = ReportReadOptions()
+          if let id = source.idColumn { options.columns.id = id }
+          if let date = source.dateColumn {
+            options.columns.date = date
+            options.columns.isDateExplicit = true
+          }
+          if let texts = source.textColumns {
+            options.columns.texts = texts
+            options.columns.isTextExplicit = true
+          }
+          options.delimiter = source.delimiter.flatMap(Self.delimiter)
+          options.encoding = source.encoding.flatMap(TextEncoding.init(name:))
+          options.redactsIdentifiers = !(source.keepIdentifiers ?? false)
+          let (summary, _) = try DataImport.reports(
+            path: file, options: options, source: source.name, store: store)
+          if !summary.isUnchanged {
+            outcome.imported.append(summary.source)
+            log(
+              "imported '\(summary.source)': \(summary.added) added, \(summary.changed) changed, \(summary.removed) removed"
+            )
+          }
+        }
+      }
+      if let pattern = source.transcripts {
+        let format =
+          source.format.flatMap(TranscriptFormat.init(rawValue:)) ?? .auto
+        for file in try files(pattern) {
+          let transcript = try TranscriptReader.read(
+            path: file, format: format, roles: source.roles ?? [:],
+            redactsIdentifiers: !(source.keepIdentifiers ?? false))
+          let summary = try DataImport.transcript(
+            transcript, path: file, format: format, roles: source.roles ?? [:],
+            redacts: !(source.keepIdentifiers ?? false), store: store)
+          if !summary.isUnchanged {
+            outcome.imported.append(summary.source)
+            log(
+              "imported '\(summary.source)': \(summary.added) added, \(summary.changed) changed, \(summary.removed) removed"
+            )
+          }
+        }
+      }
+    }
+    // Auto codings: when data, codebook or qda changed.
+    let current = try store.currentCodebook()
+    let stamp = "\(codebook.contentHash)|\(version)"
+    let lastStamp = try store.projectState("auto")
+    if !outcome.imported.isEmpty || current?.hash != codebook.contentHash
+      || lastStamp != stamp
+    {
+      _ = try AutoCoder(codebook: codebook, codebookPath: codebookPath).run(
+        on: store)
+      try store.setProjectState("auto", stamp)
+      outcome.recoded = true
+      log("coded every unit with '\(codebook.id)' \(codebook.version)")
+    }
+    // Manual codings.
+    for (coder, csv) in (file.coders ?? [:]).sorted(by: { $0.key < $1.key }) {
+      let csvPath = resolve(csv)
+      guard let data = FileManager.default.contents(atPath: csvPath) else {
+        throw ImportError.missingFile(path: csvPath)
+      }
+      let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }
+        .joined()
+      let lastHash = try store.projectState("coder:" + coder)
+      // Changed units lose their manual codings, so a data change re-reads the files too.
+      if lastHash != hash || !outcome.imported.isEmpty {
+        try store.replaceCodings(
+          of: coder, with: ManualCodingFile.read(csvPath), path: csvPath)
+        try store.setProjectState("coder:" + coder, hash)
+        outcome.codersUpdated.append(coder)
+        log("replaced the codings of '\(coder)' from \(csv)")
+      }
+    }
+    // Outputs.
+    for output in file.outputs ?? [] {
+      let target = resolve(output.path)
+      let data = try render(output, store: store, codebook: codebook)
+      outcome.rendered.append((target, data))
+      if FileManager.default.contents(atPath: target) == data {
+        outcome.unchanged.append(output.path)
+        continue
+      }
+      outcome.written.append(output.path)
+      if writesOutputs {
+        try FileManager.default.createDirectory(
+          at: URL(fileURLWithPath: target).deletingLastPathComponent(),
+          withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: target), options: .atomic)
+        log("wrote \(output.path)")
+      }
+    }
+    return outcome
+  }
+
+  static func delimiter(_ name: String) -> UInt8? {
+    switch name {
+    case ",", "comma": return UInt8(ascii: ",")
+    case ";", "semicolon": return UInt8(ascii: ";")
+    case "tab", "\t": return UInt8(ascii: "\t")
+    default: return nil
+    }
+  }
+
+  /// Renders one output.
+  func render(_ output: ProjectFile.Output, store: Store, codebook: Codebook)
+    throws -> Data
+  {
+    let filter = UnitFilter(kinds: output.kind.map { [$0] } ?? [])
+    let coder: CoderSelection
+    if output.coder == "consensus" {
+      coder = .consensus(
+        try output.coders ?? store.coders().filter { $0 != "auto" })
+    } else {
+      coder = .coder(output.coder ?? "auto")
+    }
+    func format(_ report: any Report) throws -> Data {
+      guard let name = OutputFormat(rawValue: output.format ?? "csv") else {
+        throw ProjectError.badOutput(
+          path: path, output: output.path,
+          message: "unknown format '\(output.format ?? "")'")
+      }
+      return Data(name.render(report).utf8)
+    }
+    switch output.type {
+    case "freq":
+      return try format(
+        FrequencyTable(
+          store: store, by: FrequencyDimension(output.by ?? "code"),
+          coder: coder, filter: filter,
+          countsDocuments: output.unit == "document"))
+    case "crosstab":
+      let columns: Crosstab.Columns
+      switch output.cols ?? "month" {
+      case "month": columns = .month
+      case "coder": columns = .coder(try output.coders ?? store.coders())
+      case let name: columns = .attribute(name)
+      }
+      return try format(
+        Crosstab(store: store, columns: columns, coder: coder, filter: filter))
+    case "cooccur":
+      return try format(
+        Cooccurrence(store: store, coder: coder, filter: filter))
+    case "tallies":
+      return try format(Tallies(store: store, coder: coder, filter: filter))
+    case "agree":
+      return try format(
+        AgreementReport(
+          store: store, coders: output.coders ?? [], filter: filter))
+    case "units":
+      return try format(UnitExport(store: store, filter: filter))
+    case "codings":
+      return try format(
+        CodingExport(
+          store: store, coder: output.coder == nil ? nil : coder, filter: filter
+        ))
+    case "report":
+      let report = try ThematicReport(
+        store: store, codebook: codebook, title: output.title ?? codebook.title,
+        version: version)
+      return Data(
+        (output.format == "markdown" ? report.markdown() : report.html()).utf8)
+    case "qdc":
+      return Data(
+        REFICodebook.document(codebook, origin: "qda \(version)").utf8)
+    case "qdpx":
+      let temporary = FileManager.default.temporaryDirectory
+        .appendingPathComponent("qda-\(UUID().uuidString).qdpx").path
+      defer { try? FileManager.default.removeItem(atPath: temporary) }
+      try REFIProject.export(
+        store: store, codebook: codebook, name: output.title ?? codebook.title,
+        to: temporary,
+        origin: "qda \(version)")
+      return FileManager.default.contents(atPath: temporary) ?? Data()
+    default:
+      throw ProjectError.badOutput(
+        path: path, output: output.path,
+        message: "unknown type '\(output.type)'")
+    }
+  }
+}

@@ -1,8 +1,10 @@
 import Foundation
 import Yams
 
-/// A `qda.yml` project file: the inputs, the codebook, the coders' files, the
-/// outputs and the quality gates of an analysis. Paths are relative to the file.
+/// A `qda.yml` project file.
+///
+/// It names the inputs, the codebook, the coders' files, the outputs and the
+/// quality gates of an analysis. Paths are relative to the file.
 ///
 /// See the Project File article for every field.
 public struct ProjectFile: Decodable, Sendable {

@@ -8,9 +8,11 @@ import QDAReport
 import QDAStore
 import QDAThematicReport
 
-/// Runs a project: imports what changed, re-codes when data or codebook
-/// changed, and renders every output, writing a file only when its content
-/// changed. `qda check` runs it on a copy of the database and compares.
+/// Runs a project.
+///
+/// It imports what changed, re-codes when data or codebook changed, and
+/// renders every output, writing a file only when its content changed.
+/// `qda check` runs it on a copy of the database and compares.
 public struct ProjectRunner {
   /// The project file's path.
   public let path: String

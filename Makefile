@@ -6,11 +6,14 @@
 #   make lint      lint the formatting without changing files
 #   make install   build a release binary and copy it to $(PREFIX)/bin
 #   make bench     run the import benchmark (Benchmarks/README.md)
+#   make check     qda check Samples/qda.yml (results current, gates hold)
+#   make completions  shell completion scripts into out/completions
+#   make man       the man page, from the command definitions
 
 PREFIX ?= /usr/local
 OUT ?= out
 
-.PHONY: samples test format lint install bench
+.PHONY: samples test format lint install bench check completions man
 
 samples:
 	swift build -c release --product qda
@@ -46,3 +49,15 @@ install:
 
 bench:
 	Benchmarks/import-benchmark.sh
+
+check:
+	swift run qda check Samples/qda.yml
+
+completions:
+	swift build -c release --product qda
+	mkdir -p $(OUT)/completions
+	for shell in bash zsh fish; do \
+	  .build/release/qda --generate-completion-script $$shell > $(OUT)/completions/qda.$$shell; done
+
+man:
+	swift package --allow-writing-to-package-directory generate-manual --date 2026-01-01

@@ -36,10 +36,15 @@ public struct AutoCoder: Sendable {
   /// Replaces all `auto` codings in the store, in one transaction.
   ///
   /// - Returns: How many units each code was applied to, in codebook order.
-  public func run(on store: Store) throws -> AutoCodingSummary {
+  public func run(on store: Store, progress: (Int) -> Void = { _ in }) throws
+    -> AutoCodingSummary
+  {
     var counts: [String: Int] = [:]
+    var done = 0
     _ = try store.replaceAutoCodings(codebook: draft) { unit in
       let codings = codings(for: unit)
+      done += 1
+      progress(done)
       for coding in codings { counts[coding.code, default: 0] += 1 }
       return codings
     }

@@ -117,14 +117,79 @@ public struct ProjectFile: Decodable, Sendable {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ProjectError.missingFile(path: path)
     }
+    let text = String(decoding: data, as: UTF8.self)
     do {
-      return try YAMLDecoder().decode(
-        ProjectFile.self, from: String(decoding: data, as: UTF8.self))
+      if let problem = try unknownField(in: Yams.compose(yaml: text)) {
+        throw ProjectError.invalid(path: path, message: problem)
+      }
+      return try YAMLDecoder().decode(ProjectFile.self, from: text)
+    } catch let error as ProjectError {
+      throw error
     } catch let error as DecodingError {
       throw ProjectError.invalid(path: path, message: describe(error))
     } catch {
       throw ProjectError.invalid(path: path, message: "\(error)")
     }
+  }
+
+  /// The fields each part of the file may have.
+  static let fields: [String: Set<String>] = [
+    "project": [
+      "database", "codebook", "sources", "coders", "outputs", "gates",
+    ],
+    "source": [
+      "reports", "transcripts", "name", "id_column", "date_column",
+      "text_columns", "delimiter",
+      "encoding", "keep_identifiers", "roles", "format",
+    ],
+    "output": [
+      "type", "path", "format", "by", "cols", "unit", "kind", "coder", "coders",
+      "title",
+    ],
+    "gates": ["agreement", "max_uncoded", "uncoded_kind", "must_occur"],
+    "agreement": ["coders", "min_kappa", "min_alpha", "codes"],
+  ]
+
+  /// A message naming the first unknown field, with its line, if any.
+  static func unknownField(in root: Node?) -> String? {
+    func check(_ node: Node?, _ part: String) -> String? {
+      guard case .mapping(let mapping)? = node, let allowed = fields[part]
+      else { return nil }
+      for (key, _) in mapping {
+        guard let name = key.string, !allowed.contains(name) else { continue }
+        let line = key.mark.map { "line \($0.line): " } ?? ""
+        let place = part == "project" ? "the project" : "a \(part)"
+        return "\(line)unknown field '\(name)' in \(place); expected one of "
+          + allowed.sorted().map { "'\($0)'" }.joined(separator: ", ")
+      }
+      return nil
+    }
+    if let problem = check(root, "project") { return problem }
+    guard case .mapping(let top)? = root else { return nil }
+    for (key, value) in top {
+      switch key.string {
+      case "sources", "outputs":
+        guard case .sequence(let items) = value else { continue }
+        for item in items {
+          if let problem = check(
+            item, key.string == "sources" ? "source" : "output")
+          {
+            return problem
+          }
+        }
+      case "gates":
+        if let problem = check(value, "gates") { return problem }
+        if case .mapping(let gates) = value, let agreement = gates["agreement"],
+          case .sequence(let items) = agreement
+        {
+          for item in items {
+            if let problem = check(item, "agreement") { return problem }
+          }
+        }
+      default: continue
+      }
+    }
+    return nil
   }
 
   static func describe(_ error: DecodingError) -> String {

@@ -22,14 +22,13 @@ extension QDA {
     @Flag(help: "Say what would be done without doing it.")
     var dryRun = false
 
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
+    @OptionGroup var logging: LoggingOptions
 
     func run() throws {
       try reportingFailures {
         let runner = try ProjectRunner(
           path: project, version: QDAVersion.current)
-        let log: (String) -> Void = { line in if !quiet { printError(line) } }
+        let log: (String) -> Void = { line in logging.detail(line) }
         let outcome: ProjectRunner.Outcome
         if dryRun {
           let scratch = FileManager.default.temporaryDirectory
@@ -57,7 +56,7 @@ extension QDA {
             try runner.run(on: store, writesOutputs: true, log: log)
           }
         }
-        if !quiet {
+        if !logging.quiet {
           let verb = dryRun ? "would " : ""
           printError(
             "\(dryRun ? "dry run: " : "")\(verb)import \(outcome.imported.count) changed sources, "

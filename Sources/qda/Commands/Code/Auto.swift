@@ -16,6 +16,7 @@ extension QDA.Code {
         """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var output: OutputOptions
 
     @Option(help: "The codebook YAML file.")
@@ -26,8 +27,10 @@ extension QDA.Code {
         let loaded = try QDACodebook.Codebook.load(path: codebook)
         let store = try database.openForReading()
         defer { store.close() }
+        let progress = logging.progress("coding")
         let summary = try AutoCoder(codebook: loaded, codebookPath: codebook)
-          .run(on: store)
+          .run(on: store, progress: progress.update)
+        progress.finish()
         try output.emit(AutoCodingReport(summary: summary))
       }
     }

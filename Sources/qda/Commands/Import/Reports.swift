@@ -23,6 +23,7 @@ extension QDA.Import {
         """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Argument(help: "The CSV file.")
     var file: String
@@ -96,11 +97,14 @@ extension QDA.Import {
     func run() throws {
       try reportingFailures {
         let options = readOptions
+        let progress = logging.progress("reading \(file)")
         let (summary, reader) = try database.write { store in
           try DataImport.reports(
-            path: file, options: options, source: source, store: store)
+            path: file, options: options, source: source, store: store,
+            progress: progress.update)
         }
-        printError(Self.describe(summary, reader: reader))
+        progress.finish()
+        logging.say(Self.describe(summary, reader: reader))
       }
     }
 

@@ -25,6 +25,7 @@ extension QDA.Import {
         """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Argument(help: "The transcript files.")
     var files: [String]
@@ -90,9 +91,9 @@ extension QDA.Import {
           files, zip(summaries, transcripts))
         {
           for warning in transcript.warnings {
-            printError("\(file):\(warning.line): warning: \(warning.message)")
+            logging.say("\(file):\(warning.line): warning: \(warning.message)")
           }
-          printError(Self.describe(summary, transcript: transcript))
+          logging.say(Self.describe(summary, transcript: transcript))
         }
       }
     }

@@ -61,3 +61,6 @@ completions:
 
 man:
 	swift package --allow-writing-to-package-directory generate-manual --date 2026-01-01
+	mkdir -p $(OUT)/man
+	cp .build/plugins/GenerateManual/outputs/qda/qda.1 $(OUT)/man/qda.1
+	@echo "man page written to $(OUT)/man/qda.1 (read it with: man -l $(OUT)/man/qda.1)"

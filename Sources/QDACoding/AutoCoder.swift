@@ -35,16 +35,22 @@ public struct AutoCoder: Sendable {
 
   /// Replaces all `auto` codings in the store, in one transaction.
   ///
+  /// - Parameters:
+  ///   - store: The database whose units are coded.
+  ///   - progress: Called after each unit with the number of units coded and
+  ///     the total.
   /// - Returns: How many units each code was applied to, in codebook order.
-  public func run(on store: Store, progress: (Int) -> Void = { _ in }) throws
-    -> AutoCodingSummary
-  {
+  /// - Throws: `StoreError`; the previous codings stay then.
+  public func run(
+    on store: Store, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+  ) throws -> AutoCodingSummary {
     var counts: [String: Int] = [:]
     var done = 0
+    let total = try store.unitCount()
     _ = try store.replaceAutoCodings(codebook: draft) { unit in
       let codings = codings(for: unit)
       done += 1
-      progress(done)
+      progress(done, total)
       for coding in codings { counts[coding.code, default: 0] += 1 }
       return codings
     }

@@ -42,6 +42,8 @@ public final class CSVReader {
   public private(set) var line = 1
   /// How many blank lines between records were skipped.
   public private(set) var skippedBlankLines = 0
+  /// How many bytes of the input were consumed so far.
+  public var bytesRead: Int { stream.offset }
 
   /// Creates a reader.
   ///

@@ -104,6 +104,11 @@ public final class WorkReportReader {
   public private(set) var redactions = RedactionCounts()
   /// How many records were read.
   public private(set) var recordCount = 0
+  /// The share of the file read so far, from 0 to 1.
+  public var fractionRead: Double {
+    survey.byteCount == 0
+      ? 1 : min(1, Double(csv.bytesRead) / Double(survey.byteCount))
+  }
 
   private let csv: CSVReader
   private let options: ReportReadOptions

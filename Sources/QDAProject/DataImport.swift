@@ -11,12 +11,13 @@ public enum DataImport {
   ///   - options: How to read it.
   ///   - source: The source name; defaults to the file name without extension.
   ///   - store: The database.
-  ///   - progress: Called with the number of records read so far.
+  ///   - progress: Called with the number of records read so far and the
+  ///     share of the file read.
   /// - Returns: What the import did, and the reader (for redaction counts).
   /// - Throws: `ImportError` or `StoreError`; nothing is written then.
   public static func reports(
     path: String, options: ReportReadOptions, source: String?, store: Store,
-    progress: (Int) -> Void = { _ in }
+    progress: (_ records: Int, _ fraction: Double) -> Void = { _, _ in }
   ) throws -> (ImportSummary, WorkReportReader) {
     let reader = try WorkReportReader(path: path, options: options)
     let name =
@@ -31,7 +32,7 @@ public enum DataImport {
       draft,
       units: {
         guard let report = try reader.next() else { return nil }
-        progress(reader.recordCount)
+        progress(reader.recordCount, reader.fractionRead)
         return UnitDraft(
           id: report.id, kind: "case", date: report.date?.description,
           line: report.line,

@@ -87,10 +87,12 @@ public struct ProjectRunner {
   ///   - store: The database (the project's, or a copy for `check`).
   ///   - writesOutputs: Whether changed outputs are written to disk.
   ///   - log: Called with a line for each thing done.
+  ///   - progress: Makes the progress sink of a long task, given its label.
   /// - Returns: What was done.
   /// - Throws: Import, codebook, store and output errors.
   public func run(
-    on store: Store, writesOutputs: Bool, log: (String) -> Void = { _ in }
+    on store: Store, writesOutputs: Bool, log: (String) -> Void = { _ in },
+    progress: (String) -> ProgressSink = { _ in .silent }
   ) throws -> Outcome {
     var outcome = Outcome()
     let codebook = try Codebook.load(path: codebookPath)
@@ -111,8 +113,12 @@ public struct ProjectRunner {
           options.delimiter = source.delimiter.flatMap(Self.delimiter)
           options.encoding = source.encoding.flatMap(TextEncoding.init(name:))
           options.redactsIdentifiers = !(source.keepIdentifiers ?? false)
+          let sink = progress(
+            "reading \(URL(fileURLWithPath: file).lastPathComponent)")
           let (summary, _) = try DataImport.reports(
-            path: file, options: options, source: source.name, store: store)
+            path: file, options: options, source: source.name, store: store,
+            progress: { sink.update($0, $1) })
+          sink.finish()
           if !summary.isUnchanged {
             outcome.imported.append(summary.source)
             log(
@@ -147,8 +153,10 @@ public struct ProjectRunner {
     if !outcome.imported.isEmpty || current?.hash != codebook.contentHash
       || lastStamp != stamp
     {
+      let sink = progress("coding")
       _ = try AutoCoder(codebook: codebook, codebookPath: codebookPath).run(
-        on: store)
+        on: store, progress: { sink.update($0, Double($0) / Double($1)) })
+      sink.finish()
       try store.setProjectState("auto", stamp)
       outcome.recoded = true
       log("coded every unit with '\(codebook.id)' \(codebook.version)")

@@ -161,6 +161,12 @@ extension Store {
     }
   }
 
+  /// How many units the store holds.
+  public func unitCount() throws -> Int {
+    try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM unit") ?? 0
+    }
+  }
+
   /// Counts units in scope, per group.
   public func unitCounts(
     _ filter: UnitFilter, grouping: UnitGrouping = .none,

@@ -33,6 +33,35 @@ import Testing
     }
   }
 
+  /// `--quiet` and `--verbose` are accepted by every command that does work.
+  @Test(
+    arguments: commands.filter {
+      ![[], ["import"], ["codebook"], ["code"], ["export"]].contains($0)
+    })
+  func everyCommandTakesQuietAndVerbose(command: [String]) throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let result = try CommandRunner.qda(command + ["--help"], in: directory.url)
+    #expect(result.stdout.contains("--quiet"), "\(command)")
+    #expect(result.stdout.contains("--verbose"), "\(command)")
+  }
+
+  /// Completion scripts come from the command definitions, so they know
+  /// every subcommand.
+  @Test(arguments: ["bash", "zsh", "fish"])
+  func completionScriptsNameEveryCommand(shell: String) throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let result = try CommandRunner.qda(
+      ["--generate-completion-script", shell], in: directory.url)
+    #expect(result.status == 0)
+    for command in [
+      "import", "transcript", "auto", "freq", "run", "check", "diff",
+    ] {
+      #expect(result.stdout.contains(command), "\(shell): \(command)")
+    }
+  }
+
   @Test func versionIsPrinted() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

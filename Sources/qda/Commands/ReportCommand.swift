@@ -22,6 +22,7 @@ extension QDA {
     }
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Option(help: "The format: html or markdown.")
     var format: Format = .html

@@ -46,14 +46,18 @@ extension QDA {
           }
           let store = try Store.open(path: copy, create: true)
           defer { store.close() }
-          outcome = try runner.run(on: store, writesOutputs: false)
+          outcome = try runner.run(
+            on: store, writesOutputs: false, log: log,
+            progress: { logging.progress($0).sink })
         } else {
           try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: runner.databasePath)
               .deletingLastPathComponent(),
             withIntermediateDirectories: true)
           outcome = try withWritableStore(at: runner.databasePath) { store in
-            try runner.run(on: store, writesOutputs: true, log: log)
+            try runner.run(
+              on: store, writesOutputs: true, log: log,
+              progress: { logging.progress($0).sink })
           }
         }
         if !logging.quiet {
@@ -86,10 +90,14 @@ extension QDA {
     @Argument(help: "The project file.")
     var project: String = "qda.yml"
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
       try reportingFailures {
         let runner = try ProjectRunner(
           path: project, version: QDAVersion.current)
+        logging.detail(
+          "running '\(project)' on a copy of \(runner.databasePath)")
         let failures = try ProjectChecker(runner: runner).failures()
         guard failures.isEmpty else {
           for failure in failures {
@@ -97,7 +105,7 @@ extension QDA {
           }
           throw ExitCode(ExitStatus.checkFailed)
         }
-        printError("\(project): ok: outputs are current and every gate holds")
+        logging.say("\(project): ok: outputs are current and every gate holds")
       }
     }
   }

@@ -12,13 +12,20 @@ struct OutputOptions: ParsableArguments {
   @Option(help: "Write to this file instead of standard output.")
   var output: String?
 
+  @OptionGroup var logging: LoggingOptions
+
   /// Renders a report and writes it where the options say.
   func emit(_ report: any Report) throws {
     try write(format.render(report))
   }
 
   /// Writes text to the output file (atomically) or standard output.
-  func write(_ text: String) throws { try writeOutput(text, to: output) }
+  func write(_ text: String) throws {
+    try writeOutput(text, to: output)
+    if let output {
+      logging.detail("wrote \(output) (\(plural(text.utf8.count, "byte")))")
+    }
+  }
 
 }
 

@@ -13,6 +13,7 @@ extension QDA.Code {
         """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Argument(help: "The unit id, such as C017 or worker-3:12.")
     var unit: String
@@ -34,7 +35,7 @@ extension QDA.Code {
         defer { store.close() }
         let added = try store.addCodings(
           [ManualCoding(unit: unit, code: code, memo: memo)], coder: coder)
-        printError(
+        logging.say(
           added == 1
             ? "coded '\(unit)' with '\(code)' as '\(coder)'"
             : "'\(unit)' already had '\(code)' by '\(coder)'; memo updated")

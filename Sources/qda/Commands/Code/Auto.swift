@@ -16,7 +16,6 @@ extension QDA.Code {
         """)
 
     @OptionGroup var database: DatabaseOptions
-    @OptionGroup var logging: LoggingOptions
     @OptionGroup var output: OutputOptions
 
     @Option(help: "The codebook YAML file.")
@@ -27,9 +26,11 @@ extension QDA.Code {
         let loaded = try QDACodebook.Codebook.load(path: codebook)
         let store = try database.openForReading()
         defer { store.close() }
-        let progress = logging.progress("coding")
+        let progress = output.logging.progress("coding")
         let summary = try AutoCoder(codebook: loaded, codebookPath: codebook)
-          .run(on: store, progress: progress.update)
+          .run(on: store) {
+            progress.update($0, fraction: Double($0) / Double($1))
+          }
         progress.finish()
         try output.emit(AutoCodingReport(summary: summary))
       }

@@ -17,6 +17,7 @@ extension QDA.Code {
         """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Argument(help: "The CSV file.")
     var file: String
@@ -32,7 +33,7 @@ extension QDA.Code {
         let store = try database.openForReading()
         defer { store.close() }
         let added = try store.addCodings(codings, coder: coder, path: file)
-        printError(
+        logging.say(
           "imported \(plural(codings.count, "coding")) for '\(coder)' (\(added) new)"
         )
       }

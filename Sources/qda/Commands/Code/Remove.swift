@@ -8,6 +8,7 @@ extension QDA.Code {
       abstract: "Remove a coding a coder made by hand.")
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Argument(help: "The unit id.")
     var unit: String
@@ -25,7 +26,7 @@ extension QDA.Code {
         let store = try database.openForReading()
         defer { store.close() }
         try store.removeCoding(unit: unit, code: code, coder: coder)
-        printError("removed '\(code)' from '\(unit)' for '\(coder)'")
+        logging.say("removed '\(code)' from '\(unit)' for '\(coder)'")
       }
     }
   }

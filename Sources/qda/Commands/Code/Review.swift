@@ -18,6 +18,7 @@ extension QDA.Code {
         """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
     @OptionGroup var scope: UnitFilterOptions
 
     @Option(help: "The coder's name.")

@@ -17,6 +17,8 @@ extension QDA.Codebook {
     @Argument(help: "The codebook YAML file.")
     var file: String
 
+    @OptionGroup var logging: LoggingOptions
+
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
@@ -33,7 +35,7 @@ extension QDA.Codebook {
           throw ExitCode(ExitStatus.dataError)
         }
         let rules = codebook.codes.reduce(0) { $0 + $1.rules.count }
-        printError(
+        logging.say(
           "\(file): ok: \(codebook.themes.count) themes, \(codebook.codes.count) codes, "
             + "\(rules) rules, \(plural(warnings, "warning"))")
       }

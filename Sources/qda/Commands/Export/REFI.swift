@@ -24,6 +24,7 @@ extension QDA.Export {
     )
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Option(help: "The codebook (default: the one applied last).")
     var codebook: String?
@@ -51,6 +52,7 @@ extension QDA.Export {
     )
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Option(help: "The codebook (default: the one applied last).")
     var codebook: String?
@@ -70,7 +72,7 @@ extension QDA.Export {
           store: store, codebook: loaded, name: name ?? loaded.title,
           to: output,
           origin: "qda \(QDAVersion.current)")
-        printError("wrote \(output)")
+        logging.say("wrote \(output)")
       }
     }
   }

@@ -16,6 +16,7 @@ extension QDA.Import {
         """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     @Argument(help: "The .qdpx file (or an unzipped project folder).")
     var file: String
@@ -32,7 +33,7 @@ extension QDA.Import {
           $0 + $1.added + $1.changed + $1.unchanged
         }
         let coders = Set(project.codings.map(\.coder)).sorted()
-        printError(
+        logging.say(
           "imported '\(project.name)': \(plural(summaries.count, "source")), \(plural(units, "unit")), "
             + "\(plural(project.codebook.codes.count, "code")), \(plural(project.codings.count, "coding")) "
             + "by \(coders.isEmpty ? "nobody" : coders.joined(separator: ", "))"

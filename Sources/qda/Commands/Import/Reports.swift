@@ -101,7 +101,7 @@ extension QDA.Import {
         let (summary, reader) = try database.write { store in
           try DataImport.reports(
             path: file, options: options, source: source, store: store,
-            progress: progress.update)
+            progress: { progress.update($0, fraction: $1) })
         }
         progress.finish()
         logging.say(Self.describe(summary, reader: reader))

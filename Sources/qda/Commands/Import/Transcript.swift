@@ -74,11 +74,18 @@ extension QDA.Import {
     func run() throws {
       try reportingFailures {
         // Every file is read and checked before the database is touched.
-        let transcripts = try files.map {
-          try TranscriptReader.read(
-            path: $0, format: format, name: name, roles: roleMap,
+        let progress = logging.progress("reading transcripts")
+        let transcripts = try files.enumerated().map { index, file in
+          defer {
+            progress.update(
+              index + 1, fraction: Double(index + 1) / Double(files.count))
+          }
+          logging.detail("reading \(file)")
+          return try TranscriptReader.read(
+            path: file, format: format, name: name, roles: roleMap,
             redactsIdentifiers: !keepIdentifiers)
         }
+        progress.finish()
         let summaries = try database.write { store in
           try zip(files, transcripts).map { file, transcript in
             try DataImport.transcript(

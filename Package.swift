@@ -76,7 +76,11 @@ let package = Package(
     ),
     .target(name: "QDATestSupport", path: "Sources/QDATestSupport"),
     .testTarget(
-      name: "QDAImportTests", dependencies: ["QDAImport", "QDATestSupport"],
+      name: "QDAImportTests",
+      dependencies: [
+        "QDAImport", "QDATestSupport",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "QDACodebookTests", dependencies: ["QDACodebook", "QDATestSupport"]),
@@ -96,7 +100,7 @@ let package = Package(
       dependencies: ["QDAAgreement", "QDATestSupport"]),
     .testTarget(
       name: "qdaTests",
-      dependencies: ["QDATestSupport"],
+      dependencies: ["QDAAgreement", "QDATestSupport"],
       exclude: ["Golden", "Fixtures"]
     ),
   ]

@@ -11,11 +11,17 @@ public struct AutoCoder: Sendable {
   public let codebook: Codebook
   /// The path it was loaded from, recorded with it.
   public let codebookPath: String
+  /// The version of the program that matches rules: a new version codes
+  /// again even when codebook and units are unchanged.
+  public let engineVersion: String
 
   /// Creates an auto-coder.
-  public init(codebook: Codebook, codebookPath: String) {
+  public init(
+    codebook: Codebook, codebookPath: String, engineVersion: String = ""
+  ) {
     self.codebook = codebook
     self.codebookPath = codebookPath
+    self.engineVersion = engineVersion
   }
 
   /// The codings the rules give one unit.
@@ -33,17 +39,35 @@ public struct AutoCoder: Sendable {
     }
   }
 
-  /// Replaces all `auto` codings in the store, in one transaction.
+  /// The `projectState` key of the last coding's stamp.
+  static let stampKey = "autoCoding"
+
+  /// Replaces all `auto` codings in the store, in one transaction — unless
+  /// this codebook already coded exactly these units, when it does nothing.
   ///
   /// - Parameters:
   ///   - store: The database whose units are coded.
+  ///   - force: Re-code even when codebook and units are unchanged.
   ///   - progress: Called after each unit with the number of units coded and
   ///     the total.
   /// - Returns: How many units each code was applied to, in codebook order.
   /// - Throws: `StoreError`; the previous codings stay then.
   public func run(
-    on store: Store, progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    on store: Store, force: Bool = false,
+    progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
   ) throws -> AutoCodingSummary {
+    let stamp =
+      "\(codebook.contentHash)|\(engineVersion)|\(try store.dataFingerprint())"
+    if !force, try store.projectState(Self.stampKey) == stamp,
+      try store.currentCodebook()?.hash == codebook.contentHash
+    {
+      let counts = try store.autoCodingCounts()
+      return AutoCodingSummary(
+        codes: codebook.codes.map {
+          ($0.qualifiedID, counts[$0.qualifiedID] ?? 0)
+        },
+        isUnchanged: true)
+    }
     var counts: [String: Int] = [:]
     var done = 0
     let total = try store.unitCount()
@@ -54,6 +78,9 @@ public struct AutoCoder: Sendable {
       for coding in codings { counts[coding.code, default: 0] += 1 }
       return codings
     }
+    // Recorded after the codings are committed: a crash in between leaves no
+    // stamp, so the next run codes again.
+    try store.setProjectState(Self.stampKey, stamp)
     return AutoCodingSummary(
       codes: codebook.codes.map {
         ($0.qualifiedID, counts[$0.qualifiedID] ?? 0)
@@ -79,6 +106,15 @@ public struct AutoCoder: Sendable {
 public struct AutoCodingSummary: Sendable {
   /// (qualified code id, units) in codebook order.
   public var codes: [(code: String, units: Int)]
+
+  /// Whether nothing was done: the same codebook had coded the same units.
+  public var isUnchanged = false
+
+  /// Creates a summary.
+  public init(codes: [(code: String, units: Int)], isUnchanged: Bool = false) {
+    self.codes = codes
+    self.isUnchanged = isUnchanged
+  }
 
   /// The number of codings written.
   public var total: Int { codes.reduce(0) { $0 + $1.units } }

@@ -155,7 +155,8 @@ public struct ProjectRunner {
     {
       let sink = progress("coding")
       _ = try AutoCoder(codebook: codebook, codebookPath: codebookPath).run(
-        on: store, progress: { sink.update($0, Double($0) / Double($1)) })
+        on: store, force: true,
+        progress: { sink.update($0, Double($0) / Double($1)) })
       sink.finish()
       try store.setProjectState("auto", stamp)
       outcome.recoded = true

@@ -21,6 +21,37 @@ extension Store {
     }
   }
 
+  /// A fingerprint of the stored units: it changes whenever an import, a
+  /// re-import or a removal changes what units there are or what they say.
+  public func dataFingerprint() throws -> String {
+    try read { db in
+      let sources = try Row.fetchAll(
+        db, sql: "SELECT id, contentHash, settings FROM source ORDER BY id")
+      let units = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM unit") ?? 0
+      return "units=\(units);"
+        + sources.map { row -> String in
+          let id: Int64 = row[0]
+          let hash: String = row[1]
+          let settings: String = row[2]
+          return "\(id):\(hash):\(settings)"
+        }.joined(separator: ";")
+    }
+  }
+
+  /// How many units each code was applied to by `auto`, by code id.
+  public func autoCodingCounts() throws -> [String: Int] {
+    try read { db in
+      var counts: [String: Int] = [:]
+      let rows = try Row.fetchCursor(
+        db,
+        sql:
+          "SELECT code, COUNT(DISTINCT unitId) FROM coding WHERE coder = 'auto' GROUP BY code"
+      )
+      while let row = try rows.next() { counts[row[0]] = row[1] }
+      return counts
+    }
+  }
+
   /// Replaces all of a coder's codings with `codings`, in one transaction.
   ///
   /// - Throws: `StoreError` naming unknown units and codes; nothing changes then.

@@ -12,7 +12,9 @@ extension QDA.Code {
       discussion: """
         Every unit is matched against every rule; a code is applied when any of its rules \
         fires. Each coding records the rule, the codebook's id and content hash, and the \
-        matched span. Prints how many units each code was applied to.
+        matched span. Prints how many units each code was applied to. When the same \
+        codebook already coded the same units with this version of qda, nothing is done \
+        (--force codes again).
         """)
 
     @OptionGroup var database: DatabaseOptions
@@ -21,17 +23,27 @@ extension QDA.Code {
     @Option(help: "The codebook YAML file.")
     var codebook: String
 
+    @Flag(help: "Code again even when codebook and units are unchanged.")
+    var force = false
+
     func run() throws {
       try reportingFailures {
         let loaded = try QDACodebook.Codebook.load(path: codebook)
         let store = try database.openForReading()
         defer { store.close() }
         let progress = output.logging.progress("coding")
-        let summary = try AutoCoder(codebook: loaded, codebookPath: codebook)
-          .run(on: store) {
-            progress.update($0, fraction: Double($0) / Double($1))
-          }
+        let summary = try AutoCoder(
+          codebook: loaded, codebookPath: codebook,
+          engineVersion: QDAVersion.current
+        ).run(on: store, force: force) {
+          progress.update($0, fraction: Double($0) / Double($1))
+        }
         progress.finish()
+        if summary.isUnchanged {
+          output.logging.say(
+            "'\(loaded.id)' already coded these units; nothing to do (--force codes again)"
+          )
+        }
         try output.emit(AutoCodingReport(summary: summary))
       }
     }

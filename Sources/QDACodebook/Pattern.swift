@@ -31,9 +31,19 @@ public struct Pattern: Sendable, CustomStringConvertible {
     case regex(RegularExpression)
   }
 
+  /// A word or stem a text must contain for the pattern to occur in it.
+  enum Anchor: Sendable {
+    case word(FoldedWord)
+    case stem(String)
+  }
+
   /// The pattern as written in the codebook.
   public let source: String
   let body: Body
+  /// What a text must contain for a word pattern to occur: every group must
+  /// have one anchor present. Checked before any matching, so most patterns
+  /// rule themselves out of most texts by a few hash look-ups.
+  let requirements: [[Anchor]]
 
   /// The pattern as written.
   public var description: String { source }
@@ -53,6 +63,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
           RegularExpression(
             try NSRegularExpression(
               pattern: expression, options: [.caseInsensitive])))
+        requirements = []
       } catch {
         throw .invalidRegex(expression)
       }
@@ -108,6 +119,37 @@ public struct Pattern: Sendable, CustomStringConvertible {
     if case .gap = first { throw .misplacedGap }
     if case .gap = last { throw .misplacedGap }
     body = .words(elements)
+    requirements = elements.compactMap { element -> [Anchor]? in
+      switch element {
+      case .word(let word): return [.word(FoldedWord(word))]
+      case .stem(let stem): return [.stem(stem)]
+      case .choice(let choices):
+        // An alternative is a run of words and stems; its first must occur.
+        return choices.compactMap { choice -> Anchor? in
+          switch choice.first {
+          case .word(let word): return .word(FoldedWord(word))
+          case .stem(let stem): return .stem(stem)
+          default: return nil
+          }
+        }
+      case .anyWord, .gap: return nil
+      }
+    }
+  }
+
+  /// Whether the text has every word the pattern needs (always true for
+  /// regular expressions, which are searched in full).
+  func mayOccur(in text: TextIndex) -> Bool {
+    for group in requirements {
+      let present = group.contains { anchor in
+        switch anchor {
+        case .word(let word): return text.contains(word: word)
+        case .stem(let stem): return text.contains(stem: stem)
+        }
+      }
+      if !present { return false }
+    }
+    return true
   }
 
   /// The ranges, in Unicode scalar offsets of the original text, where the
@@ -115,6 +157,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
   public func matches(in text: TextIndex) -> [Range<Int>] {
     switch body {
     case .words(let elements):
+      guard mayOccur(in: text) else { return [] }
       let tokens = text.tokens
       var result: [Range<Int>] = []
       for start in tokens.indices {
@@ -139,9 +182,14 @@ public struct Pattern: Sendable, CustomStringConvertible {
     for word in words {
       guard index < tokens.count else { return nil }
       switch word {
-      case .word(let text): guard tokens[index].text == text else { return nil }
+      case .word(let text):
+        guard tokens[index].text.utf8.elementsEqual(text.utf8) else {
+          return nil
+        }
       case .stem(let stem):
-        guard tokens[index].text.hasPrefix(stem) else { return nil }
+        guard tokens[index].text.utf8.starts(with: stem.utf8) else {
+          return nil
+        }
       default: return nil
       }
       index += 1
@@ -156,10 +204,14 @@ public struct Pattern: Sendable, CustomStringConvertible {
     if element == elements.count { return token }
     switch elements[element] {
     case .word(let word):
-      guard token < tokens.count, tokens[token].text == word else { return nil }
+      guard token < tokens.count,
+        tokens[token].text.utf8.elementsEqual(word.utf8)
+      else { return nil }
       return match(elements, element + 1, tokens, token + 1)
     case .stem(let stem):
-      guard token < tokens.count, tokens[token].text.hasPrefix(stem) else {
+      guard token < tokens.count,
+        tokens[token].text.utf8.starts(with: stem.utf8)
+      else {
         return nil
       }
       return match(elements, element + 1, tokens, token + 1)

@@ -17,13 +17,20 @@ public struct Token: Sendable, Equatable {
 /// first (qda also stores them so), and offsets refer to the NFC text. A word is a maximal run of letters, digits and combining
 /// marks; everything else separates words, so `at-home` is two words and
 /// `вич-инфекция` too.
-public struct TextIndex: Sendable {
+///
+/// A class, so that the fields of a unit pass from rule to rule without
+/// copying; it never changes after it is made.
+public final class TextIndex: Sendable {
   /// The folded text, for regular expressions.
   public let folded: String
   /// For each Unicode scalar of `folded`, its offset in the original text.
   public let originalOffsets: [Int]
   /// The words, in order.
   public let tokens: [Token]
+  /// The distinct words, for patterns to rule themselves out at once.
+  let words: Set<FoldedWord>
+  /// The distinct words in byte order, for finding a word with a given stem.
+  let sortedWords: [String]
 
   /// Prepares `text`, normalising it to NFC first.
   public init(_ text: String) {
@@ -37,12 +44,22 @@ public struct TextIndex: Sendable {
     offsets.reserveCapacity(text.unicodeScalars.count)
     for scalar in text.unicodeScalars {
       let isWordScalar = Self.isWordScalar(scalar)
-      for foldedScalar in Self.fold(scalar) {
-        folded.append(foldedScalar)
+      if let single = Self.foldSingle(scalar) {
+        // The common case (ASCII, Cyrillic) without an array per scalar.
+        folded.append(single)
         offsets.append(offset)
         if isWordScalar {
           if word.isEmpty { wordStart = offset }
-          word.append(foldedScalar)
+          word.append(single)
+        }
+      } else {
+        for foldedScalar in Self.fold(scalar) {
+          folded.append(foldedScalar)
+          offsets.append(offset)
+          if isWordScalar {
+            if word.isEmpty { wordStart = offset }
+            word.append(foldedScalar)
+          }
         }
       }
       if !isWordScalar, !word.isEmpty {
@@ -57,6 +74,32 @@ public struct TextIndex: Sendable {
     self.folded = String(folded)
     self.originalOffsets = offsets
     self.tokens = tokens
+    let words = Set(tokens.map { FoldedWord($0.text) })
+    self.words = words
+    self.sortedWords = words.map(\.text).sorted {
+      $0.utf8.lexicographicallyPrecedes($1.utf8)
+    }
+  }
+
+  /// Whether the text has this (folded) word.
+  @inline(__always)
+  func contains(word: FoldedWord) -> Bool { words.contains(word) }
+
+  /// Whether the text has a word that starts with this (folded) stem.
+  func contains(stem: String) -> Bool {
+    // The first word not below the stem starts with it if any word does.
+    var low = 0
+    var high = sortedWords.count
+    while low < high {
+      let middle = (low + high) / 2
+      if sortedWords[middle].utf8.lexicographicallyPrecedes(stem.utf8) {
+        low = middle + 1
+      } else {
+        high = middle
+      }
+    }
+    return low < sortedWords.count
+      && sortedWords[low].utf8.starts(with: stem.utf8)
   }
 
   /// The text in NFC.
@@ -85,12 +128,15 @@ public struct TextIndex: Sendable {
   /// Whether a scalar belongs to a word.
   @inline(__always)
   static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+    let value = scalar.value
     if scalar.isASCII {
-      let value = scalar.value
       return (value >= 0x30 && value <= 0x39)
         || (value >= 0x41 && value <= 0x5A)
         || (value >= 0x61 && value <= 0x7A)
     }
+    // The Cyrillic block: letters and combining marks, but for the
+    // thousands sign (U+0482).
+    if value >= 0x0400 && value <= 0x04FF { return value != 0x0482 }
     let properties = scalar.properties
     if properties.isAlphabetic { return true }
     switch properties.generalCategory {
@@ -101,6 +147,25 @@ public struct TextIndex: Sendable {
     default:
       return false
     }
+  }
+
+  /// Folds an ASCII or Cyrillic scalar to the one scalar it becomes; `nil`
+  /// for the others, which ``fold(_:)-swift.type.method`` handles.
+  @inline(__always)
+  static func foldSingle(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+    let value = scalar.value
+    if value < 0x80 {
+      if value >= 0x41 && value <= 0x5A {
+        return Unicode.Scalar(UInt8(value + 0x20))
+      }
+      return scalar
+    }
+    if value >= 0x0430 && value <= 0x044F { return scalar }
+    if value >= 0x0410 && value <= 0x042F {
+      return Unicode.Scalar(value + 0x20)
+    }
+    if value == 0x0401 || value == 0x0451 { return "\u{0435}" }
+    return nil
   }
 
   /// Folds one scalar: lowercase, `ё`/`Ё` → `е`, `ß` → `ss`.
@@ -124,5 +189,23 @@ public struct TextIndex: Sendable {
     if value == 0x00DF { return ["s", "s"] }
     let lower = scalar.properties.lowercaseMapping
     return Array(lower.unicodeScalars)
+  }
+}
+
+/// A folded word compared and hashed by its UTF-8 bytes. Words are NFC and
+/// folded already, so equal bytes are equal words, and the byte-wise path
+/// skips the normalisation Swift's `String` equality does for non-ASCII text.
+struct FoldedWord: Hashable, Sendable {
+  let text: String
+
+  init(_ text: String) { self.text = text }
+
+  static func == (lhs: FoldedWord, rhs: FoldedWord) -> Bool {
+    lhs.text.utf8.elementsEqual(rhs.text.utf8)
+  }
+
+  func hash(into hasher: inout Hasher) {
+    var text = text
+    text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
   }
 }

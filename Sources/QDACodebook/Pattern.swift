@@ -40,8 +40,9 @@ public struct Pattern: Sendable, CustomStringConvertible {
   /// The pattern as written in the codebook.
   public let source: String
   let body: Body
-  /// What a text must contain for a word pattern to occur: every group must
-  /// have one anchor present. Checked before any matching, so most patterns
+  /// What a text must contain for a word pattern to occur.
+  ///
+  /// Every group must have one anchor present. Checked before any matching, so most patterns
   /// rule themselves out of most texts by a few hash look-ups.
   let requirements: [[Anchor]]
 

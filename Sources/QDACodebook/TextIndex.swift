@@ -192,7 +192,9 @@ public final class TextIndex: Sendable {
   }
 }
 
-/// A folded word compared and hashed by its UTF-8 bytes. Words are NFC and
+/// A folded word compared and hashed by its UTF-8 bytes.
+///
+/// Words are NFC and
 /// folded already, so equal bytes are equal words, and the byte-wise path
 /// skips the normalisation Swift's `String` equality does for non-ASCII text.
 struct FoldedWord: Hashable, Sendable {

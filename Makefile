@@ -5,7 +5,8 @@
 #   make format    format the sources in place, then lint them
 #   make lint      lint the formatting without changing files
 #   make install   build a release binary and copy it to $(PREFIX)/bin
-#   make bench     run the import benchmark (Benchmarks/README.md)
+#   make bench     the pipeline harness (Benchmarks/README.md)
+#   make bench-import  the import-only benchmark
 #   make check     qda check Samples/qda.yml (results current, gates hold)
 #   make completions  shell completion scripts into out/completions
 #   make man       the man page, from the command definitions
@@ -13,7 +14,7 @@
 PREFIX ?= /usr/local
 OUT ?= out
 
-.PHONY: samples test format lint install bench check completions man
+.PHONY: samples test format lint install bench bench-import check completions man
 
 samples:
 	swift build -c release --product qda
@@ -48,6 +49,10 @@ install:
 	install .build/release/qda $(PREFIX)/bin/qda
 
 bench:
+	swift build -c release --product qda
+	python3 Benchmarks/harness.py --sizes 10000,100000 --runs 3
+
+bench-import:
 	Benchmarks/import-benchmark.sh
 
 check:

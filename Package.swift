@@ -89,7 +89,7 @@ let package = Package(
     .testTarget(
       name: "QDACodingTests",
       dependencies: [
-        "QDACoding", "QDACodebook", "QDAImport", "QDATestSupport",
+        "QDACoding", "QDACodebook", "QDAImport", "QDAStore", "QDATestSupport",
       ],
       exclude: ["Fixtures"]
     ),

@@ -1,3 +1,4 @@
+import Foundation
 import QDACodebook
 import QDAStore
 
@@ -22,6 +23,23 @@ public struct AutoCoder: Sendable {
     self.codebook = codebook
     self.codebookPath = codebookPath
     self.engineVersion = engineVersion
+  }
+
+  /// The codings the rules give each of `units`, worked out on every core.
+  public func codings(for units: [StoredUnit]) -> [[CodingDraft]] {
+    var result = [[CodingDraft]](repeating: [], count: units.count)
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let chunks = units.count < 64 ? 1 : min(cores * 4, units.count)
+    result.withUnsafeMutableBufferPointer { buffer in
+      // Each chunk writes only its own slots of `buffer`.
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let lower = units.count * chunk / chunks
+        let upper = units.count * (chunk + 1) / chunks
+        for index in lower..<upper { slots[index] = codings(for: units[index]) }
+      }
+    }
+    return result
   }
 
   /// The codings the rules give one unit.
@@ -71,11 +89,11 @@ public struct AutoCoder: Sendable {
     var counts: [String: Int] = [:]
     var done = 0
     let total = try store.unitCount()
-    _ = try store.replaceAutoCodings(codebook: draft) { unit in
-      let codings = codings(for: unit)
-      done += 1
+    _ = try store.replaceAutoCodingsInBatches(codebook: draft) { units in
+      let codings = codings(for: units)
+      done += units.count
       progress(done, total)
-      for coding in codings { counts[coding.code, default: 0] += 1 }
+      for coding in codings.joined() { counts[coding.code, default: 0] += 1 }
       return codings
     }
     // Recorded after the codings are committed: a crash in between leaves no

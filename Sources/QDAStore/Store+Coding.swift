@@ -63,6 +63,18 @@ public struct StoredUnit: Sendable {
   /// The text of the turn just before this one in its document, when that
   /// turn is the interviewer's (the question this turn answers).
   public var question: String?
+
+  /// Creates a unit.
+  public init(
+    id: String, kind: String, role: String? = nil,
+    texts: [(name: String, text: String)], question: String? = nil
+  ) {
+    self.id = id
+    self.kind = kind
+    self.role = role
+    self.texts = texts
+    self.question = question
+  }
 }
 
 /// A coding to write.
@@ -102,6 +114,23 @@ extension Store {
   public func replaceAutoCodings(
     codebook: CodebookDraft, code: (StoredUnit) -> [CodingDraft]
   ) throws -> Int {
+    try replaceAutoCodingsInBatches(codebook: codebook) { $0.map(code) }
+  }
+
+  /// Like ``replaceAutoCodings(codebook:code:)``, but hands the units over in
+  /// batches, so that the caller can code a batch on several cores while
+  /// this thread reads and writes.
+  ///
+  /// - Parameters:
+  ///   - codebook: The codebook applied, recorded for provenance.
+  ///   - batchSize: How many units one batch holds.
+  ///   - code: Returns the codings of each unit of a batch, in order.
+  /// - Returns: How many codings were written.
+  /// - Throws: `StoreError`; nothing is written then.
+  public func replaceAutoCodingsInBatches(
+    codebook: CodebookDraft, batchSize: Int = 1024,
+    code: ([StoredUnit]) -> [[CodingDraft]]
+  ) throws -> Int {
     try write { db in
       let now = ISO8601DateFormatter().string(from: Date())
       let sequence =
@@ -139,15 +168,26 @@ extension Store {
           VALUES (?, ?, 'auto', ?, ?, ?, ?, ?, ?)
           """)
       var written = 0
-      try forEachUnit(db) { unit in
-        for coding in code(unit) {
-          try insertCoding.execute(arguments: [
-            coding.unit, coding.code, coding.rule, codebook.hash, coding.field,
-            coding.span?.lowerBound, coding.span?.upperBound, now,
-          ])
-          written += 1
+      var batch: [StoredUnit] = []
+      batch.reserveCapacity(batchSize)
+      func flush() throws {
+        for codings in code(batch) {
+          for coding in codings {
+            try insertCoding.execute(arguments: [
+              coding.unit, coding.code, coding.rule, codebook.hash,
+              coding.field,
+              coding.span?.lowerBound, coding.span?.upperBound, now,
+            ])
+            written += 1
+          }
         }
+        batch.removeAll(keepingCapacity: true)
       }
+      try forEachUnit(db) { unit in
+        batch.append(unit)
+        if batch.count == batchSize { try flush() }
+      }
+      try flush()
       return written
     }
   }

@@ -1,0 +1,42 @@
+import Foundation
+import QDACodebook
+import QDACoding
+import QDAImport
+import QDAStore
+import QDATestSupport
+import Testing
+
+/// Coding a batch on every core gives exactly the codings of coding the
+/// units one by one, in the same order.
+@Suite struct ParallelCodingTests {
+  @Test func batchCodingEqualsUnitByUnit() throws {
+    let path = TestPaths.package("Codebooks/web-outreach.yml").path
+    let coder = AutoCoder(
+      codebook: try Codebook.load(path: path), codebookPath: path)
+    let reader = try WorkReportReader(
+      path: TestPaths.package("Samples/work-reports.csv").path)
+    var samples: [StoredUnit] = []
+    while let report = try reader.next() {
+      samples.append(
+        StoredUnit(id: report.id, kind: "case", texts: report.texts))
+    }
+    // Eight copies of the samples: more units than one batch, unevenly split.
+    let units = (0..<8).flatMap { copy in
+      samples.map { unit in
+        var unit = unit
+        unit.id += "-\(copy)"
+        return unit
+      }
+    }
+    func flat(_ codings: [[CodingDraft]]) -> [String] {
+      codings.joined().map {
+        "\($0.unit)|\($0.code)|\($0.rule ?? "")|\($0.field ?? "")|\(String(describing: $0.span))"
+      }
+    }
+    let oneByOne = flat(units.map(coder.codings(for:)))
+    let batched = flat(coder.codings(for: units))
+    #expect(oneByOne.count > 2000)
+    #expect(batched == oneByOne)
+    #expect(coder.codings(for: []).isEmpty)
+  }
+}

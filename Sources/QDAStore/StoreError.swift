@@ -4,6 +4,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   case missingDatabase(path: String)
   /// The database file could not be created or opened for writing.
   case cannotOpen(path: String, reason: String)
+  /// A copy of the database could not be written there.
+  case cannotWriteCopy(path: String, reason: String)
   /// The file is not an SQLite database, or is damaged.
   case notADatabase(path: String)
   /// Another SQLite failure.
@@ -43,6 +45,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         "\(path): error: no qda database here; import data first (qda import reports FILE.csv) or pass --db"
     case .cannotOpen(let path, let reason):
       return "\(path): error: cannot open the database for writing (\(reason))"
+    case .cannotWriteCopy(let path, let reason):
+      return "\(path): error: cannot write the copy (\(reason))"
     case .notADatabase(let path):
       return
         "\(path): error: the file is not a qda database or is corrupt; restore it from a backup"

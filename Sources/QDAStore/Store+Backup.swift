@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 
 extension Store {
-  /// Writes a consistent copy of the database to `destination`, never a
-  /// plain file copy: SQLite's `VACUUM INTO` reads one snapshot, so a copy
+  /// Writes a consistent copy of the database to `destination`.
+  ///
+  /// Never a plain file copy: SQLite's `VACUUM INTO` reads one snapshot, so a copy
   /// taken while another process writes holds either all of a transaction
   /// or none of it. The copy is checked (`PRAGMA integrity_check`), made
   /// with mode 0600, and moved into place only when complete.

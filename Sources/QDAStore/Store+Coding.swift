@@ -133,33 +133,7 @@ extension Store {
   ) throws -> Int {
     try write { db in
       let now = ISO8601DateFormatter().string(from: Date())
-      let sequence =
-        try Int.fetchOne(
-          db, sql: "SELECT COALESCE(MAX(appliedSequence), 0) + 1 FROM codebook")
-        ?? 1
-      try db.execute(
-        sql: "DELETE FROM codebook WHERE hash = ?", arguments: [codebook.hash])
-      try db.execute(
-        sql: """
-          INSERT INTO codebook (hash, id, title, version, path, appliedSequence, loadedAt)
-          VALUES (?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          codebook.hash, codebook.id, codebook.title, codebook.version,
-          codebook.path, sequence,
-          now,
-        ])
-      let insertCode = try db.makeStatement(
-        sql: """
-          INSERT INTO code (codebookHash, id, theme, themeName, name, position)
-          VALUES (?, ?, ?, ?, ?, ?)
-          """)
-      for (position, entry) in codebook.codes.enumerated() {
-        try insertCode.execute(arguments: [
-          codebook.hash, entry.id, entry.theme, entry.themeName, entry.name,
-          position,
-        ])
-      }
+      try Self.recordAsCurrent(codebook, in: db, at: now)
       try db.execute(sql: "DELETE FROM coding WHERE coder = 'auto'")
       let insertCoding = try db.makeStatement(
         sql: """
@@ -189,6 +163,39 @@ extension Store {
       }
       try flush()
       return written
+    }
+  }
+
+  /// Records a codebook and its codes, and makes it the current one (the
+  /// last applied).
+  static func recordAsCurrent(
+    _ codebook: CodebookDraft, in db: Database, at now: String
+  ) throws {
+    let sequence =
+      try Int.fetchOne(
+        db, sql: "SELECT COALESCE(MAX(appliedSequence), 0) + 1 FROM codebook")
+      ?? 1
+    try db.execute(
+      sql: "DELETE FROM codebook WHERE hash = ?", arguments: [codebook.hash])
+    try db.execute(
+      sql: """
+        INSERT INTO codebook (hash, id, title, version, path, appliedSequence, loadedAt)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        codebook.hash, codebook.id, codebook.title, codebook.version,
+        codebook.path, sequence, now,
+      ])
+    let insertCode = try db.makeStatement(
+      sql: """
+        INSERT INTO code (codebookHash, id, theme, themeName, name, position)
+        VALUES (?, ?, ?, ?, ?, ?)
+        """)
+    for (position, entry) in codebook.codes.enumerated() {
+      try insertCode.execute(arguments: [
+        codebook.hash, entry.id, entry.theme, entry.themeName, entry.name,
+        position,
+      ])
     }
   }
 

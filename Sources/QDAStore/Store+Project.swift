@@ -46,32 +46,7 @@ extension Store {
           try importSource(in: db, source, units: { iterator.next() }))
       }
       let now = ISO8601DateFormatter().string(from: Date())
-      let sequence =
-        try Int.fetchOne(
-          db, sql: "SELECT COALESCE(MAX(appliedSequence), 0) + 1 FROM codebook")
-        ?? 1
-      try db.execute(
-        sql: "DELETE FROM codebook WHERE hash = ?", arguments: [codebook.hash])
-      try db.execute(
-        sql: """
-          INSERT INTO codebook (hash, id, title, version, path, appliedSequence, loadedAt)
-          VALUES (?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          codebook.hash, codebook.id, codebook.title, codebook.version,
-          codebook.path, sequence, now,
-        ])
-      for (position, entry) in codebook.codes.enumerated() {
-        try db.execute(
-          sql: """
-            INSERT INTO code (codebookHash, id, theme, themeName, name, position)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """,
-          arguments: [
-            codebook.hash, entry.id, entry.theme, entry.themeName, entry.name,
-            position,
-          ])
-      }
+      try Self.recordAsCurrent(codebook, in: db, at: now)
       let insert = try db.makeStatement(
         sql: """
           INSERT INTO coding (unitId, code, coder, field, spanStart, spanEnd, memo, createdAt)

@@ -85,7 +85,11 @@ let package = Package(
     .testTarget(
       name: "QDACodebookTests", dependencies: ["QDACodebook", "QDATestSupport"]),
     .testTarget(
-      name: "QDAStoreTests", dependencies: ["QDAStore", "QDATestSupport"]),
+      name: "QDAStoreTests",
+      dependencies: [
+        "QDAStore", "QDATestSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(
       name: "QDACodingTests",
       dependencies: [

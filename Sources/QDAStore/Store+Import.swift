@@ -171,7 +171,11 @@ extension Store {
       while let row = try rows.next() {
         previous[row["id"]] = row["contentHash"]
       }
-      let writer = try UnitWriter(db)
+      let firstTextID =
+        try Int64.fetchOne(
+          db, sql: "SELECT ifnull(max(id), 0) + 1 FROM unitText")
+        ?? 1
+      var writer = try UnitWriter(db, firstTextID: firstTextID)
       var seen = Set<String>()
       var ordinal = 0
       while let unit = try units() {
@@ -187,17 +191,30 @@ extension Store {
             unit, ordinal: ordinal)
           summary.changed += 1
         } else {
-          if let owner = try String.fetchOne(
-            writer.findOwner, arguments: [unit.id])
+          do {
+            try writer.insert(unit, sourceID: sourceID, ordinal: ordinal)
+          } catch let error as DatabaseError
+            where error.resultCode == .SQLITE_CONSTRAINT
           {
+            // The id is taken by a unit of another source.
+            guard
+              let owner = try String.fetchOne(
+                writer.findOwner, arguments: [unit.id])
+            else { throw error }
             throw StoreError.unitConflict(
               path: source.path, line: unit.line, unit: unit.id, source: owner)
           }
-          try writer.insert(unit, sourceID: sourceID, ordinal: ordinal)
           summary.added += 1
         }
       }
       try finish()
+      // Index the new texts in one statement (see the v5 migration).
+      try db.execute(
+        sql: """
+          INSERT INTO unitSearch (rowid, text)
+            SELECT id, \(Store.foldSQL("text")) FROM unitText WHERE id >= ?
+          """,
+        arguments: [firstTextID])
       for id in previous.keys where !seen.contains(id) {
         try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
         summary.removed += 1
@@ -219,9 +236,13 @@ private struct UnitWriter {
   let deleteAutoCodings: Statement
   let findOwner: Statement
   let db: Database
+  /// The row id of the next text: given explicitly, so every text this
+  /// import writes has an id at or above the one it started with.
+  var nextTextID: Int64
 
-  init(_ db: Database) throws {
+  init(_ db: Database, firstTextID: Int64) throws {
     self.db = db
+    nextTextID = firstTextID
     insertUnit = try db.makeStatement(
       sql: """
         INSERT INTO unit (id, sourceId, ordinal, kind, date, speaker, role, startTime, endTime,
@@ -238,7 +259,7 @@ private struct UnitWriter {
       sql: "UPDATE unit SET ordinal = ? WHERE id = ?")
     insertText = try db.makeStatement(
       sql:
-        "INSERT INTO unitText (unitId, field, position, text) VALUES (?, ?, ?, ?)"
+        "INSERT INTO unitText (id, unitId, field, position, text) VALUES (?, ?, ?, ?, ?)"
     )
     insertAttribute = try db.makeStatement(
       sql:
@@ -256,7 +277,8 @@ private struct UnitWriter {
       sql: "DELETE FROM coding WHERE unitId = ? AND coder = 'auto'")
   }
 
-  func insert(_ unit: UnitDraft, sourceID: Int64, ordinal: Int) throws {
+  mutating func insert(_ unit: UnitDraft, sourceID: Int64, ordinal: Int) throws
+  {
     try insertUnit.execute(arguments: [
       unit.id, sourceID, ordinal, unit.kind, unit.date, unit.speaker, unit.role,
       unit.startTime,
@@ -266,7 +288,7 @@ private struct UnitWriter {
   }
 
   /// Replaces a changed unit; returns how many `auto` codings were dropped.
-  func replace(_ unit: UnitDraft, ordinal: Int) throws -> Int {
+  mutating func replace(_ unit: UnitDraft, ordinal: Int) throws -> Int {
     try updateUnit.execute(arguments: [
       ordinal, unit.kind, unit.date, unit.speaker, unit.role, unit.startTime,
       unit.endTime,
@@ -284,11 +306,12 @@ private struct UnitWriter {
     try updateOrdinal.execute(arguments: [ordinal, id])
   }
 
-  private func insertContent(_ unit: UnitDraft) throws {
+  private mutating func insertContent(_ unit: UnitDraft) throws {
     for (position, field) in unit.texts.enumerated() {
       try insertText.execute(arguments: [
-        unit.id, field.name, position, field.text,
+        nextTextID, unit.id, field.name, position, field.text,
       ])
+      nextTextID += 1
     }
     for (position, attribute) in unit.attributes.enumerated() {
       try insertAttribute.execute(arguments: [

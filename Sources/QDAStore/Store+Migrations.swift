@@ -122,6 +122,41 @@ extension Store {
           "CREATE TABLE projectState (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
       )
     }
+    migrator.registerMigration("v5-external-content-search") { db in
+      // Texts get integer row ids, and the full-text index refers to them
+      // (external content) instead of keeping a second copy of every text.
+      // New texts are indexed by one statement per import (see
+      // `importSource`): a trigger inserting row by row makes SQLite 3.40's
+      // FTS5 flush its pending terms at every statement.
+      try db.execute(
+        sql: """
+          DROP TRIGGER unitText_afterInsert;
+          DROP TRIGGER unitText_afterDelete;
+          DROP TABLE unitSearch;
+          ALTER TABLE unitText RENAME TO unitText_v4;
+          CREATE TABLE unitText (
+            id INTEGER PRIMARY KEY,
+            unitId TEXT NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            UNIQUE (unitId, field)
+          );
+          INSERT INTO unitText (unitId, field, position, text)
+            SELECT unitId, field, position, text FROM unitText_v4;
+          DROP TABLE unitText_v4;
+          CREATE VIRTUAL TABLE unitSearch USING fts5(
+            text, content = 'unitText', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2'
+          );
+          INSERT INTO unitSearch (rowid, text)
+            SELECT id, \(Store.foldSQL("text")) FROM unitText;
+          CREATE TRIGGER unitText_afterDelete AFTER DELETE ON unitText BEGIN
+            INSERT INTO unitSearch (unitSearch, rowid, text)
+              VALUES ('delete', old.id, \(Store.foldSQL("old.text")));
+          END;
+          """)
+    }
     return migrator
   }
 

@@ -38,6 +38,12 @@ extension Store {
     return fold(text)
   }
 
+  /// The SQL expression that folds `column` as ``fold(_:)`` does, in SQLite
+  /// itself: the index and its triggers need no function of qda's.
+  static func foldSQL(_ column: String) -> String {
+    "replace(replace(\(column), 'ё', 'е'), 'Ё', 'Е')"
+  }
+
   /// Replaces `ё`/`Ё` by `е`/`Е`, one scalar for one, so offsets are kept.
   static func fold(_ text: String) -> String {
     guard text.unicodeScalars.contains(where: { $0 == "ё" || $0 == "Ё" }) else {
@@ -83,12 +89,12 @@ extension Store {
         try Row.fetchAll(
           db,
           sql: """
-            SELECT u.id, s.name, u.kind, u.speaker, u.date, f.field, t.text,
-                   highlight(unitSearch, 2, ?, ?) AS marked
+            SELECT u.id, s.name, u.kind, u.speaker, u.date, t.field, t.text,
+                   highlight(unitSearch, 0, ?, ?) AS marked
             FROM unitSearch f
-            JOIN unit u ON u.id = f.unitId
+            JOIN unitText t ON t.id = f.rowid
+            JOIN unit u ON u.id = t.unitId
             JOIN source s ON s.id = u.sourceId
-            JOIN unitText t ON t.unitId = f.unitId AND t.field = f.field
             WHERE unitSearch MATCH ? AND \(condition)
             ORDER BY s.id, u.ordinal, t.position
             """,

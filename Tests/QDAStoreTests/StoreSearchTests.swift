@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import QDATestSupport
+import Testing
+
+@testable import QDAStore
+
+@Suite struct StoreSearchTests {
+  func unit(_ id: String, _ text: String) -> UnitDraft {
+    UnitDraft(
+      id: id, kind: "case", date: "2020-01-01",
+      texts: [("request", text), ("services", "answered \(id)")],
+      contentHash: "\(id)|\(text)")
+  }
+
+  func importUnits(_ store: Store, _ units: [UnitDraft], hash: String) throws {
+    var iterator = units.makeIterator()
+    _ = try store.importSource(
+      SourceDraft(
+        name: "r", path: "r.csv", kind: "reports", contentHash: hash,
+        settings: "s"),
+      units: { iterator.next() })
+  }
+
+  func hits(_ store: Store, _ query: String) throws -> [String] {
+    try store.search(query, filter: .init()).map { "\($0.unit) \($0.field)" }
+  }
+
+  @Test func aChangedUnitIsFoundByItsNewTextOnly() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
+    defer { store.close() }
+    try importUnits(
+      store, [unit("A", "needs naloxone"), unit("B", "asks about тест")],
+      hash: "1")
+    #expect(try hits(store, "naloxone") == ["A request"])
+    #expect(try hits(store, "answered") == ["A services", "B services"])
+    try importUnits(
+      store, [unit("A", "needs a needle"), unit("B", "asks about тест")],
+      hash: "2")
+    #expect(try hits(store, "naloxone").isEmpty)
+    #expect(try hits(store, "needle") == ["A request"])
+    #expect(try hits(store, "тест") == ["B request"])
+    try importUnits(store, [unit("B", "asks about тест")], hash: "3")
+    #expect(try hits(store, "needle").isEmpty)
+    #expect(try hits(store, "answered") == ["B services"])
+  }
+
+  @Test func searchFoldsYoAndMarksTheMatchInTheOriginalText() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
+    defer { store.close() }
+    try importUnits(store, [unit("A", "Ещё раз: всё хорошо")], hash: "1")
+    let found = try store.search("еще", filter: .init())
+    #expect(found.map(\.text) == ["Ещё раз: всё хорошо"])
+    #expect(found.map(\.matches) == [[0..<3]])
+    #expect(try hits(store, "ВСЁ") == ["A request"])
+  }
+
+  /// A database written by the previous schema (texts without row ids and a
+  /// full-text index with its own copy) is migrated with its index intact.
+  @Test func aVersion4DatabaseIsMigratedAndStaysSearchable() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.path("old.sqlite")
+    var configuration = Configuration()
+    configuration.prepareDatabase { db in db.add(function: Store.foldFunction) }
+    let old = try DatabaseQueue(path: path, configuration: configuration)
+    try Store.migrator.migrate(old, upTo: "v4-project-state")
+    try old.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO source VALUES (1, 'r', 'r.csv', 'reports', 'h', 's', 't');
+          INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
+            VALUES ('A', 1, 1, 'case', 'a'), ('B', 1, 2, 'case', 'b');
+          INSERT INTO unitText VALUES ('A', 'request', 0, 'Ещё naloxone');
+          INSERT INTO unitText VALUES ('B', 'request', 0, 'a needle');
+          """)
+    }
+    try old.close()
+    let store = try Store.open(path: path, create: false)
+    defer { store.close() }
+    #expect(try hits(store, "еще") == ["A request"])
+    #expect(try hits(store, "needle") == ["B request"])
+    try importUnits(store, [unit("C", "more naloxone")], hash: "2")
+    #expect(try hits(store, "naloxone") == ["C request"])
+  }
+}

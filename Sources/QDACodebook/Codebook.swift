@@ -25,9 +25,27 @@ public struct Codebook: Sendable {
   /// An optional longer description.
   public var description: String?
   /// The themes, in codebook order.
-  public var themes: [Theme]
+  public var themes: [Theme] {
+    didSet { matcher = CodebookMatcher(themes: themes) }
+  }
   /// The SHA-256 of the codebook file's bytes, lowercase hex.
   public var contentHash: String
+  /// The rules, compiled for ``apply(to:)``.
+  private(set) var matcher: CodebookMatcher
+
+  init(
+    id: String, title: String, version: String, languages: [String],
+    description: String?, themes: [Theme], contentHash: String
+  ) {
+    self.id = id
+    self.title = title
+    self.version = version
+    self.languages = languages
+    self.description = description
+    self.themes = themes
+    self.contentHash = contentHash
+    matcher = CodebookMatcher(themes: themes)
+  }
 
   /// Every code of every theme, in codebook order.
   public var codes: [Code] { themes.flatMap(\.codes) }

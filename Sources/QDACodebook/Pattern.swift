@@ -45,6 +45,17 @@ public struct Pattern: Sendable, CustomStringConvertible {
   /// Every group must have one anchor present. Checked before any matching, so most patterns
   /// rule themselves out of most texts by a few hash look-ups.
   let requirements: [[Anchor]]
+  /// `requirements` as anchor ids of a codebook's ``AnchorTable``, once the
+  /// codebook has bound the pattern to it.
+  private(set) var boundRequirements: BoundRequirements?
+
+  /// Requirements as the ids of one table's anchors.
+  struct BoundRequirements: Sendable {
+    /// The table the ids belong to.
+    let table: ObjectIdentifier
+    /// Every group must have one of its ids present.
+    let groups: [[Int32]]
+  }
 
   /// The pattern as written.
   public var description: String { source }
@@ -138,6 +149,36 @@ public struct Pattern: Sendable, CustomStringConvertible {
     }
   }
 
+  /// The pattern, with its requirements numbered by `table`.
+  func bound(to table: AnchorTable) -> Pattern {
+    var pattern = self
+    pattern.boundRequirements = BoundRequirements(
+      table: ObjectIdentifier(table),
+      groups: requirements.map { $0.compactMap(table.id(of:)) })
+    return pattern
+  }
+
+  /// Whether a field may hold the pattern: by the field's anchor bits when
+  /// pattern and field were prepared by the same table, else word by word.
+  @inline(__always)
+  func mayOccur(in field: MatchableUnit.Field) -> Bool {
+    if let bound = boundRequirements, let anchors = field.anchors,
+      anchors.table == bound.table
+    {
+      for group in bound.groups where !group.contains(where: anchors.contains) {
+        return false
+      }
+      return true
+    }
+    return mayOccur(in: field.index)
+  }
+
+  /// Where the pattern occurs in a field (see ``matches(in:)-(TextIndex)``).
+  func matches(in field: MatchableUnit.Field) -> [Range<Int>] {
+    guard mayOccur(in: field) else { return [] }
+    return matchesAfterCheck(in: field.index)
+  }
+
   /// Whether the text has every word the pattern needs (always true for
   /// regular expressions, which are searched in full).
   func mayOccur(in text: TextIndex) -> Bool {
@@ -156,9 +197,14 @@ public struct Pattern: Sendable, CustomStringConvertible {
   /// The ranges, in Unicode scalar offsets of the original text, where the
   /// pattern occurs.
   public func matches(in text: TextIndex) -> [Range<Int>] {
+    guard mayOccur(in: text) else { return [] }
+    return matchesAfterCheck(in: text)
+  }
+
+  /// ``matches(in:)-(TextIndex)`` once `mayOccur` said yes.
+  private func matchesAfterCheck(in text: TextIndex) -> [Range<Int>] {
     switch body {
     case .words(let elements):
-      guard mayOccur(in: text) else { return [] }
       let tokens = text.tokens
       var result: [Range<Int>] = []
       for start in tokens.indices {

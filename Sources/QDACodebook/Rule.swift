@@ -64,7 +64,7 @@ public struct Rule: Sendable {
     if scoped.isEmpty { return nil }
     for pattern in unless {
       for field in scoped
-      where !unvetoed(pattern.matches(in: field.index), in: field).isEmpty {
+      where !unvetoed(pattern.matches(in: field), in: field).isEmpty {
         return nil
       }
     }
@@ -89,7 +89,7 @@ public struct Rule: Sendable {
     of pattern: Pattern, in fields: [MatchableUnit.Field]
   ) -> RuleMatch? {
     for field in fields {
-      let matches = pattern.matches(in: field.index)
+      let matches = pattern.matches(in: field)
       if matches.isEmpty { continue }
       if let range = unvetoed(matches, in: field).first {
         return RuleMatch(rule: id, field: field.name, range: range)
@@ -109,7 +109,7 @@ public struct Rule: Sendable {
     return (any + all).reduce(0) { total, pattern in
       total
         + scoped.reduce(0) {
-          $0 + unvetoed(pattern.matches(in: $1.index), in: $1).count
+          $0 + unvetoed(pattern.matches(in: $1), in: $1).count
         }
     }
   }
@@ -119,7 +119,7 @@ public struct Rule: Sendable {
     -> [Range<Int>]
   {
     guard !matches.isEmpty, !not.isEmpty else { return matches }
-    let vetoes = not.flatMap { $0.matches(in: field.index) }
+    let vetoes = not.flatMap { $0.matches(in: field) }
     return matches.filter { range in !vetoes.contains { $0.overlaps(range) } }
   }
 }
@@ -142,6 +142,8 @@ public struct MatchableUnit: Sendable {
     public var name: String
     /// The prepared text.
     public var index: TextIndex
+    /// The anchors of the codebook applying its rules that the text holds.
+    var anchors: AnchorSet?
 
     /// Creates a field.
     public init(name: String, index: TextIndex) {
@@ -214,6 +216,194 @@ extension Codebook {
   /// Every code whose rules fire on the unit, in codebook order.
   public func apply(to unit: MatchableUnit) -> [(code: Code, match: RuleMatch)]
   {
-    codes.compactMap { code in code.evaluate(unit).map { (code, $0) } }
+    let matcher = matcher
+    let table = matcher.table
+    var unit = unit
+    var present = AnchorSet(table: ObjectIdentifier(table), count: table.count)
+    for index in unit.fields.indices {
+      let anchors = table.anchors(in: unit.fields[index].index)
+      present.formUnion(anchors)
+      unit.fields[index].anchors = anchors
+    }
+    for index in unit.context.indices {
+      let anchors = table.anchors(in: unit.context[index].index)
+      present.formUnion(anchors)
+      unit.context[index].anchors = anchors
+    }
+    let candidates = matcher.candidates(present)
+    var result: [(code: Code, match: RuleMatch)] = []
+    for code in matcher.codes.indices {
+      for rule in matcher.ruleRanges[code]
+      where candidates.contains(Int32(rule)) && matcher.mayFire(rule, present) {
+        if let match = matcher.rules[rule].evaluate(unit) {
+          result.append((matcher.codes[code], match))
+          break
+        }
+      }
+    }
+    return result
+  }
+}
+
+/// A codebook's rules, bound to one ``AnchorTable`` and screened by it.
+///
+/// The anchors present in a unit name the rules that can fire (each anchor
+/// lists the rules that need it), so the cost per unit follows the words it
+/// has, not the number of rules. A candidate is then screened by a flat list
+/// of anchor ids: every `all` pattern and some `any` pattern must have its
+/// words somewhere in the unit. Only the rules that pass are evaluated.
+struct CodebookMatcher: Sendable {
+  /// Every anchor of every pattern.
+  let table: AnchorTable
+  /// The codes in codebook order.
+  let codes: [Code]
+  /// Every rule of every code, in order, its patterns bound to `table`.
+  let rules: [Rule]
+  /// The rules of `codes[i]`: `rules[ruleRanges[i]]`.
+  let ruleRanges: [Range<Int>]
+  /// The screens of the rules, one after the other, from `screenStart[r]`.
+  ///
+  /// A rule's screen holds the number of `all` patterns and each one's
+  /// requirements, then the number of `any` patterns and each one's. A
+  /// pattern's requirements are its number of groups, and each group's
+  /// number of ids followed by the ids.
+  private let screens: [Int32]
+  private let screenStart: [Int]
+  /// The rules that need anchor `a`: `anchorRules[anchorRuleStart[a]..<anchorRuleStart[a + 1]]`.
+  private let anchorRules: [Int32]
+  private let anchorRuleStart: [Int]
+  /// The rules that need no anchor (a regular expression can fire them).
+  private let unanchoredRules: [Int32]
+
+  init(themes: [Theme]) {
+    let codes = themes.flatMap(\.codes)
+    let patterns = codes.flatMap(\.rules).flatMap {
+      $0.any + $0.all + $0.not + $0.unless
+    }
+    let table = AnchorTable(patterns: patterns)
+    var rules: [Rule] = []
+    var ruleRanges: [Range<Int>] = []
+    var screens: [Int32] = []
+    var screenStart: [Int] = []
+    var rulesOfAnchor = [[Int32]](repeating: [], count: table.count)
+    var unanchoredRules: [Int32] = []
+    func append(_ patterns: [Pattern]) {
+      screens.append(Int32(patterns.count))
+      for pattern in patterns {
+        let groups = pattern.boundRequirements?.groups ?? []
+        screens.append(Int32(groups.count))
+        for group in groups {
+          screens.append(Int32(group.count))
+          screens.append(contentsOf: group)
+        }
+      }
+    }
+    for code in codes {
+      let first = rules.count
+      for var rule in code.rules {
+        rule.any = rule.any.map { $0.bound(to: table) }
+        rule.all = rule.all.map { $0.bound(to: table) }
+        rule.not = rule.not.map { $0.bound(to: table) }
+        rule.unless = rule.unless.map { $0.bound(to: table) }
+        screenStart.append(screens.count)
+        append(rule.all)
+        append(rule.any)
+        let ruleIndex = Int32(rules.count)
+        let groups = { (pattern: Pattern) in
+          pattern.boundRequirements?.groups ?? []
+        }
+        // Anchored: an `all` pattern needs a word, or every `any` pattern does.
+        let isAnchored =
+          rule.all.contains { !groups($0).isEmpty }
+          || (!rule.any.isEmpty && rule.any.allSatisfy { !groups($0).isEmpty })
+        if isAnchored {
+          let ids = Set((rule.all + rule.any).flatMap(groups).joined())
+          for id in ids { rulesOfAnchor[Int(id)].append(ruleIndex) }
+        } else {
+          unanchoredRules.append(ruleIndex)
+        }
+        rules.append(rule)
+      }
+      ruleRanges.append(first..<rules.count)
+    }
+    self.table = table
+    self.codes = codes
+    self.rules = rules
+    self.ruleRanges = ruleRanges
+    self.screens = screens
+    self.screenStart = screenStart
+    self.anchorRules = Array(rulesOfAnchor.joined())
+    self.anchorRuleStart = rulesOfAnchor.reduce(into: [0]) {
+      $0.append(($0.last ?? 0) + $1.count)
+    }
+    self.unanchoredRules = unanchoredRules
+  }
+
+  /// The rules that can fire on a unit holding the anchors `present`.
+  func candidates(_ present: AnchorSet) -> RuleSet {
+    var candidates = RuleSet(count: rules.count)
+    for rule in unanchoredRules { candidates.insert(rule) }
+    present.forEachID { anchor in
+      for index in anchorRuleStart[
+        Int(anchor)]..<anchorRuleStart[Int(anchor) + 1]
+      {
+        candidates.insert(anchorRules[index])
+      }
+    }
+    return candidates
+  }
+
+  /// Whether rule `rule` can fire on a unit holding the anchors `present`.
+  func mayFire(_ rule: Int, _ present: AnchorSet) -> Bool {
+    screens.withUnsafeBufferPointer { screen in
+      var at = screenStart[rule]
+      /// Reads one pattern's requirements; whether the unit meets them.
+      func patternMayOccur() -> Bool {
+        let groups = Int(screen[at])
+        at += 1
+        var met = true
+        for _ in 0..<groups {
+          let count = Int(screen[at])
+          at += 1
+          var found = false
+          for offset in 0..<count where present.contains(screen[at + offset]) {
+            found = true
+            break
+          }
+          at += count
+          if !found { met = false }
+        }
+        return met
+      }
+      let allCount = Int(screen[at])
+      at += 1
+      var mayFire = true
+      for _ in 0..<allCount where !patternMayOccur() { mayFire = false }
+      let anyCount = Int(screen[at])
+      at += 1
+      if anyCount > 0 {
+        var anyMay = false
+        for _ in 0..<anyCount where patternMayOccur() { anyMay = true }
+        mayFire = mayFire && anyMay
+      }
+      return mayFire
+    }
+  }
+}
+
+/// A set of rule indices, as bits.
+struct RuleSet {
+  private var bits: [UInt64]
+
+  init(count: Int) { bits = [UInt64](repeating: 0, count: (count + 63) / 64) }
+
+  @inline(__always)
+  mutating func insert(_ rule: Int32) {
+    bits[Int(rule) >> 6] |= 1 << UInt64(rule & 63)
+  }
+
+  @inline(__always)
+  func contains(_ rule: Int32) -> Bool {
+    bits[Int(rule) >> 6] & (1 << UInt64(rule & 63)) != 0
   }
 }

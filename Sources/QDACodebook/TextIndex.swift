@@ -27,10 +27,6 @@ public final class TextIndex: Sendable {
   public let originalOffsets: [Int]
   /// The words, in order.
   public let tokens: [Token]
-  /// The distinct words, for patterns to rule themselves out at once.
-  let words: Set<FoldedWord>
-  /// The distinct words in byte order, for finding a word with a given stem.
-  let sortedWords: [String]
 
   /// Prepares `text`, normalising it to NFC first.
   public init(_ text: String) {
@@ -74,32 +70,19 @@ public final class TextIndex: Sendable {
     self.folded = String(folded)
     self.originalOffsets = offsets
     self.tokens = tokens
-    let words = Set(tokens.map { FoldedWord($0.text) })
-    self.words = words
-    self.sortedWords = words.map(\.text).sorted {
-      $0.utf8.lexicographicallyPrecedes($1.utf8)
-    }
   }
 
   /// Whether the text has this (folded) word.
-  @inline(__always)
-  func contains(word: FoldedWord) -> Bool { words.contains(word) }
+  ///
+  /// A scan of the words: codebooks find their words through an
+  /// ``AnchorTable`` instead; this serves single patterns and examples.
+  func contains(word: FoldedWord) -> Bool {
+    tokens.contains { $0.text.utf8.elementsEqual(word.text.utf8) }
+  }
 
   /// Whether the text has a word that starts with this (folded) stem.
   func contains(stem: String) -> Bool {
-    // The first word not below the stem starts with it if any word does.
-    var low = 0
-    var high = sortedWords.count
-    while low < high {
-      let middle = (low + high) / 2
-      if sortedWords[middle].utf8.lexicographicallyPrecedes(stem.utf8) {
-        low = middle + 1
-      } else {
-        high = middle
-      }
-    }
-    return low < sortedWords.count
-      && sortedWords[low].utf8.starts(with: stem.utf8)
+    tokens.contains { $0.text.utf8.starts(with: stem.utf8) }
   }
 
   /// The text in NFC.

@@ -1,0 +1,85 @@
+import Testing
+
+@testable import QDACodebook
+
+@Suite struct AnchorTableTests {
+  @Test func aWordFindsEveryStemItStartsWith() {
+    let trie = StemTrie([
+      (Array("вен".utf8), 0), (Array("вена".utf8), 1), (Array("ve".utf8), 2),
+      (Array("vein".utf8), 3), (Array("венозн".utf8), 4),
+    ])
+    func stems(_ word: String) -> [Int32] {
+      var found: [Int32] = []
+      trie.forEachStem(of: word) { found.append($0) }
+      return found
+    }
+    #expect(stems("венами") == [0, 1])
+    #expect(stems("вены") == [0])
+    #expect(stems("венозный") == [0, 4])
+    #expect(stems("veins") == [2, 3])
+    #expect(stems("ve") == [2])
+    #expect(stems("v").isEmpty)
+    #expect(stems("abscess").isEmpty)
+    #expect(trie.id(ofStem: Array("вена".utf8)) == 1)
+    #expect(trie.id(ofStem: Array("вено".utf8)) == nil)
+  }
+
+  @Test func aTextHoldsTheAnchorsOfItsWordsAndStems() throws {
+    let patterns = try ["abscess*", "vein|veins", "ёлка", "test* .. hiv"].map(
+      Pattern.init)
+    let table = AnchorTable(patterns: patterns)
+    #expect(table.count == 6)
+    let anchors = table.anchors(in: TextIndex("Abscesses on a VEIN, ЕЛКА"))
+    var present: [Int32] = []
+    anchors.forEachID { present.append($0) }
+    let ids = [
+      Pattern.Anchor.stem("abscess"), .word(FoldedWord("vein")),
+      .word(FoldedWord("елка")),
+    ].compactMap(table.id(of:))
+    #expect(present == ids.sorted())
+    #expect(table.id(of: .word(FoldedWord("veins"))) != nil)
+    #expect(table.id(of: .word(FoldedWord("artery"))) == nil)
+  }
+
+  @Test func ruleCountDoesNotChangeWhatACodebookFinds() throws {
+    // The same rule among a thousand others that never match.
+    var yaml = """
+      id: many
+      title: Many
+      version: 1.0.0
+      themes:
+        - id: t
+          name: T
+          definition: D.
+          codes:
+            - id: vein
+              name: Vein
+              definition: Veins.
+              rules:
+                - id: vein
+                  any: ["vein*|вен*", "/ab+scess/"]
+                  not: ["no veins"]
+
+      """
+    for code in 0..<100 {
+      let words = (0..<10).map { "zq\(code * 10 + $0)x*" }
+      yaml += [
+        "      - id: c\(code)", "        name: C\(code)",
+        "        definition: D.", "        rules:", "          - id: r\(code)",
+        "            any: [\(words.joined(separator: ", "))]", "",
+      ].joined(separator: "\n")
+    }
+    let (loaded, diagnostics) = Codebook.parse(yaml: yaml, path: "many.yml")
+    let codebook = try #require(loaded, "\(diagnostics)")
+    func codes(_ text: String) -> [String] {
+      codebook.apply(
+        to: MatchableUnit(kind: "case", texts: [("request", text)])
+      )
+      .map { "\($0.code.id) \($0.match.range)" }
+    }
+    #expect(codes("Вены пропали") == ["vein 0..<4"])
+    #expect(codes("an abbbscess") == ["vein 3..<12"])
+    #expect(codes("no veins left").isEmpty)
+    #expect(codes("zq5x and zq999xyz") == ["c0 0..<4", "c99 9..<17"])
+  }
+}

@@ -46,7 +46,16 @@ def timed(command, cwd):
 
 
 def keyword_codebook(path, keywords):
-    """A codebook of `keywords` generated words, ten to a code."""
+    """A codebook of `keywords` words and stems, ten to a code.
+
+    Both sizes hold the same five real words, one per code in the first five
+    codes, so they code the same units and write the same codings: what
+    differs is only the number of rules and words to look for. The other
+    words are made up but start like common English and Russian words (so a
+    stem lookup walks a few letters before it fails) and never occur.
+    """
+    real = ["vein", "test*", "overdose", "вены", "автобус*"]
+    prefixes = ["he", "the", "con", "pre", "in", "ask", "на", "по", "вы", "пр"]
     lines = ["id: bench", "title: Benchmark", "version: 1.0.0", "themes:",
              "  - id: words", "    name: Words", "    definition: Generated words.",
              "    codes:"]
@@ -56,10 +65,10 @@ def keyword_codebook(path, keywords):
                   "        rules:", f"          - id: r{code}", "            any:"]
         for k in range(10):
             n = code * 10 + k
-            # Made-up stems (never in the data) plus a few real words, so
-            # most rules fail and a few fire, as in a real codebook.
-            word = ["vein", "bus", "test", "overdose", "вены", "автобус"][n % 6] if n % 50 == 0 \
-                else f"zq{n}x*"
+            if k == 0 and code < len(real):
+                word = real[code]
+            else:
+                word = f"{prefixes[n % len(prefixes)]}{n}q" + ("*" if n % 2 else "")
             lines.append(f"              - {word}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -301,8 +301,8 @@ final class RegularExpression: @unchecked Sendable {
         from: folded.startIndex, to: range.lowerBound)
       let upper = folded.unicodeScalars.distance(
         from: folded.startIndex, to: range.upperBound)
-      let start = text.originalOffsets[lower]
-      let end = text.originalOffsets[upper - 1] + 1
+      let start = text.originalOffset(ofFolded: lower)
+      let end = text.originalOffset(ofFolded: upper - 1) + 1
       result.append(start..<end)
     }
     return result

@@ -23,13 +23,38 @@ public struct Token: Sendable, Equatable {
 public final class TextIndex: Sendable {
   /// The folded text, for regular expressions.
   public let folded: String
-  /// For each Unicode scalar of `folded`, its offset in the original text.
-  public let originalOffsets: [Int]
+  /// For each Unicode scalar of `folded`, its offset in the original text;
+  /// `nil` when folding kept every scalar one for one.
+  private let offsets: [Int]?
   /// The words, in order.
   public let tokens: [Token]
 
+  /// For each Unicode scalar of `folded`, its offset in the original text.
+  public var originalOffsets: [Int] {
+    offsets ?? Array(0..<folded.unicodeScalars.count)
+  }
+
+  /// The offset in the original text of the `index`th scalar of `folded`.
+  @inline(__always)
+  func originalOffset(ofFolded index: Int) -> Int { offsets?[index] ?? index }
+
+  private init(folded: String, offsets: [Int]?, tokens: [Token]) {
+    self.folded = folded
+    self.offsets = offsets
+    self.tokens = tokens
+  }
+
   /// Prepares `text`, normalising it to NFC first.
-  public init(_ text: String) {
+  public convenience init(_ text: String) {
+    if let (folded, tokens) = Self.foldedBytewise(text) {
+      self.init(folded: folded, offsets: nil, tokens: tokens)
+    } else {
+      self.init(scalarwise: text)
+    }
+  }
+
+  /// Prepares `text` scalar by scalar: the general way, for any script.
+  convenience init(scalarwise text: String) {
     let text = Self.canonicallyComposed(text)
     var folded = String.UnicodeScalarView()
     var offsets: [Int] = []
@@ -67,9 +92,76 @@ public final class TextIndex: Sendable {
     if !word.isEmpty {
       tokens.append(Token(text: String(word), start: wordStart, end: offset))
     }
-    self.folded = String(folded)
-    self.originalOffsets = offsets
-    self.tokens = tokens
+    self.init(folded: String(folded), offsets: offsets, tokens: tokens)
+  }
+
+  /// Folds and splits a text of ASCII and basic Cyrillic (U+0400–U+045F)
+  /// byte by byte, as ``init(scalarwise:)`` does; `nil` for any other text.
+  ///
+  /// Most texts are of these scripts, and they need neither normalisation
+  /// (they hold no combining marks) nor offsets (every scalar folds to one).
+  static func foldedBytewise(_ text: String) -> (String, [Token])? {
+    var text = text
+    return text.withUTF8 { source -> (String, [Token])? in
+      var output: [UInt8] = []
+      output.reserveCapacity(source.count)
+      var tokens: [Token] = []
+      var scalar = 0
+      var wordStart = -1
+      var wordStartScalar = 0
+      func endWord() {
+        if wordStart >= 0 {
+          tokens.append(
+            Token(
+              text: String(decoding: output[wordStart...], as: UTF8.self),
+              start: wordStartScalar, end: scalar))
+          wordStart = -1
+        }
+      }
+      var index = 0
+      let count = source.count
+      while index < count {
+        let byte = source[index]
+        if byte < 0x80 {
+          let lower = byte | 0x20
+          let isWord =
+            (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x7A)
+          if isWord {
+            if wordStart < 0 {
+              wordStart = output.count
+              wordStartScalar = scalar
+            }
+            output.append(byte >= 0x41 && byte <= 0x5A ? lower : byte)
+          } else {
+            endWord()
+            output.append(byte)
+          }
+          index += 1
+        } else if byte == 0xD0 || byte == 0xD1, index + 1 < count {
+          var value =
+            (UInt32(byte & 0x1F) << 6) | UInt32(source[index + 1] & 0x3F)
+          switch value {
+          case 0x0401, 0x0451: value = 0x0435  // Ё, ё → е
+          case 0x0400...0x040F: value += 0x50  // Ѐ–Џ → ѐ–џ
+          case 0x0410...0x042F: value += 0x20  // А–Я → а–я
+          case 0x0430...0x045F: break
+          default: return nil  // historic letters: the general way
+          }
+          if wordStart < 0 {
+            wordStart = output.count
+            wordStartScalar = scalar
+          }
+          output.append(UInt8(0xC0 | (value >> 6)))
+          output.append(UInt8(0x80 | (value & 0x3F)))
+          index += 2
+        } else {
+          return nil
+        }
+        scalar += 1
+      }
+      endWord()
+      return (String(decoding: output, as: UTF8.self), tokens)
+    }
   }
 
   /// Whether the text has this (folded) word.

@@ -1,0 +1,63 @@
+import Testing
+
+@testable import QDACodebook
+
+@Suite struct TextIndexTests {
+  /// Tokens as comparable text.
+  func describe(_ index: TextIndex) -> [String] {
+    [index.folded] + index.tokens.map { "\($0.text)@\($0.start)..<\($0.end)" }
+      + [index.originalOffsets.map(String.init).joined(separator: ",")]
+  }
+
+  @Test func theBytewiseFoldAgreesWithTheGeneralOne() {
+    // Every scalar the byte-wise path takes, and a few it leaves.
+    let alphabet: [Unicode.Scalar] =
+      (0x00...0x7F).compactMap(Unicode.Scalar.init)
+      + (0x0400...0x045F).compactMap(Unicode.Scalar.init)
+      + [" ", " ", "-", "ё", "Ё", "Й"]
+    var generator = SystemRandomNumberGenerator()
+    var seed = UInt64.random(in: 0...UInt64.max, using: &generator)
+    func next() -> UInt64 {
+      // SplitMix64: reproducible from the seed printed on failure.
+      seed &+= 0x9E37_79B9_7F4A_7C15
+      var z = seed
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+    let start = seed
+    for _ in 0..<2_000 {
+      let length = Int(next() % 40)
+      var text = String.UnicodeScalarView()
+      for _ in 0..<length {
+        text.append(alphabet[Int(next() % UInt64(alphabet.count))])
+      }
+      let string = String(text)
+      #expect(
+        TextIndex.foldedBytewise(string) != nil, "\(string.debugDescription)")
+      #expect(
+        describe(TextIndex(string)) == describe(TextIndex(scalarwise: string)),
+        "seed \(start): \(string.debugDescription)")
+    }
+  }
+
+  @Test func otherScriptsTakeTheGeneralWay() {
+    #expect(TextIndex.foldedBytewise("café") == nil)
+    #expect(TextIndex.foldedBytewise("Ѣ") == nil)
+    let decomposed = TextIndex("И\u{306}од, STRASSE Straße")
+    #expect(decomposed.tokens.map(\.text) == ["йод", "strasse", "strasse"])
+    #expect(decomposed.tokens.map(\.start) == [0, 5, 13])
+    #expect(decomposed.originalOffsets.count == 20)  // ß folds to two
+  }
+
+  @Test func foldsCaseAndYoAndSplitsAtPunctuation() {
+    let index = TextIndex("ЁЖ at-home ВИЧ-инфекция, 2 раза")
+    #expect(
+      index.tokens.map(\.text) == [
+        "еж", "at", "home", "вич", "инфекция", "2", "раза",
+      ])
+    #expect(index.folded == "еж at-home вич-инфекция, 2 раза")
+    #expect(index.tokens[3].start == 11)
+    #expect(index.tokens[3].end == 14)
+  }
+}

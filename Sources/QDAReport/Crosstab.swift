@@ -58,52 +58,44 @@ public struct Crosstab: Report {
   ) throws {
     self.columns = columns
     self.coder = coder.description
-    let units = try store.exportedUnits(filter)
-    let inScope = Set(units.map(\.id))
+    // Counted by SQLite (grouped, indexed queries): memory does not grow
+    // with the number of units.
     let order = try store.currentCodes().map(\.id)
-    func group(_ unit: ExportedUnit) -> String {
-      switch columns {
-      case .month:
-        return unit.date.map { String($0.prefix(7)) }
-          ?? FrequencyTable.missingGroup
-      case .attribute("speaker"):
-        return unit.speaker ?? FrequencyTable.missingGroup
-      case .attribute("role"): return unit.role ?? FrequencyTable.missingGroup
-      case .attribute(let name):
-        return unit.attributes.first { $0.name == name }?.value
-          ?? FrequencyTable.missingGroup
-      case .coder: return ""
-      }
-    }
     var counts: [String: [String: Int]] = [:]
     var columnTotals: [String: Int] = [:]
     var columnOrder: [String]
     switch columns {
     case .coder(let coders):
       columnOrder = coders
+      let units = try store.unitCounts(filter).reduce(0) { $0 + $1.units }
       for name in coders {
-        columnTotals[name] = units.count
-        for coding in try store.exportedCodings(
-          coder: .coder(name), filter: filter)
-        where inScope.contains(coding.unit) {
-          counts[coding.code, default: [:]][name, default: 0] += 1
+        columnTotals[name] = units
+        for count in try store.codedCounts(coder: .coder(name), filter: filter)
+        {
+          counts[count.key ?? "", default: [:]][name] = count.units
         }
       }
     default:
-      let groups = Dictionary(
-        uniqueKeysWithValues: units.map { ($0.id, group($0)) })
-      for unit in units { columnTotals[groups[unit.id] ?? "", default: 0] += 1 }
-      let named = columnTotals.keys.filter { $0 != FrequencyTable.missingGroup }
-        .sorted()
-      columnOrder =
-        named
-        + (columnTotals[FrequencyTable.missingGroup] != nil
-          ? [FrequencyTable.missingGroup] : [])
-      var seen = Set<String>()
-      for coding in try store.exportedCodings(coder: coder, filter: filter)
-      where seen.insert(coding.unit + "\u{0}" + coding.code).inserted {
-        guard let column = groups[coding.unit] else { continue }
-        counts[coding.code, default: [:]][column, default: 0] += 1
+      let grouping: UnitGrouping
+      switch columns {
+      case .month: grouping = .month
+      case .attribute("speaker"): grouping = .speaker
+      case .attribute("role"): grouping = .role
+      case .attribute(let name): grouping = .attribute(name)
+      case .coder: grouping = .none
+      }
+      let missing = FrequencyTable.missingGroup
+      for count in try store.unitCounts(filter, grouping: grouping) {
+        columnTotals[count.group ?? missing, default: 0] += count.units
+      }
+      let named = columnTotals.keys.filter { $0 != missing }.sorted()
+      columnOrder = named + (columnTotals[missing] != nil ? [missing] : [])
+      for count in try store.codedCounts(
+        coder: coder, filter: filter, grouping: grouping)
+      {
+        counts[count.key ?? "", default: [:]][
+          count.group ?? missing, default: 0] +=
+          count.units
       }
     }
     let codes =
@@ -181,21 +173,18 @@ public struct Cooccurrence: Report {
     includesZeros: Bool = false
   ) throws {
     self.coder = coder.description
-    var byUnit: [String: Set<String>] = [:]
-    for coding in try store.exportedCodings(coder: coder, filter: filter) {
-      byUnit[coding.unit, default: []].insert(coding.code)
-    }
     let order = try store.currentCodes().map(\.id)
-    let used = Set(byUnit.values.flatMap { $0 })
-    let codes = order.filter(used.contains) + used.subtracting(order).sorted()
     var perCode: [String: Int] = [:]
-    var together: [String: Int] = [:]
-    for set in byUnit.values {
-      for code in set { perCode[code, default: 0] += 1 }
-      for a in set {
-        for b in set where a != b { together[a + "\u{0}" + b, default: 0] += 1 }
-      }
+    for count in try store.codedCounts(coder: coder, filter: filter) {
+      perCode[count.key ?? "", default: 0] += count.units
     }
+    var together: [String: Int] = [:]
+    for pair in try store.codePairCounts(coder: coder, filter: filter) {
+      together[pair.first + "\u{0}" + pair.second] = pair.units
+      together[pair.second + "\u{0}" + pair.first] = pair.units
+    }
+    let used = Set(perCode.keys)
+    let codes = order.filter(used.contains) + used.subtracting(order).sorted()
     self.codes = codes.map { ($0, perCode[$0] ?? 0) }
     var pairs: [Pair] = []
     for (i, a) in codes.enumerated() {

@@ -13,6 +13,9 @@ public struct UnitFilter: Sendable, Equatable {
     self.kinds = kinds
   }
 
+  /// Whether every unit is in scope.
+  var isEverything: Bool { sources.isEmpty && kinds.isEmpty }
+
   /// The SQL condition on `u` (unit) and `s` (source), and its arguments.
   var sql: (String, StatementArguments) {
     var conditions = ["1"]
@@ -217,6 +220,11 @@ extension Store {
       JOIN code k ON k.id = c.code
         AND k.codebookHash = (SELECT hash FROM codebook ORDER BY appliedSequence DESC LIMIT 1)
       """ : ""
+    // Codes of all units need no unit: the coding index answers alone.
+    let unitJoin =
+      filter.isEverything && grouping == .none && !countsDocuments
+      ? ""
+      : "JOIN unit u ON u.id = c.unitId JOIN source s ON s.id = u.sourceId"
     return try read { db in
       try Row.fetchAll(
         db,
@@ -224,14 +232,41 @@ extension Store {
           SELECT \(key) AS key, \(group.expression) AS grp,
                  COUNT(DISTINCT \(countsDocuments ? "u.sourceId" : "c.unitId"))
           FROM \(relation.sql) c
-          JOIN unit u ON u.id = c.unitId
-          JOIN source s ON s.id = u.sourceId
+          \(unitJoin)
           \(themeJoin) \(group.join)
-          WHERE \(condition)
+          WHERE \(unitJoin.isEmpty ? "1" : condition)
           GROUP BY key, grp ORDER BY key, grp
           """,
-        arguments: relation.arguments + group.arguments + filterArguments
+        arguments: relation.arguments + group.arguments
+          + (unitJoin.isEmpty ? [] : filterArguments)
       ).map { GroupCount(key: $0[0], group: $0[1], units: $0[2]) }
+    }
+  }
+
+  /// How many units in scope have both codes, for every pair of codes a
+  /// coder applied together (each pair once, `first` < `second`).
+  public func codePairCounts(coder: CoderSelection, filter: UnitFilter) throws
+    -> [(first: String, second: String, units: Int)]
+  {
+    let (condition, filterArguments) = filter.sql
+    let relation = coder.relation
+    let unitJoin =
+      filter.isEverything
+      ? "" : "JOIN unit u ON u.id = a.unitId JOIN source s ON s.id = u.sourceId"
+    return try read { db in
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT a.code, b.code, COUNT(*)
+          FROM \(relation.sql) a
+          JOIN \(relation.sql) b ON b.unitId = a.unitId AND b.code > a.code
+          \(unitJoin)
+          WHERE \(unitJoin.isEmpty ? "1" : condition)
+          GROUP BY a.code, b.code
+          """,
+        arguments: relation.arguments + relation.arguments
+          + (unitJoin.isEmpty ? [] : filterArguments)
+      ).map { ($0[0], $0[1], $0[2]) }
     }
   }
 

@@ -180,14 +180,19 @@ extension Store {
   {
     let (condition, filterArguments) = filter.sql
     let group = grouping.sql
+    // A unit is one row here (an attribute joins by its key), so units are
+    // counted by rows; the source is joined only to filter by its name.
+    let count = countsDocuments ? "COUNT(DISTINCT u.sourceId)" : "COUNT(*)"
+    let sourceJoin =
+      filter.sources.isEmpty ? "" : "JOIN source s ON s.id = u.sourceId"
     return try read { db in
       try Row.fetchAll(
         db,
         sql: """
-          SELECT \(group.expression) AS grp, COUNT(DISTINCT \(countsDocuments ? "u.sourceId" : "u.id"))
-          FROM unit u JOIN source s ON s.id = u.sourceId \(group.join)
+          SELECT \(group.expression) AS grp, \(count)
+          FROM unit u \(sourceJoin) \(group.join)
           WHERE \(condition)
-          GROUP BY grp ORDER BY grp
+          \(grouping == .none ? "" : "GROUP BY grp ORDER BY grp")
           """,
         arguments: group.arguments + filterArguments
       ).map { GroupCount(key: nil, group: $0[0], units: $0[1]) }
@@ -224,18 +229,24 @@ extension Store {
     let unitJoin =
       filter.isEverything && grouping == .none && !countsDocuments
       ? ""
-      : "JOIN unit u ON u.id = c.unitId JOIN source s ON s.id = u.sourceId"
+      : "JOIN unit u ON u.id = c.unitId"
+        + (filter.sources.isEmpty ? "" : " JOIN source s ON s.id = u.sourceId")
+    // A coder codes a unit with a code once, so a code's units are its rows
+    // (a theme's are not: two of its codes may share a unit).
+    let count =
+      countsDocuments
+      ? "COUNT(DISTINCT u.sourceId)"
+      : byTheme ? "COUNT(DISTINCT c.unitId)" : "COUNT(*)"
     return try read { db in
       try Row.fetchAll(
         db,
         sql: """
-          SELECT \(key) AS key, \(group.expression) AS grp,
-                 COUNT(DISTINCT \(countsDocuments ? "u.sourceId" : "c.unitId"))
+          SELECT \(key) AS key, \(group.expression) AS grp, \(count)
           FROM \(relation.sql) c
           \(unitJoin)
           \(themeJoin) \(group.join)
           WHERE \(unitJoin.isEmpty ? "1" : condition)
-          GROUP BY key, grp ORDER BY key, grp
+          GROUP BY \(grouping == .none ? "key" : "key, grp") ORDER BY key, grp
           """,
         arguments: relation.arguments + group.arguments
           + (unitJoin.isEmpty ? [] : filterArguments)
@@ -250,21 +261,37 @@ extension Store {
   {
     let (condition, filterArguments) = filter.sql
     let relation = coder.relation
+    // For one coder, the partner is looked up by unit in the unique index
+    // (`+` keeps SQLite from scanning the coder's rows instead).
+    let (pairs, pairArguments): (String, StatementArguments)
+    if case .coder(let name) = coder {
+      pairs = """
+        coding a JOIN coding b
+          ON b.unitId = a.unitId AND +b.coder = a.coder AND b.code > a.code
+          AND a.coder = ?
+        """
+      pairArguments = [name]
+    } else {
+      pairs = "r a JOIN r b ON b.unitId = a.unitId AND b.code > a.code"
+      pairArguments = []
+    }
     let unitJoin =
       filter.isEverything
-      ? "" : "JOIN unit u ON u.id = a.unitId JOIN source s ON s.id = u.sourceId"
+      ? ""
+      : "JOIN unit u ON u.id = a.unitId"
+        + (filter.sources.isEmpty ? "" : " JOIN source s ON s.id = u.sourceId")
     return try read { db in
       try Row.fetchAll(
         db,
         sql: """
+          WITH r AS MATERIALIZED \(relation.sql)
           SELECT a.code, b.code, COUNT(*)
-          FROM \(relation.sql) a
-          JOIN \(relation.sql) b ON b.unitId = a.unitId AND b.code > a.code
+          FROM \(pairs)
           \(unitJoin)
           WHERE \(unitJoin.isEmpty ? "1" : condition)
           GROUP BY a.code, b.code
           """,
-        arguments: relation.arguments + relation.arguments
+        arguments: relation.arguments + pairArguments
           + (unitJoin.isEmpty ? [] : filterArguments)
       ).map { ($0[0], $0[1], $0[2]) }
     }

@@ -217,19 +217,7 @@ extension Codebook {
   public func apply(to unit: MatchableUnit) -> [(code: Code, match: RuleMatch)]
   {
     let matcher = matcher
-    let table = matcher.table
-    var unit = unit
-    var present = AnchorSet(table: ObjectIdentifier(table), count: table.count)
-    for index in unit.fields.indices {
-      let anchors = table.anchors(in: unit.fields[index].index)
-      present.formUnion(anchors)
-      unit.fields[index].anchors = anchors
-    }
-    for index in unit.context.indices {
-      let anchors = table.anchors(in: unit.context[index].index)
-      present.formUnion(anchors)
-      unit.context[index].anchors = anchors
-    }
+    let (unit, present) = matcher.prepare(unit)
     let candidates = matcher.candidates(present)
     var result: [(code: Code, match: RuleMatch)] = []
     for code in matcher.codes.indices {
@@ -242,6 +230,21 @@ extension Codebook {
       }
     }
     return result
+  }
+}
+
+extension Codebook {
+  /// How many times a code's rules hit the unit (see ``Code/hitCount(in:)``),
+  /// by the codebook's compiled rules; 0 for a code it lacks.
+  public func hitCount(of code: String, in unit: MatchableUnit) -> Int {
+    let matcher = matcher
+    guard
+      let index = matcher.codes.firstIndex(where: { $0.qualifiedID == code })
+    else { return 0 }
+    let (unit, _) = matcher.prepare(unit)
+    return matcher.ruleRanges[index].reduce(0) {
+      $0 + matcher.rules[$1].hitCount(in: unit)
+    }
   }
 }
 
@@ -337,6 +340,23 @@ struct CodebookMatcher: Sendable {
       $0.append(($0.last ?? 0) + $1.count)
     }
     self.unanchoredRules = unanchoredRules
+  }
+
+  /// The unit with the anchors of each field found, and all of them.
+  func prepare(_ unit: MatchableUnit) -> (MatchableUnit, AnchorSet) {
+    var unit = unit
+    var present = AnchorSet(table: ObjectIdentifier(table), count: table.count)
+    for index in unit.fields.indices {
+      let anchors = table.anchors(in: unit.fields[index].index)
+      present.formUnion(anchors)
+      unit.fields[index].anchors = anchors
+    }
+    for index in unit.context.indices {
+      let anchors = table.anchors(in: unit.context[index].index)
+      present.formUnion(anchors)
+      unit.context[index].anchors = anchors
+    }
+    return (unit, present)
   }
 
   /// The rules that can fire on a unit holding the anchors `present`.

@@ -22,6 +22,11 @@ public struct Quote: Sendable, Equatable {
 /// the length range come first, then by density, then by fewer words, then in
 /// document order. The same database and codebook always give the same quotes.
 public struct QuoteSelector: Sendable {
+  /// How many of a code's units are candidates: the first by unit id.
+  ///
+  /// Every unit of a code in a study of a few hundred cases, and a bounded,
+  /// deterministic choice in a database of a million.
+  public static let candidateLimit = 1_000
   /// The codebook whose rules score the quotes.
   public let codebook: Codebook
   /// The shortest quote preferred, in characters.
@@ -42,7 +47,7 @@ public struct QuoteSelector: Sendable {
   public func quotes(for code: String, among units: [CodedUnit], limit: Int)
     -> [Quote]
   {
-    guard let definition = codebook.code(code) else { return [] }
+    guard codebook.code(code) != nil else { return [] }
     let scored = units.enumerated().map {
       order, unit -> (Quote, inRange: Bool, words: Int, order: Int) in
       var matchable = MatchableUnit(
@@ -55,7 +60,7 @@ public struct QuoteSelector: Sendable {
       }
       let text = unit.texts.map(\.value).joined(separator: "\n")
       let words = max(1, TextIndex(text).tokens.count)
-      let hits = definition.hitCount(in: matchable)
+      let hits = codebook.hitCount(of: code, in: matchable)
       let density = Double(hits) * 100 / Double(words)
       let quote = Quote(
         unit: unit.id, attribution: Self.attribution(unit), text: text,

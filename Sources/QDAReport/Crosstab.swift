@@ -56,25 +56,25 @@ public struct Crosstab: Report {
     store: Store, columns: Columns, coder: CoderSelection = "auto",
     filter: UnitFilter = .init()
   ) throws {
-    self.columns = columns
-    self.coder = coder.description
     // Counted by SQLite (grouped, indexed queries): memory does not grow
     // with the number of units.
     let order = try store.currentCodes().map(\.id)
-    var counts: [String: [String: Int]] = [:]
-    var columnTotals: [String: Int] = [:]
-    var columnOrder: [String]
     switch columns {
     case .coder(let coders):
-      columnOrder = coders
       let units = try store.unitCounts(filter).reduce(0) { $0 + $1.units }
+      var coded: [GroupCount] = []
       for name in coders {
-        columnTotals[name] = units
-        for count in try store.codedCounts(coder: .coder(name), filter: filter)
+        coded += try store.codedCounts(coder: .coder(name), filter: filter).map
         {
-          counts[count.key ?? "", default: [:]][name] = count.units
+          GroupCount(key: $0.key, group: name, units: $0.units)
         }
       }
+      self.init(
+        columns: columns, coder: coder.description, order: order,
+        unitCounts: coders.map {
+          GroupCount(key: nil, group: $0, units: units)
+        },
+        coded: coded)
     default:
       let grouping: UnitGrouping
       switch columns {
@@ -84,19 +84,46 @@ public struct Crosstab: Report {
       case .attribute(let name): grouping = .attribute(name)
       case .coder: grouping = .none
       }
-      let missing = FrequencyTable.missingGroup
-      for count in try store.unitCounts(filter, grouping: grouping) {
-        columnTotals[count.group ?? missing, default: 0] += count.units
-      }
+      self.init(
+        columns: columns, coder: coder.description, order: order,
+        unitCounts: try store.unitCounts(filter, grouping: grouping),
+        coded: try store.codedCounts(
+          coder: coder, filter: filter, grouping: grouping))
+    }
+  }
+
+  /// Makes a crosstab of counts made elsewhere.
+  ///
+  /// - Parameters:
+  ///   - columns: What the columns are.
+  ///   - coder: Whose codings were counted.
+  ///   - order: The current codebook's code ids, for row order.
+  ///   - unitCounts: Units in scope per column value (`nil`: missing);
+  ///     for coder columns, in the coders' order.
+  ///   - coded: Units per code and column value.
+  public init(
+    columns: Columns, coder: String, order: [String], unitCounts: [GroupCount],
+    coded: [GroupCount]
+  ) {
+    self.columns = columns
+    self.coder = coder
+    let missing = FrequencyTable.missingGroup
+    var counts: [String: [String: Int]] = [:]
+    var columnTotals: [String: Int] = [:]
+    for count in unitCounts {
+      columnTotals[count.group ?? missing, default: 0] += count.units
+    }
+    let columnOrder: [String]
+    if case .coder(let coders) = columns {
+      columnOrder = coders
+    } else {
       let named = columnTotals.keys.filter { $0 != missing }.sorted()
       columnOrder = named + (columnTotals[missing] != nil ? [missing] : [])
-      for count in try store.codedCounts(
-        coder: coder, filter: filter, grouping: grouping)
-      {
-        counts[count.key ?? "", default: [:]][
-          count.group ?? missing, default: 0] +=
-          count.units
-      }
+    }
+    for count in coded {
+      counts[count.key ?? "", default: [:]][
+        count.group ?? missing, default: 0] +=
+        count.units
     }
     let codes =
       order.filter { counts[$0] != nil }
@@ -172,32 +199,51 @@ public struct Cooccurrence: Report {
     store: Store, coder: CoderSelection = "auto", filter: UnitFilter = .init(),
     includesZeros: Bool = false
   ) throws {
-    self.coder = coder.description
-    let order = try store.currentCodes().map(\.id)
     var perCode: [String: Int] = [:]
     for count in try store.codedCounts(coder: coder, filter: filter) {
       perCode[count.key ?? "", default: 0] += count.units
     }
+    self.init(
+      coder: coder.description, order: try store.currentCodes().map(\.id),
+      perCode: perCode,
+      pairs: try store.codePairCounts(coder: coder, filter: filter),
+      includesZeros: includesZeros)
+  }
+
+  /// Makes co-occurrence of counts made elsewhere.
+  ///
+  /// - Parameters:
+  ///   - coder: Whose codings were counted.
+  ///   - order: The current codebook's code ids, for order.
+  ///   - perCode: Units per code.
+  ///   - pairs: Units with both codes, each pair once, in either order.
+  ///   - includesZeros: Whether pairs that never co-occur are listed.
+  public init(
+    coder: String, order: [String], perCode: [String: Int],
+    pairs: [(first: String, second: String, units: Int)],
+    includesZeros: Bool = false
+  ) {
+    self.coder = coder
     var together: [String: Int] = [:]
-    for pair in try store.codePairCounts(coder: coder, filter: filter) {
+    for pair in pairs {
       together[pair.first + "\u{0}" + pair.second] = pair.units
       together[pair.second + "\u{0}" + pair.first] = pair.units
     }
     let used = Set(perCode.keys)
     let codes = order.filter(used.contains) + used.subtracting(order).sorted()
     self.codes = codes.map { ($0, perCode[$0] ?? 0) }
-    var pairs: [Pair] = []
+    var listed: [Pair] = []
     for (i, a) in codes.enumerated() {
       for b in codes[(i + 1)...] {
         let both = together[a + "\u{0}" + b] ?? 0
         guard both > 0 || includesZeros else { continue }
-        pairs.append(
+        listed.append(
           Pair(
             first: a, second: b, both: both,
             either: (perCode[a] ?? 0) + (perCode[b] ?? 0) - both))
       }
     }
-    self.pairs = pairs
+    self.pairs = listed
   }
 
   public var table: ReportTable {

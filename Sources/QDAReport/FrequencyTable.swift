@@ -98,10 +98,6 @@ public struct FrequencyTable: Report {
     filter: UnitFilter = .init(), includesZeros: Bool = false,
     countsDocuments: Bool = false
   ) throws {
-    self.dimension = dimension
-    self.countsDocuments = countsDocuments
-    self.coder = coder.description
-    let codes = try store.currentCodes()
     let grouping: UnitGrouping
     switch dimension {
     case .code, .theme: grouping = .none
@@ -110,10 +106,42 @@ public struct FrequencyTable: Report {
     case .speaker: grouping = .speaker
     case .role: grouping = .role
     }
-    let unitCounts = try store.unitCounts(
-      filter, grouping: grouping, countsDocuments: countsDocuments)
+    self.init(
+      dimension: dimension, coder: coder.description,
+      codes: try store.currentCodes(),
+      unitCounts: try store.unitCounts(
+        filter, grouping: grouping, countsDocuments: countsDocuments),
+      coded: try store.codedCounts(
+        coder: coder, filter: filter, grouping: grouping,
+        byTheme: dimension == .theme, countsDocuments: countsDocuments),
+      includesZeros: includesZeros, countsDocuments: countsDocuments)
+  }
+
+  /// Makes a frequency table of counts made elsewhere.
+  ///
+  /// - Parameters:
+  ///   - dimension: What the counts are by.
+  ///   - coder: Whose codings were counted.
+  ///   - codes: The current codebook's codes, for row order and names.
+  ///   - unitCounts: Units in scope per group (one count, ungrouped).
+  ///   - coded: Units per code (or theme) and group.
+  ///   - includesZeros: Whether codes applied to no unit get a row.
+  ///   - countsDocuments: Whether the counts are of documents.
+  public init(
+    dimension: FrequencyDimension, coder: String, codes: [StoredCode],
+    unitCounts: [GroupCount], coded: [GroupCount], includesZeros: Bool = false,
+    countsDocuments: Bool = false
+  ) {
+    self.dimension = dimension
+    self.countsDocuments = countsDocuments
+    self.coder = coder
+    let grouped: Bool
+    switch dimension {
+    case .code, .theme: grouped = false
+    default: grouped = true
+    }
     units = unitCounts.reduce(0) { $0 + $1.units }
-    if grouping == .none {
+    if !grouped {
       groups = []
       unitsPerGroup = []
     } else {
@@ -125,9 +153,6 @@ public struct FrequencyTable: Report {
       groups = sorted.map { $0.group ?? Self.missingGroup }
       unitsPerGroup = sorted.map { $0.units }
     }
-    let coded = try store.codedCounts(
-      coder: coder, filter: filter, grouping: grouping,
-      byTheme: dimension == .theme, countsDocuments: countsDocuments)
     var keys: [(key: String, name: String)]
     if dimension == .theme {
       var seen = Set<String>()

@@ -76,7 +76,7 @@ public enum UnitGrouping: Sendable, Equatable {
 }
 
 /// A count of units, per key (a code or a theme) and group.
-public struct GroupCount: Sendable, Equatable {
+public struct GroupCount: Sendable, Hashable {
   /// The code or theme id; `nil` in unit totals.
   public var key: String?
   /// The group (month, attribute value); `nil` when ungrouped or missing.
@@ -415,42 +415,90 @@ extension Store {
   }
 
   /// The units coded with `code` by `coder`, in source and file order.
+  ///
+  /// - Parameters:
+  ///   - code: The qualified code id.
+  ///   - coder: Whose codings.
+  ///   - filter: Which units are in scope.
+  ///   - limit: At most this many units: the first by unit id. Reading only
+  ///     them keeps quotes quick whatever the size of the database.
+  /// - Returns: The units with their texts and, for turns, the
+  ///   interviewer's question just before.
+  /// - Throws: `StoreError` when the database cannot be read.
   public func codedUnits(
-    code: String, coder: CoderSelection, filter: UnitFilter
+    code: String, coder: CoderSelection, filter: UnitFilter, limit: Int? = nil
   ) throws
     -> [CodedUnit]
   {
     let (condition, arguments) = filter.sql
-    let coded = try read { db in
-      try Set(
-        String.fetchAll(
+    return try read { db in
+      let ids = try String.fetchAll(
+        db,
+        sql: """
+          SELECT c.unitId FROM \(coder.relation.sql) c JOIN unit u ON u.id = c.unitId
+          JOIN source s ON s.id = u.sourceId
+          WHERE c.code = ? AND \(condition)
+          ORDER BY c.unitId \(limit == nil ? "" : "LIMIT ?")
+          """,
+        arguments: coder.relation.arguments + [code] + arguments
+          + StatementArguments(limit.map { [$0] } ?? []))
+      var units: [(source: Int64, ordinal: Int, unit: CodedUnit)] = []
+      let questionStatement = try db.makeStatement(
+        sql: """
+          SELECT p.id, p.role FROM unit p WHERE p.sourceId = ? AND p.ordinal < ?
+          ORDER BY p.ordinal DESC LIMIT 1
+          """)
+      for chunk in stride(from: 0, to: ids.count, by: 500).map({
+        Array(ids[$0..<min($0 + 500, ids.count)])
+      }) {
+        let marks = databaseQuestionMarks(count: chunk.count)
+        var texts: [String: [ExportedUnit.Field]] = [:]
+        for row in try Row.fetchAll(
           db,
           sql: """
-            SELECT c.unitId FROM \(coder.relation.sql) c JOIN unit u ON u.id = c.unitId
-            JOIN source s ON s.id = u.sourceId
-            WHERE c.code = ? AND \(condition)
-            """, arguments: coder.relation.arguments + [code] + arguments))
-    }
-    guard !coded.isEmpty else { return [] }
-    var result: [CodedUnit] = []
-    try read { db in
-      try forEachUnit(db) { unit in
-        guard coded.contains(unit.id) else { return }
-        let row = try Row.fetchOne(
+            SELECT unitId, field, text FROM unitText WHERE unitId IN (\(marks))
+            ORDER BY unitId, position
+            """, arguments: StatementArguments(chunk))
+        {
+          texts[row[0], default: []].append(.init(name: row[1], value: row[2]))
+        }
+        for row in try Row.fetchAll(
           db,
           sql: """
-            SELECT s.name, u.speaker, u.date FROM unit u JOIN source s ON s.id = u.sourceId
-            WHERE u.id = ?
-            """, arguments: [unit.id])
-        result.append(
-          CodedUnit(
-            id: unit.id, source: row?[0] ?? "", kind: unit.kind,
-            speaker: row?[1],
-            role: unit.role, date: row?[2],
-            texts: unit.texts.map { .init(name: $0.name, value: $0.text) },
-            question: unit.question))
+            SELECT u.id, s.name, u.kind, u.speaker, u.role, u.date, u.sourceId, u.ordinal
+            FROM unit u JOIN source s ON s.id = u.sourceId WHERE u.id IN (\(marks))
+            """, arguments: StatementArguments(chunk))
+        {
+          let id: String = row[0]
+          let kind: String = row[2]
+          let source: Int64 = row[6]
+          let ordinal: Int = row[7]
+          var question: String?
+          if kind == "turn",
+            let previous = try Row.fetchOne(
+              questionStatement, arguments: [source, ordinal]),
+            previous[1] == "interviewer"
+          {
+            question = try String.fetchAll(
+              db,
+              sql:
+                "SELECT text FROM unitText WHERE unitId = ? ORDER BY position",
+              arguments: [previous[0] as String]
+            ).joined(separator: "\n")
+          }
+          units.append(
+            (
+              source, ordinal,
+              CodedUnit(
+                id: id, source: row[1], kind: kind, speaker: row[3],
+                role: row[4], date: row[5], texts: texts[id] ?? [],
+                question: question)
+            ))
+        }
       }
+      return units.sorted {
+        ($0.source, $0.ordinal) < ($1.source, $1.ordinal)
+      }.map(\.unit)
     }
-    return result
   }
 }

@@ -92,109 +92,192 @@ public struct ThematicReport: Sendable {
     codebookID = codebook.id
     codebookVersion = codebook.version
     codebookHash = codebook.contentHash
-    let units = try store.exportedUnits(.init())
-    var order: [String] = []
-    var counts: [String: (kind: String, units: Int)] = [:]
-    for unit in units {
-      if counts[unit.source] == nil { order.append(unit.source) }
-      counts[unit.source, default: (unit.kind, 0)].units += 1
+    // One pass over every unit's kind, source, date, attributes and codes
+    // (index-ordered scans, one unit in memory at a time) gathers all the
+    // counts; nothing here grows with the number of units.
+    let missing = FrequencyTable.missingGroup
+    var sourceUnits: [Int64: (kind: String, ordinal: Int, units: Int)] = [:]
+    var kinds: [String: (units: Int, sources: Set<Int64>)] = [:]
+    var firstDate: String?
+    var lastDate: String?
+    var caseMonths: [String?: Int] = [:]
+    /// Per (code, kind): units, their sources, the first month.
+    var codeAggregates: [String: CodeAggregate] = [:]
+    /// Per (theme, kind): units with any code of the theme.
+    var themeKinds: [Pair: Int] = [:]
+    var together: [Pair: Int] = [:]
+    /// Per case attribute: where it first appears, its values' case counts
+    /// (dropped past 12 values), and its codes' counts per value.
+    var attributes: [String: AttributeTally] = [:]
+    let themeOfCode = Dictionary(
+      codebook.themes.flatMap { theme in
+        theme.codes.map { ($0.qualifiedID, theme.id) }
+      }, uniquingKeysWith: { first, _ in first })
+    try store.forEachUnitFacts(coder: "auto") { unit in
+      if let known = sourceUnits[unit.source] {
+        sourceUnits[unit.source] = (
+          known.ordinal <= unit.ordinal ? known.kind : unit.kind,
+          min(known.ordinal, unit.ordinal), known.units + 1
+        )
+      } else {
+        sourceUnits[unit.source] = (unit.kind, unit.ordinal, 1)
+      }
+      kinds[unit.kind, default: (0, [])].units += 1
+      kinds[unit.kind]?.sources.insert(unit.source)
+      let month = unit.date.map { String($0.prefix(7)) }
+      if let date = unit.date {
+        firstDate = min(firstDate ?? date, date)
+        lastDate = max(lastDate ?? date, date)
+      }
+      // One dictionary look-up per coding; the rest goes through the code's
+      // aggregate.
+      let aggregates = unit.codes.map { code in
+        if let known = codeAggregates[code] { return known }
+        let made = CodeAggregate(theme: themeOfCode[code])
+        codeAggregates[code] = made
+        return made
+      }
+      var themes: [String] = []
+      for aggregate in aggregates {
+        aggregate.units += 1
+        let tally = aggregate.tally(unit.kind)
+        tally.units += 1
+        tally.sources.insert(unit.source)
+        if let month, tally.first.map({ month < $0 }) ?? true {
+          tally.first = month
+        }
+        if let theme = aggregate.theme, !themes.contains(theme) {
+          themes.append(theme)
+        }
+      }
+      for theme in themes {
+        themeKinds[Pair(theme, unit.kind), default: 0] += 1
+      }
+      for (index, first) in unit.codes.enumerated() {
+        for second in unit.codes[(index + 1)...] {
+          together[Pair(first, second), default: 0] += 1
+        }
+      }
+      guard unit.kind == "case" else { return }
+      caseMonths[month, default: 0] += 1
+      for aggregate in aggregates {
+        aggregate.caseMonths[month, default: 0] += 1
+      }
+      for attribute in unit.attributes {
+        let place = (unit.source, unit.ordinal, attribute.position)
+        let tally: AttributeTally
+        if let known = attributes[attribute.name] {
+          tally = known
+          if place < tally.first { tally.first = place }
+        } else {
+          tally = AttributeTally(first: place)
+          attributes[attribute.name] = tally
+        }
+        tally.add(
+          ["speaker", "role"].contains(attribute.name) ? nil : attribute.value,
+          codes: unit.codes)
+      }
     }
-    sources = order.map {
-      SourceSummary(
-        name: $0, kind: counts[$0]?.kind ?? "", units: counts[$0]?.units ?? 0)
+    var codeKinds: [Pair: CodeTally] = [:]
+    var perCode: [String: Int] = [:]
+    var codedMonths: [GroupCount] = []
+    for (code, aggregate) in codeAggregates {
+      perCode[code] = aggregate.units
+      for (kind, tally) in aggregate.kinds {
+        codeKinds[Pair(code, kind)] = tally
+      }
+      codedMonths += aggregate.caseMonths.map {
+        GroupCount(key: code, group: $0.key, units: $0.value)
+      }
     }
-    let kinds = Dictionary(grouping: units, by: \.kind).mapValues(\.count)
-    unitsByKind = kinds.keys.sorted().map { ($0, kinds[$0] ?? 0) }
-    let dates = units.compactMap(\.date).sorted()
-    dateRange = dates.first.flatMap { first in dates.last.map { (first, $0) } }
+    let sourceNames = try store.sourceIDs()
+    sources = sourceNames.compactMap { source in
+      sourceUnits[source.id].map {
+        SourceSummary(name: source.name, kind: $0.kind, units: $0.units)
+      }
+    }
+    unitsByKind = kinds.keys.sorted().map { ($0, kinds[$0]?.units ?? 0) }
+    dateRange = firstDate.flatMap { first in lastDate.map { (first, $0) } }
     coders = try store.coders()
 
     // Themes: each counted over the kind of unit its codes were applied to.
-    let codings = try store.exportedCodings(coder: "auto", filter: .init())
-    let unitKind = Dictionary(
-      uniqueKeysWithValues: units.map { ($0.id, $0.kind) })
-    let unitSource = Dictionary(
-      uniqueKeysWithValues: units.map { ($0.id, $0.source) })
-    let unitMonth = Dictionary(
-      uniqueKeysWithValues: units.map {
-        ($0.id, $0.date.map { String($0.prefix(7)) })
-      })
-    var unitsOfCode: [String: Set<String>] = [:]
-    for coding in codings {
-      unitsOfCode[coding.code, default: []].insert(coding.unit)
-    }
     var themes: [ThemeSection] = []
     for theme in codebook.themes {
-      let coded = theme.codes.flatMap {
-        Array(unitsOfCode[$0.qualifiedID] ?? [])
-      }
-      let kind =
-        Dictionary(grouping: coded, by: { unitKind[$0] ?? "" }).max {
-          $0.value.count < $1.value.count
-        }?.key
-        ?? "case"
-      let inScope = units.filter { $0.kind == kind }
-      let documents = Set(inScope.map(\.source)).count
-      let lines = theme.codes.map { code -> CodeLine in
-        let set = (unitsOfCode[code.qualifiedID] ?? []).filter {
-          unitKind[$0] == kind
+      var kindOfTheme = "case"
+      var most = 0
+      for kind in kinds.keys.sorted() {
+        let coded = theme.codes.reduce(0) {
+          $0 + (codeKinds[Pair($1.qualifiedID, kind)]?.units ?? 0)
         }
-        let months = set.compactMap { unitMonth[$0] ?? nil }.sorted()
+        if coded > most {
+          most = coded
+          kindOfTheme = kind
+        }
+      }
+      let kind = kindOfTheme
+      let inScope = kinds[kind]?.units ?? 0
+      let documents = kinds[kind]?.sources.count ?? 0
+      let lines = theme.codes.map { code -> CodeLine in
+        let tally = codeKinds[Pair(code.qualifiedID, kind)]
+        let count = tally?.units ?? 0
         if kind == "turn" {
-          let informants = Set(set.compactMap { unitSource[$0] }).count
+          let informants = tally?.sources.count ?? 0
           return CodeLine(
-            id: code.qualifiedID, name: code.name, count: set.count,
-            of: inScope.count,
+            id: code.qualifiedID, name: code.name, count: count, of: inScope,
             documents: informants, ofDocuments: documents,
             words: ShareInWords.informants(informants, of: documents),
-            firstMonth: months.first)
+            firstMonth: tally?.first)
         }
         return CodeLine(
-          id: code.qualifiedID, name: code.name, count: set.count,
-          of: inScope.count,
+          id: code.qualifiedID, name: code.name, count: count, of: inScope,
           documents: nil, ofDocuments: nil,
-          words: ShareInWords.describe(set.count, of: inScope.count),
-          firstMonth: months.first)
+          words: ShareInWords.describe(count, of: inScope),
+          firstMonth: tally?.first)
       }
-      let any = Set(coded).filter { unitKind[$0] == kind }
       themes.append(
         ThemeSection(
           id: theme.id, name: theme.name, definition: theme.definition,
-          unitKind: kind,
-          count: any.count, of: inScope.count, codes: lines))
+          unitKind: kind, count: themeKinds[Pair(theme.id, kind)] ?? 0,
+          of: inScope, codes: lines))
     }
     self.themes = themes
-    let cases = UnitFilter(kinds: ["case"])
+    let currentCodes = try store.currentCodes()
+    let order = currentCodes.map(\.id)
     months =
-      dates.isEmpty
+      firstDate == nil
       ? nil
-      : try FrequencyTable(
-        store: store, by: .month, coder: "auto", filter: cases)
+      : FrequencyTable(
+        dimension: .month, coder: "auto", codes: currentCodes,
+        unitCounts: caseMonths.map {
+          GroupCount(key: nil, group: $0.key, units: $0.value)
+        },
+        coded: codedMonths)
     // Crosstabs of attributes with few values (such as channel).
-    var attributeValues: [String: Set<String>] = [:]
-    var attributeOrder: [String] = []
-    for unit in units where unit.kind == "case" {
-      for attribute in unit.attributes {
-        if attributeValues[attribute.name] == nil {
-          attributeOrder.append(attribute.name)
+    crosstabs = attributes.sorted { $0.value.first < $1.value.first }.compactMap
+    { name, tally in
+      guard let values = tally.values else { return nil }
+      return Crosstab(
+        columns: .attribute(name), coder: "auto", order: order,
+        unitCounts: values.map {
+          GroupCount(key: nil, group: $0.key, units: $0.value)
         }
-        attributeValues[attribute.name, default: []].insert(attribute.value)
-      }
+          + [
+            GroupCount(
+              key: nil, group: nil,
+              units: (kinds["case"]?.units ?? 0) - values.values.reduce(0, +))
+          ].filter { $0.units > 0 },
+        coded: tally.codedCounts(perCode: codeKinds))
     }
-    crosstabs = try attributeOrder.filter {
-      (attributeValues[$0]?.count ?? 0) <= 12
-    }.map {
-      try Crosstab(
-        store: store, columns: .attribute($0), coder: "auto", filter: cases)
-    }
-    cooccurrence = try Cooccurrence(
-      store: store, coder: "auto", filter: .init())
+    cooccurrence = Cooccurrence(
+      coder: "auto", order: order, perCode: perCode,
+      pairs: together.map { ($0.key.first, $0.key.second, $0.value) })
     // Quotes.
     let selector = QuoteSelector(codebook: codebook)
     var quotes: [QuoteLine] = []
     for code in codebook.codes {
       let candidates = try store.codedUnits(
-        code: code.qualifiedID, coder: "auto", filter: .init())
+        code: code.qualifiedID, coder: "auto", filter: .init(),
+        limit: QuoteSelector.candidateLimit)
       quotes += selector.quotes(
         for: code.qualifiedID, among: candidates, limit: quotesPerCode
       ).map {
@@ -207,6 +290,96 @@ public struct ThematicReport: Sendable {
     agreement =
       humans.count >= 2
       ? try AgreementReport(store: store, coders: humans) : nil
+  }
+}
+
+/// Two strings as a dictionary key.
+struct Pair: Hashable {
+  var first: String
+  var second: String
+
+  init(_ first: String, _ second: String) {
+    self.first = first
+    self.second = second
+  }
+}
+
+/// What the report counts of a code.
+final class CodeAggregate {
+  /// The code's theme in the report's codebook.
+  let theme: String?
+  /// Units of any kind.
+  var units = 0
+  /// Per unit kind (one or two).
+  var kinds: [(kind: String, tally: CodeTally)] = []
+  /// Cases per month (`nil`: undated).
+  var caseMonths: [String?: Int] = [:]
+
+  init(theme: String?) { self.theme = theme }
+
+  /// The tally of a kind of unit.
+  func tally(_ kind: String) -> CodeTally {
+    if let known = kinds.first(where: { $0.kind == kind }) {
+      return known.tally
+    }
+    let made = CodeTally()
+    kinds.append((kind, made))
+    return made
+  }
+}
+
+/// A code's units of one kind, their sources and the first month.
+final class CodeTally {
+  var units = 0
+  var sources = Set<Int64>()
+  var first: String?
+}
+
+/// A case attribute's counts for the report's crosstabs.
+final class AttributeTally {
+  /// Where the attribute first appears: (source, ordinal, position).
+  var first: (Int64, Int, Int)
+  /// Cases per value; `nil` once the attribute has more than 12 values,
+  /// too many for a crosstab.
+  var values: [String: Int]? = [:]
+  /// Cases per code and value (`nil`: the missing value).
+  var coded: [Pair: Int] = [:]
+  /// Cases per code whose attribute value is known.
+  var codedWithValue: [String: Int] = [:]
+
+  init(first: (Int64, Int, Int)) { self.first = first }
+
+  /// Counts a case with this attribute value and these codes.
+  func add(_ value: String?, codes: [String]) {
+    guard values != nil, let value else { return }
+    values?[value, default: 0] += 1
+    if values?.count ?? 0 > 12 {
+      values = nil
+      coded = [:]
+      codedWithValue = [:]
+      return
+    }
+    for code in codes {
+      coded[Pair(code, value), default: 0] += 1
+      codedWithValue[code, default: 0] += 1
+    }
+  }
+
+  /// Cases per code and value, the cases without a value included (a
+  /// code's cases without the attribute are its cases less those with it).
+  func codedCounts(perCode: [Pair: CodeTally])
+    -> [GroupCount]
+  {
+    var counts = coded.map {
+      GroupCount(key: $0.key.first, group: $0.key.second, units: $0.value)
+    }
+    for (key, tally) in perCode where key.second == "case" {
+      let without = tally.units - (codedWithValue[key.first] ?? 0)
+      if without > 0 {
+        counts.append(GroupCount(key: key.first, group: nil, units: without))
+      }
+    }
+    return counts
   }
 }
 

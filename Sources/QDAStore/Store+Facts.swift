@@ -1,0 +1,94 @@
+import GRDB
+
+/// What aggregate reports need to know of a unit: its kind, source, date,
+/// attributes and one coder's codes, without its texts.
+public struct UnitFacts: Sendable {
+  /// The unit id.
+  public var id: String
+  /// `case` or `turn`.
+  public var kind: String
+  /// The source's row id (see ``Store/sourceIDs()``).
+  public var source: Int64
+  /// The unit's place in its source.
+  public var ordinal: Int
+  /// The date, `YYYY-MM-DD`.
+  public var date: String?
+  /// The attributes, by name, with their position in the source.
+  public var attributes: [(name: String, position: Int, value: String)]
+  /// The codes the coder applied, by id.
+  public var codes: [String]
+}
+
+extension Store {
+  /// The sources' row ids and names, in import order.
+  public func sourceIDs() throws -> [(id: Int64, name: String)] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT id, name FROM source ORDER BY id").map {
+        ($0[0], $0[1])
+      }
+    }
+  }
+
+  /// Calls `body` with the facts of every unit, in unit id order.
+  ///
+  /// Units, codings and attributes are read in three index-ordered scans
+  /// merged by unit id, so a report over a million units reads each table
+  /// once, sequentially, and holds one unit at a time.
+  ///
+  /// - Parameters:
+  ///   - coder: Whose codes ``UnitFacts/codes`` lists.
+  ///   - body: Called once per unit.
+  /// - Throws: `StoreError`, or what `body` throws.
+  public func forEachUnitFacts(
+    coder: String, _ body: (UnitFacts) throws -> Void
+  ) throws {
+    try read { db in
+      let units = try Row.fetchCursor(
+        db,
+        sql: "SELECT id, kind, sourceId, ordinal, date FROM unit ORDER BY id")
+      // `+coder`: read the (unitId, code, coder) index in order rather than
+      // the coder's rows sorted afterwards.
+      let codings = try Row.fetchCursor(
+        db,
+        sql:
+          "SELECT unitId, code FROM coding WHERE +coder = ? ORDER BY unitId, code",
+        arguments: [coder])
+      let attributes = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT unitId, name, position, value FROM unitAttribute
+          ORDER BY unitId, name
+          """)
+      var coding = try codings.next().map { ($0[0] as String, $0[1] as String) }
+      var attribute = try attributes.next().map {
+        ($0[0] as String, $0[1] as String, $0[2] as Int, $0[3] as String)
+      }
+      while let row = try units.next() {
+        let id: String = row[0]
+        var facts = UnitFacts(
+          id: id, kind: row[1], source: row[2], ordinal: row[3], date: row[4],
+          attributes: [], codes: [])
+        // Rows of the other tables always belong to a unit (foreign keys),
+        // so they never run ahead of the unit scan for long.
+        while let current = coding, !Self.precedes(id, current.0) {
+          if current.0 == id { facts.codes.append(current.1) }
+          coding = try codings.next().map { ($0[0], $0[1]) }
+        }
+        while let current = attribute, !Self.precedes(id, current.0) {
+          if current.0 == id {
+            facts.attributes.append((current.1, current.2, current.3))
+          }
+          attribute = try attributes.next().map { ($0[0], $0[1], $0[2], $0[3]) }
+        }
+        try body(facts)
+      }
+    }
+  }
+
+  /// Whether `a` sorts before `b` as SQLite's BINARY collation sorts text:
+  /// by UTF-8 bytes.
+  @inline(__always)
+  static func precedes(_ a: String, _ b: String) -> Bool {
+    a.utf8.lexicographicallyPrecedes(b.utf8)
+  }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import QDAStore
+import QDATestSupport
+import Testing
+
+@Suite struct StoreFactsTests {
+  func withStore(_ body: (Store) throws -> Void) throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
+    defer { store.close() }
+    try body(store)
+  }
+
+  func importTurns(_ store: Store) throws {
+    // Ids chosen so that id order differs from file order.
+    let turns: [(String, String, String)] = [
+      ("d:1", "interviewer", "How did you start?"),
+      ("d:2", "participant", "Через чат, ночью."),
+      ("d:10", "participant", "Then by phone."),
+      ("d:3", "interviewer", "And then?"),
+      ("d:4", "participant", "Voice messages."),
+    ]
+    var iterator = turns.enumerated().map { index, turn in
+      UnitDraft(
+        id: turn.0, kind: "turn", role: turn.1, line: index + 1,
+        texts: [("text", turn.2)],
+        attributes: index == 1 ? [("site", "north"), ("channel", "chat")] : [],
+        contentHash: turn.0)
+    }.makeIterator()
+    _ = try store.importSource(
+      SourceDraft(
+        name: "d", path: "d.txt", kind: "transcript", contentHash: "h",
+        settings: ""),
+      units: { iterator.next() })
+    _ = try store.replaceAutoCodings(
+      codebook: CodebookDraft(
+        hash: "h", id: "c", title: "C", version: "1", path: "c.yml",
+        codes: [
+          .init(id: "t.a", theme: "t", themeName: "T", name: "A"),
+          .init(id: "t.b", theme: "t", themeName: "T", name: "B"),
+        ])
+    ) { unit in
+      ["d:2", "d:10", "d:4"].contains(unit.id)
+        ? [
+          CodingDraft(
+            unit: unit.id, code: "t.b", rule: "r", field: "text", span: 0..<1)
+        ]
+          + (unit.id == "d:2"
+            ? [
+              CodingDraft(
+                unit: unit.id, code: "t.a", rule: "r", field: "text",
+                span: 0..<1)
+            ]
+            : [])
+        : []
+    }
+  }
+
+  @Test func factsMergeUnitsCodingsAndAttributesInIdOrder() throws {
+    try withStore { store in
+      try importTurns(store)
+      var seen: [String] = []
+      try store.forEachUnitFacts(coder: "auto") { unit in
+        seen.append(
+          "\(unit.id) #\(unit.ordinal) \(unit.codes.joined(separator: "+")) "
+            + unit.attributes.map { "\($0.name)=\($0.value)@\($0.position)" }
+            .joined(separator: ","))
+      }
+      #expect(
+        seen == [
+          "d:1 #1  ", "d:10 #3 t.b ",
+          "d:2 #2 t.a+t.b channel=chat@1,site=north@0",
+          "d:3 #4  ", "d:4 #5 t.b ",
+        ])
+      var none = 0
+      try store.forEachUnitFacts(coder: "nobody") { none += $0.codes.count }
+      #expect(none == 0)
+    }
+  }
+
+  @Test func codedUnitsAreTheFirstByIdInFileOrderWithTheirQuestion() throws {
+    try withStore { store in
+      try importTurns(store)
+      let all = try store.codedUnits(
+        code: "t.b", coder: "auto", filter: .init())
+      #expect(all.map(\.id) == ["d:2", "d:10", "d:4"])
+      #expect(all.map(\.question) == ["How did you start?", nil, "And then?"])
+      #expect(all[0].texts.map(\.value) == ["Через чат, ночью."])
+      // By id, "d:10" and "d:2" come first.
+      let first = try store.codedUnits(
+        code: "t.b", coder: "auto", filter: .init(), limit: 2)
+      #expect(first.map(\.id) == ["d:2", "d:10"])
+    }
+  }
+}

@@ -208,6 +208,13 @@ extension Store {
         }
       }
       try finish()
+      if !previous.isEmpty {
+        // A changed file re-imported: its new texts land after other
+        // sources', and its rows may have moved.
+        try db.execute(
+          sql: "UPDATE projectState SET value = 'no' WHERE key = ?",
+          arguments: [Store.textOrderKey])
+      }
       // Index the new texts in one statement (see the v5 migration).
       try db.execute(
         sql: """

@@ -155,6 +155,9 @@ extension Store {
             INSERT INTO unitSearch (unitSearch, rowid, text)
               VALUES ('delete', old.id, \(Store.foldSQL("old.text")));
           END;
+          INSERT INTO projectState (key, value)
+            SELECT '\(Store.textOrderKey)',
+                   CASE WHEN EXISTS (SELECT 1 FROM unitText) THEN 'no' ELSE 'yes' END;
           """)
     }
     return migrator

@@ -54,6 +54,13 @@ extension Store {
         text.unicodeScalars.map { $0 == "ё" ? "е" : $0 == "Ё" ? "Е" : $0 }))
   }
 
+  /// The `projectState` key that says whether text ids follow source and
+  /// file order (`yes` while every source was imported once, in one go).
+  ///
+  /// Then search hits come in file order straight from the index, and the
+  /// first page of a search reads only that page.
+  static let textOrderKey = "textsInFileOrder"
+
   /// Searches unit texts with SQLite FTS5.
   ///
   /// The query uses FTS5 syntax: words, `"a phrase"`, `prefix*`, `AND`,
@@ -65,12 +72,13 @@ extension Store {
   ///   - code: Only units coded with this code by `coder`.
   ///   - coder: Whose codings `code` refers to.
   ///   - speaker: Only turns by this speaker.
+  ///   - limit: At most this many fields: the first in that order.
   /// - Returns: The matching fields, in source and file order.
   /// - Throws: `SearchQueryError` for a malformed query, `StoreError` otherwise.
   public func search(
     _ query: String, filter: UnitFilter, code: String? = nil,
     coder: CoderSelection = "auto",
-    speaker: String? = nil
+    speaker: String? = nil, limit: Int? = nil
   ) throws -> [SearchHit] {
     var (condition, arguments) = filter.sql
     if let code {
@@ -86,17 +94,35 @@ extension Store {
     let end = "\u{2}"
     do {
       return try read { db in
-        try Row.fetchAll(
+        let inFileOrder =
+          try String.fetchOne(
+            db, sql: "SELECT value FROM projectState WHERE key = ?",
+            arguments: [Self.textOrderKey]) == "yes"
+        let order =
+          inFileOrder ? "f.rowid" : "u.sourceId, u.ordinal, t.position"
+        let from = """
+          FROM unitSearch f
+          JOIN unitText t ON t.id = f.rowid
+          JOIN unit u ON u.id = t.unitId
+          JOIN source s ON s.id = u.sourceId
+          WHERE unitSearch MATCH ? AND \(condition)
+          """
+        var page = ""
+        if let limit {
+          // The page's texts first, so that only they are highlighted.
+          let ids = try Int64.fetchAll(
+            db, sql: "SELECT f.rowid \(from) ORDER BY \(order) LIMIT ?",
+            arguments: [Self.fold(query)] + arguments + [max(0, limit)])
+          page =
+            " AND f.rowid IN (\(ids.map(String.init).joined(separator: ",")))"
+        }
+        return try Row.fetchAll(
           db,
           sql: """
             SELECT u.id, s.name, u.kind, u.speaker, u.date, t.field, t.text,
                    highlight(unitSearch, 0, ?, ?) AS marked
-            FROM unitSearch f
-            JOIN unitText t ON t.id = f.rowid
-            JOIN unit u ON u.id = t.unitId
-            JOIN source s ON s.id = u.sourceId
-            WHERE unitSearch MATCH ? AND \(condition)
-            ORDER BY s.id, u.ordinal, t.position
+            \(from) \(page)
+            ORDER BY \(order)
             """,
           arguments: [start, end, Self.fold(query)] + arguments
         ).map { row in

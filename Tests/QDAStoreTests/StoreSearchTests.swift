@@ -88,3 +88,38 @@ import Testing
     #expect(try hits(store, "naloxone") == ["C request"])
   }
 }
+
+extension StoreSearchTests {
+  /// Hits come in source and file order, whether text ids still follow it
+  /// (sources imported once) or not (a source re-imported with its rows
+  /// moved and changed); a limit gives the first hits of that order.
+  @Test func hitsKeepFileOrderAfterReimportsAndLimitsTakeTheFirst() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
+    defer { store.close() }
+    func source(_ name: String, _ units: [UnitDraft], hash: String) throws {
+      var iterator = units.makeIterator()
+      _ = try store.importSource(
+        SourceDraft(
+          name: name, path: "\(name).csv", kind: "reports", contentHash: hash,
+          settings: "s"),
+        units: { iterator.next() })
+    }
+    try source("r", [unit("A", "bus one"), unit("B", "bus two")], hash: "1")
+    try source("q", [unit("Q", "bus three")], hash: "1")
+    #expect(try hits(store, "bus") == ["A request", "B request", "Q request"])
+    #expect(
+      try store.search("bus", filter: .init(), limit: 2).map(\.unit) == [
+        "A", "B",
+      ])
+    // B moves first and A changes: their texts now sit after Q's.
+    try source("r", [unit("B", "bus two"), unit("A", "bus four")], hash: "2")
+    #expect(try hits(store, "bus") == ["B request", "A request", "Q request"])
+    #expect(
+      try store.search("bus", filter: .init(), limit: 2).map(\.unit) == [
+        "B", "A",
+      ])
+    #expect(try store.search("bus", filter: .init(), limit: 0).isEmpty)
+  }
+}

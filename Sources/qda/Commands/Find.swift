@@ -49,7 +49,7 @@ extension QDA {
         do {
           let hits = try store.search(
             query, filter: scope.filter, code: code, coder: .coder(coder),
-            speaker: speaker)
+            speaker: speaker, limit: limit)
           try output.emit(
             KeywordInContext(
               query: query, hits: hits, width: width, limit: limit))

@@ -104,7 +104,7 @@ let package = Package(
       dependencies: ["QDAAgreement", "QDATestSupport"]),
     .testTarget(
       name: "qdaTests",
-      dependencies: ["QDAAgreement", "QDATestSupport"],
+      dependencies: ["QDAAgreement", "QDAProject", "QDATestSupport"],
       exclude: ["Golden", "Fixtures"]
     ),
   ]

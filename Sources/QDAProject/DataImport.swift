@@ -28,9 +28,10 @@ public enum DataImport {
       contentHash: reader.survey.contentHash,
       settings: options.columns.fingerprint
         + ";redact=\(options.redactsIdentifiers)")
-    let summary = try store.importSource(
-      draft,
-      units: {
+    // Reading, parsing and hashing on one core; SQLite writes on the other.
+    // The producer is stopped and joined before this returns.
+    let summary = try withoutActuallyEscaping(progress) { progress in
+      let drafts = Prefetcher<UnitDraft> {
         guard let report = try reader.next() else { return nil }
         progress(reader.recordCount, reader.fractionRead)
         return UnitDraft(
@@ -38,8 +39,15 @@ public enum DataImport {
           line: report.line,
           texts: report.texts, attributes: report.attributes,
           contentHash: report.contentHash)
-      },
-      finish: { try reader.checkProblems() })
+      }
+      defer { drafts.finish() }
+      return try store.importSource(
+        draft, units: { try drafts.next() },
+        finish: {
+          // The reader is done: the producer has returned its end.
+          try reader.checkProblems()
+        })
+    }
     return (summary, reader)
   }
 

@@ -171,6 +171,17 @@ extension Store {
       while let row = try rows.next() {
         previous[row["id"]] = row["contentHash"]
       }
+      // A first load into an empty database builds the secondary indexes
+      // once, from sorted data, after the rows are in (a rollback restores
+      // them as they were).
+      let isBulkLoad =
+        try Bool.fetchOne(
+          db, sql: "SELECT NOT EXISTS (SELECT 1 FROM unit)") ?? false
+      if isBulkLoad {
+        for index in Store.secondaryIndexes {
+          try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)")
+        }
+      }
       let firstTextID =
         try Int64.fetchOne(
           db, sql: "SELECT ifnull(max(id), 0) + 1 FROM unitText")
@@ -208,6 +219,9 @@ extension Store {
         }
       }
       try finish()
+      if isBulkLoad {
+        for index in Store.secondaryIndexes { try db.execute(sql: index.sql) }
+      }
       if !previous.isEmpty {
         // A changed file re-imported: its new texts land after other
         // sources', and its rows may have moved.
@@ -229,6 +243,18 @@ extension Store {
       return summary
     }
   }
+}
+
+extension Store {
+  /// The indexes that serve queries rather than constraints: a bulk load
+  /// drops and rebuilds them.
+  static let secondaryIndexes: [(name: String, sql: String)] = [
+    ("unit_byKindDate", "CREATE INDEX unit_byKindDate ON unit(kind, date)"),
+    (
+      "unitAttribute_byName",
+      "CREATE INDEX unitAttribute_byName ON unitAttribute(name, value)"
+    ),
+  ]
 }
 
 /// Prepared statements for writing units, reused across rows.

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Pulls elements from a producer on a thread of its own, a few batches
+/// ahead of the consumer: reading and parsing a file on one core while the
+/// other writes to the database.
+///
+/// The producer is only ever called from that thread; what it throws is
+/// thrown to the consumer, in order, after the elements before it.
+/// ``finish()`` (also run on deinit) stops the producer and waits for it, so
+/// nothing it touches is used by two threads at once.
+final class Prefetcher<Element>: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var ready: [[Element]] = []
+  private var current: [Element] = []
+  private var index = 0
+  private var isDone = false
+  private var failure: Error?
+  private var isStopped = false
+  private var isRunning = true
+  private let depth: Int
+
+  /// Starts producing.
+  ///
+  /// - Parameters:
+  ///   - batchSize: Elements handed over at a time.
+  ///   - depth: Batches the producer may be ahead.
+  ///   - produce: Returns the next element, `nil` at the end.
+  init(
+    batchSize: Int = 256, depth: Int = 8,
+    produce: @escaping () throws -> Element?
+  ) {
+    self.depth = depth
+    self.produce = produce
+    let thread = Thread { [self] in run(batchSize: batchSize) }
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+
+  /// The producer, until it has returned its end or thrown.
+  private var produce: (() throws -> Element?)?
+
+  /// The producing thread's work.
+  private func run(batchSize: Int) {
+    // `produce` is released at the end of this scope, before `finish()`
+    // can return.
+    if let produce {
+      var batch: [Element] = []
+      batch.reserveCapacity(batchSize)
+      do {
+        while let element = try produce() {
+          batch.append(element)
+          if batch.count == batchSize {
+            guard hand(batch) else { break }
+            batch = []
+            batch.reserveCapacity(batchSize)
+          }
+        }
+        _ = hand(batch)
+      } catch {
+        _ = hand(batch)
+        condition.lock()
+        failure = error
+        condition.unlock()
+      }
+    }
+    condition.lock()
+    produce = nil
+    isDone = true
+    isRunning = false
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  deinit { finish() }
+
+  /// Hands a batch to the consumer; `false` once the consumer has stopped.
+  private func hand(_ batch: [Element]) -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    while ready.count >= depth && !isStopped { condition.wait() }
+    if isStopped { return false }
+    if !batch.isEmpty { ready.append(batch) }
+    condition.broadcast()
+    return true
+  }
+
+  /// The next element, `nil` at the end.
+  ///
+  /// - Throws: What the producer threw, once the elements before it are taken.
+  func next() throws -> Element? {
+    if index < current.count {
+      defer { index += 1 }
+      return current[index]
+    }
+    condition.lock()
+    defer { condition.unlock() }
+    while ready.isEmpty && !isDone { condition.wait() }
+    if ready.isEmpty {
+      if let failure { throw failure }
+      return nil
+    }
+    current = ready.removeFirst()
+    index = 1
+    condition.broadcast()
+    return current[0]
+  }
+
+  /// Stops the producer (if it is still going) and waits until it has.
+  func finish() {
+    condition.lock()
+    isStopped = true
+    condition.broadcast()
+    while isRunning { condition.wait() }
+    condition.unlock()
+  }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+@testable import QDAProject
+
+@Suite struct PrefetcherTests {
+  struct Broken: Error, Equatable { var at: Int }
+
+  @Test func elementsComeInOrderThenTheEnd() throws {
+    var next = 0
+    let prefetcher = Prefetcher<Int>(batchSize: 7, depth: 2) {
+      next += 1
+      return next <= 1_000 ? next : nil
+    }
+    var seen: [Int] = []
+    while let element = try prefetcher.next() { seen.append(element) }
+    #expect(seen == Array(1...1_000))
+    #expect(try prefetcher.next() == nil)
+  }
+
+  @Test func anErrorComesAfterTheElementsBeforeIt() throws {
+    var next = 0
+    let prefetcher = Prefetcher<Int>(batchSize: 4, depth: 1) {
+      next += 1
+      if next == 10 { throw Broken(at: next) }
+      return next
+    }
+    var seen: [Int] = []
+    #expect(throws: Broken(at: 10)) {
+      while let element = try prefetcher.next() { seen.append(element) }
+    }
+    #expect(seen == Array(1...9))
+  }
+
+  /// A consumer that stops early (an import that failed) stops the
+  /// producer, which is not called again once `finish()` returns.
+  @Test func finishStopsAProducerThatWouldGoOnForever() throws {
+    let calls = Counter()
+    let prefetcher = Prefetcher<Int>(batchSize: 16, depth: 2) {
+      calls.increment()
+      return 1
+    }
+    #expect(try prefetcher.next() == 1)
+    prefetcher.finish()
+    let after = calls.value
+    Thread.sleep(forTimeInterval: 0.05)
+    #expect(calls.value == after)
+    #expect(after <= 16 * 4)
+  }
+}
+
+/// A count shared with the producer's thread.
+final class Counter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var count = 0
+
+  func increment() { lock.withLock { count += 1 } }
+
+  var value: Int { lock.withLock { count } }
+}

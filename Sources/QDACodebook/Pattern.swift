@@ -230,11 +230,11 @@ public struct Pattern: Sendable, CustomStringConvertible {
       guard index < tokens.count else { return nil }
       switch word {
       case .word(let text):
-        guard tokens[index].text.utf8.elementsEqual(text.utf8) else {
+        guard tokens[index].text.hasSameBytes(as: text) else {
           return nil
         }
       case .stem(let stem):
-        guard tokens[index].text.utf8.starts(with: stem.utf8) else {
+        guard tokens[index].text.hasBytePrefix(stem) else {
           return nil
         }
       default: return nil
@@ -252,12 +252,12 @@ public struct Pattern: Sendable, CustomStringConvertible {
     switch elements[element] {
     case .word(let word):
       guard token < tokens.count,
-        tokens[token].text.utf8.elementsEqual(word.utf8)
+        tokens[token].text.hasSameBytes(as: word)
       else { return nil }
       return match(elements, element + 1, tokens, token + 1)
     case .stem(let stem):
       guard token < tokens.count,
-        tokens[token].text.utf8.starts(with: stem.utf8)
+        tokens[token].text.hasBytePrefix(stem)
       else {
         return nil
       }

@@ -268,8 +268,8 @@ struct CodebookMatcher: Sendable {
   ///
   /// A rule's screen holds the number of `all` patterns and each one's
   /// requirements, then the number of `any` patterns and each one's. A
-  /// pattern's requirements are its number of groups, and each group's
-  /// number of ids followed by the ids.
+  /// pattern's requirements are their length (so a screen can skip them),
+  /// the number of groups, and each group's number of ids followed by the ids.
   private let screens: [Int32]
   private let screenStart: [Int]
   /// The rules that need anchor `a`: `anchorRules[anchorRuleStart[a]..<anchorRuleStart[a + 1]]`.
@@ -294,6 +294,8 @@ struct CodebookMatcher: Sendable {
       screens.append(Int32(patterns.count))
       for pattern in patterns {
         let groups = pattern.boundRequirements?.groups ?? []
+        // The pattern's length first, so that a screen can skip it.
+        screens.append(Int32(groups.reduce(1) { $0 + 1 + $1.count }))
         screens.append(Int32(groups.count))
         for group in groups {
           screens.append(Int32(group.count))
@@ -376,12 +378,11 @@ struct CodebookMatcher: Sendable {
   /// Whether rule `rule` can fire on a unit holding the anchors `present`.
   func mayFire(_ rule: Int, _ present: AnchorSet) -> Bool {
     screens.withUnsafeBufferPointer { screen in
-      var at = screenStart[rule]
-      /// Reads one pattern's requirements; whether the unit meets them.
-      func patternMayOccur() -> Bool {
+      /// Whether the pattern whose requirements start at `at` may occur.
+      func mayOccur(_ at: Int) -> Bool {
+        var at = at
         let groups = Int(screen[at])
         at += 1
-        var met = true
         for _ in 0..<groups {
           let count = Int(screen[at])
           at += 1
@@ -390,25 +391,29 @@ struct CodebookMatcher: Sendable {
             found = true
             break
           }
+          if !found { return false }
           at += count
-          if !found { met = false }
         }
-        return met
+        return true
       }
+      var at = screenStart[rule]
       let allCount = Int(screen[at])
       at += 1
-      var mayFire = true
-      for _ in 0..<allCount where !patternMayOccur() { mayFire = false }
+      for _ in 0..<allCount {
+        if !mayOccur(at + 1) { return false }
+        at += 1 + Int(screen[at])
+      }
       let anyCount = Int(screen[at])
       at += 1
-      if anyCount > 0 {
-        var anyMay = false
-        for _ in 0..<anyCount where patternMayOccur() { anyMay = true }
-        mayFire = mayFire && anyMay
+      if anyCount == 0 { return true }
+      for _ in 0..<anyCount {
+        if mayOccur(at + 1) { return true }
+        at += 1 + Int(screen[at])
       }
-      return mayFire
+      return false
     }
   }
+
 }
 
 /// A set of rule indices, as bits.

@@ -169,12 +169,12 @@ public final class TextIndex: Sendable {
   /// A scan of the words: codebooks find their words through an
   /// ``AnchorTable`` instead; this serves single patterns and examples.
   func contains(word: FoldedWord) -> Bool {
-    tokens.contains { $0.text.utf8.elementsEqual(word.text.utf8) }
+    tokens.contains { $0.text.hasSameBytes(as: word.text) }
   }
 
   /// Whether the text has a word that starts with this (folded) stem.
   func contains(stem: String) -> Bool {
-    tokens.contains { $0.text.utf8.starts(with: stem.utf8) }
+    tokens.contains { $0.text.hasBytePrefix(stem) }
   }
 
   /// The text in NFC.
@@ -278,11 +278,29 @@ struct FoldedWord: Hashable, Sendable {
   init(_ text: String) { self.text = text }
 
   static func == (lhs: FoldedWord, rhs: FoldedWord) -> Bool {
-    lhs.text.utf8.elementsEqual(rhs.text.utf8)
+    lhs.text.hasSameBytes(as: rhs.text)
   }
 
   func hash(into hasher: inout Hasher) {
     var text = text
     text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+  }
+}
+
+extension String {
+  /// Whether the two strings have the same UTF-8 bytes.
+  ///
+  /// A byte comparison, without the normalisation `==` does for non-ASCII
+  /// text (folded words are NFC already). Different lengths, the usual
+  /// case, answer at once.
+  @inline(__always)
+  func hasSameBytes(as other: String) -> Bool {
+    utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
+  }
+
+  /// Whether the string's UTF-8 bytes start with `prefix`'s.
+  @inline(__always)
+  func hasBytePrefix(_ prefix: String) -> Bool {
+    utf8.count >= prefix.utf8.count && utf8.starts(with: prefix.utf8)
   }
 }

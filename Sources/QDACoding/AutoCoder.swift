@@ -89,13 +89,13 @@ public struct AutoCoder: Sendable {
     var counts: [String: Int] = [:]
     var done = 0
     let total = try store.unitCount()
-    _ = try store.replaceAutoCodingsInBatches(codebook: draft) { units in
-      let codings = codings(for: units)
-      done += units.count
-      progress(done, total)
-      for coding in codings.joined() { counts[coding.code, default: 0] += 1 }
-      return codings
-    }
+    _ = try store.replaceAutoCodingsInBatches(
+      codebook: draft, code: { [self] units in codings(for: units) },
+      didCode: { units, codings in
+        done += units.count
+        progress(done, total)
+        for coding in codings.joined() { counts[coding.code, default: 0] += 1 }
+      })
     // Recorded after the codings are committed: a crash in between leaves no
     // stamp, so the next run codes again.
     try store.setProjectState(Self.stampKey, stamp)

@@ -114,60 +114,117 @@ extension Store {
   public func replaceAutoCodings(
     codebook: CodebookDraft, code: (StoredUnit) -> [CodingDraft]
   ) throws -> Int {
-    try replaceAutoCodingsInBatches(codebook: codebook) { $0.map(code) }
+    try write { db in
+      try replaceAutoCodings(
+        in: db, codebook: codebook, batchSize: 1024,
+        start: { units in
+          let codings = units.map(code)
+          return { codings }
+        }, didCode: { _, _ in })
+    }
   }
 
-  /// Like ``replaceAutoCodings(codebook:code:)``, but hands the units over in
-  /// batches, so that the caller can code a batch on several cores while
-  /// this thread reads and writes.
+  /// Like ``replaceAutoCodings(codebook:code:)``, but codes the units in
+  /// batches on other threads: a batch is coded while this thread writes
+  /// the codings of the one before and reads the one after.
   ///
   /// - Parameters:
   ///   - codebook: The codebook applied, recorded for provenance.
   ///   - batchSize: How many units one batch holds.
-  ///   - code: Returns the codings of each unit of a batch, in order.
+  ///   - code: Returns the codings of each unit of a batch, in order; called
+  ///     on another thread, one batch at a time.
+  ///   - didCode: Called on this thread with each batch and its codings,
+  ///     in order, before they are written.
   /// - Returns: How many codings were written.
   /// - Throws: `StoreError`; nothing is written then.
   public func replaceAutoCodingsInBatches(
     codebook: CodebookDraft, batchSize: Int = 1024,
-    code: ([StoredUnit]) -> [[CodingDraft]]
+    code: @escaping @Sendable ([StoredUnit]) -> [[CodingDraft]],
+    didCode: ([StoredUnit], [[CodingDraft]]) -> Void = { _, _ in }
   ) throws -> Int {
-    try write { db in
-      let now = ISO8601DateFormatter().string(from: Date())
-      try Self.recordAsCurrent(codebook, in: db, at: now)
-      try db.execute(sql: "DELETE FROM coding WHERE coder = 'auto'")
-      let insertCoding = try db.makeStatement(
-        sql: """
-          INSERT INTO coding (unitId, code, coder, rule, codebookHash, field, spanStart, spanEnd,
-                              createdAt)
-          VALUES (?, ?, 'auto', ?, ?, ?, ?, ?, ?)
-          """)
-      var written = 0
-      var batch: [StoredUnit] = []
-      batch.reserveCapacity(batchSize)
-      func flush() throws {
-        for codings in code(batch) {
-          for coding in codings {
-            try insertCoding.execute(arguments: [
-              coding.unit, coding.code, coding.rule, codebook.hash,
-              coding.field,
-              coding.span?.lowerBound, coding.span?.upperBound, now,
-            ])
-            written += 1
+    let group = DispatchGroup()
+    // A batch still being coded when a write fails is waited for.
+    defer { group.wait() }
+    return try write { db in
+      try replaceAutoCodings(
+        in: db, codebook: codebook, batchSize: batchSize,
+        start: { units in
+          let result = CodingBatch()
+          group.enter()
+          DispatchQueue.global().async {
+            result.codings = code(units)
+            group.leave()
           }
-        }
-        batch.removeAll(keepingCapacity: true)
-      }
-      try forEachUnit(db) { unit in
-        batch.append(unit)
-        if batch.count == batchSize { try flush() }
-      }
-      try flush()
-      return written
+          return {
+            group.wait()
+            return result.codings
+          }
+        }, didCode: didCode)
     }
   }
 
-  /// Records a codebook and its codes, and makes it the current one (the
-  /// last applied).
+  /// The work of both replacements: `start` begins coding a batch and
+  /// returns how to wait for its codings.
+  private func replaceAutoCodings(
+    in db: Database, codebook: CodebookDraft, batchSize: Int,
+    start: ([StoredUnit]) -> () -> [[CodingDraft]],
+    didCode: ([StoredUnit], [[CodingDraft]]) -> Void
+  ) throws -> Int {
+    let now = ISO8601DateFormatter().string(from: Date())
+    try Self.recordAsCurrent(codebook, in: db, at: now)
+    let onlyAuto = try Bool.fetchOne(
+      db, sql: "SELECT NOT EXISTS (SELECT 1 FROM coding WHERE coder != 'auto')")
+    if onlyAuto == true {
+      // Emptied at once (SQLite drops the pages), and the coder index is
+      // built after the rows, from sorted data.
+      try db.execute(sql: "DELETE FROM coding")
+      try db.execute(sql: "DROP INDEX IF EXISTS coding_byCoderCode")
+    } else {
+      try db.execute(sql: "DELETE FROM coding WHERE coder = 'auto'")
+    }
+    let insertCoding = try db.makeStatement(
+      sql: """
+        INSERT INTO coding (unitId, code, coder, rule, codebookHash, field, spanStart, spanEnd,
+                            createdAt)
+        VALUES (?, ?, 'auto', ?, ?, ?, ?, ?, ?)
+        """)
+    var written = 0
+    var batch: [StoredUnit] = []
+    batch.reserveCapacity(batchSize)
+    var pending: (units: [StoredUnit], wait: () -> [[CodingDraft]])?
+    /// Starts coding `next` (if any), then writes the batch coded before.
+    func rotate(_ next: [StoredUnit]?) throws {
+      let finished = pending.map { ($0.units, $0.wait()) }
+      pending = next.map { ($0, start($0)) }
+      guard let (units, codings) = finished else { return }
+      didCode(units, codings)
+      for coding in codings.joined() {
+        try insertCoding.execute(arguments: [
+          coding.unit, coding.code, coding.rule, codebook.hash, coding.field,
+          coding.span?.lowerBound, coding.span?.upperBound, now,
+        ])
+        written += 1
+      }
+    }
+    try forEachUnit(db) { unit in
+      batch.append(unit)
+      if batch.count == batchSize {
+        try rotate(batch)
+        batch.removeAll(keepingCapacity: true)
+      }
+    }
+    try rotate(batch.isEmpty ? nil : batch)
+    try rotate(nil)
+    if onlyAuto == true {
+      try db.execute(sql: Self.codingIndexSQL)
+    }
+    return written
+  }
+
+  /// The coder index, as the first migration made it.
+  static let codingIndexSQL =
+    "CREATE INDEX coding_byCoderCode ON coding(coder, code, unitId)"
+
   static func recordAsCurrent(
     _ codebook: CodebookDraft, in db: Database, at now: String
   ) throws {
@@ -248,4 +305,11 @@ extension Store {
       return units
     }
   }
+}
+
+/// Where a batch's codings land, from the thread that coded it.
+private final class CodingBatch: @unchecked Sendable {
+  /// Written by the coding thread before it leaves the group; read only
+  /// after the group has been waited for.
+  var codings: [[CodingDraft]] = []
 }

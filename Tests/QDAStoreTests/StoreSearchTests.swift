@@ -160,3 +160,53 @@ extension StoreSearchTests {
     #expect(Store.secondaryIndexes.map(\.sql) == before.reversed())
   }
 }
+
+extension StoreSearchTests {
+  /// Recoding empties the table at once when all codings are `auto` (and
+  /// rebuilds the coder index); manual codings stay when there are some.
+  @Test func recodingKeepsManualCodingsAndTheCoderIndex() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
+    defer { store.close() }
+    try importUnits(store, [unit("A", "x"), unit("B", "y")], hash: "1")
+    let codebook = CodebookDraft(
+      hash: "h", id: "c", title: "C", version: "1", path: "c.yml",
+      codes: [.init(id: "t.a", theme: "t", themeName: "T", name: "A")])
+    func recode(_ units: Set<String>) throws {
+      _ = try store.replaceAutoCodingsInBatches(
+        codebook: codebook, batchSize: 1,
+        code: { batch in
+          batch.map { unit in
+            units.contains(unit.id)
+              ? [
+                CodingDraft(
+                  unit: unit.id, code: "t.a", rule: "r", field: nil, span: nil)
+              ]
+              : []
+          }
+        })
+    }
+    func codings() throws -> [String] {
+      try store.exportedCodings(coder: nil, filter: .init()).map {
+        "\($0.unit) \($0.coder)"
+      }
+    }
+    func coderIndex() throws -> String? {
+      try store.read { db in
+        try String.fetchOne(
+          db,
+          sql: "SELECT sql FROM sqlite_master WHERE name = 'coding_byCoderCode'"
+        )
+      }
+    }
+    try recode(["A", "B"])
+    try recode(["B"])
+    #expect(try codings() == ["B auto"])
+    #expect(try coderIndex() == Store.codingIndexSQL)
+    try store.addCodings([ManualCoding(unit: "A", code: "t.a")], coder: "ann")
+    try recode(["A"])
+    #expect(try codings() == ["A ann", "A auto"])
+    #expect(try coderIndex() == Store.codingIndexSQL)
+  }
+}

@@ -4,7 +4,7 @@
 Usage: pandas-baseline.py CASES.csv OUT.sqlite
 
 Reads the CSV with pandas (pyarrow engine, pyarrow strings), codes both text
-fields (request and services) with one vectorised, case-insensitive regular
+fields (request and services, lowercased once) with one vectorised regular
 expression per code (English and Russian stems of the study's nine needs),
 stores cases and codings in SQLite through sqlite3, and counts cases per code
 with a GROUP BY, as `qda import reports`, `qda code auto` and `qda freq` do.
@@ -38,11 +38,12 @@ def main() -> None:
     db.execute("PRAGMA journal_mode=WAL")
     frame.to_sql("cases", db, index=False, chunksize=100_000)
     codings = []
-    request = frame["request"].fillna("")
-    services = frame["services"].fillna("")
+    # Both fields lowercased once, in one column, then one case-sensitive
+    # regular expression per code: several times faster than case=False on
+    # each field, which makes the engine fold every string per pattern.
+    text = (frame["request"].fillna("") + "\n" + frame["services"].fillna("")).str.lower()
     for code, pattern in CODES.items():
-        hits = request.str.contains(pattern, case=False, regex=True) | services.str.contains(
-            pattern, case=False, regex=True)
+        hits = text.str.contains(pattern, regex=True)
         ids = frame.loc[hits.fillna(False).astype(bool), "case_id"]
         codings.append(pd.DataFrame({"case_id": ids.astype(str), "code": code}))
     pd.concat(codings).to_sql("codings", db, index=False, chunksize=100_000)

@@ -104,7 +104,10 @@ let package = Package(
       dependencies: ["QDAAgreement", "QDATestSupport"]),
     .testTarget(
       name: "qdaTests",
-      dependencies: ["QDAAgreement", "QDAProject", "QDATestSupport"],
+      dependencies: [
+        "QDAAgreement", "QDAProject", "QDATestSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       exclude: ["Golden", "Fixtures"]
     ),
   ]

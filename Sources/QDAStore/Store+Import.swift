@@ -191,7 +191,8 @@ extension Store {
       var ordinal = 0
       while let unit = try units() {
         ordinal += 1
-        seen.insert(unit.id)
+        // Only a re-import needs to know which old units are still there.
+        if !previous.isEmpty { seen.insert(unit.id) }
         if let hash = previous[unit.id] {
           if hash == unit.contentHash {
             try writer.setOrdinal(unit.id, ordinal)

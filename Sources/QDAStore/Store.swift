@@ -58,6 +58,9 @@ public final class Store {
     var configuration = Configuration()
     configuration.foreignKeysEnabled = true
     configuration.label = "qda"
+    // Another qda writing (an import while a coder codes) is waited for;
+    // writes begin IMMEDIATE (GRDB's default), so waiting is all it takes.
+    configuration.busyMode = .timeout(Store.busyTimeout)
     configuration.prepareDatabase { db in
       db.add(function: Store.foldFunction)
       try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -87,6 +90,9 @@ public final class Store {
       throw Store.translate(error, path: path)
     }
   }
+
+  /// How long a command waits for another process's write, in seconds.
+  public static let busyTimeout: TimeInterval = 60
 
   /// Closes the connection, checkpointing the WAL into the database file.
   public func close() {

@@ -28,11 +28,21 @@ public struct CueText: Sendable, Equatable {
   /// The top-level nodes.
   public var nodes: [Node]
 
+  /// How deep tags may nest; deeper tags are ignored and their text kept.
+  ///
+  /// Real cues nest a few levels. Without a bound, a hostile file of
+  /// thousands of nested tags would build a tree that the recursive walks
+  /// below (and its own release) could not get through.
+  public static let maximumDepth = 64
+
   /// Parses cue text.
   public init(_ text: String) {
     var root: [Node] = []
     // The path of open elements, innermost last; children are collected in `stack`.
     var open: [Element] = []
+    // Tags ignored for being too deep, innermost last, so that their end
+    // tags are ignored too.
+    var ignored: [String] = []
     func append(_ node: Node) {
       if open.isEmpty {
         root.append(node)
@@ -53,13 +63,19 @@ public struct CueText: Sendable, Equatable {
         let allowed = ["c", "i", "b", "u", "ruby", "rt", "v", "lang"]
         guard allowed.contains(name) else { continue }
         if name == "rt", open.last?.tag != "ruby" { continue }
+        if open.count >= Self.maximumDepth {
+          ignored.append(name)
+          continue
+        }
         open.append(
           Element(
             tag: name, classes: classes.filter { !$0.isEmpty },
             annotation: name == "v" || name == "lang" ? annotation : nil,
             children: []))
       case .endTag(let name):
-        if let current = open.last, current.tag == name {
+        if ignored.last == name {
+          ignored.removeLast()
+        } else if let current = open.last, current.tag == name {
           close()
         } else if name == "ruby", open.last?.tag == "rt", open.count >= 2 {
           close()

@@ -108,12 +108,13 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
       return
         "\(path):\(line): error: record \(record) (line \(line)) has \(fields) fields, header has \(expected)"
     case .duplicateColumn(let path, let name):
-      return "\(path):1: error: the header names column '\(name)' twice"
+      return
+        "\(path):1: error: the header names column '\(excerpt(name))' twice"
     case .emptyColumnName(let path, let column):
       return "\(path):1: error: column \(column) of the header has no name"
     case .unknownColumn(let path, let name, let option, let available):
       return
-        "\(path):1: error: unknown column '\(name)' (\(option)); the header has \(quoted(available))"
+        "\(path):1: error: unknown column '\(excerpt(name))' (\(option)); the header has \(quoted(available))"
     case .noTextColumns(let path, let available):
       return
         "\(path):1: error: no text column to code; name them with --text-columns (the header has \(quoted(available)))"
@@ -121,10 +122,10 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(path):\(line): error: empty id in column '\(column)'"
     case .duplicateID(let path, let line, let id, let firstLine):
       return
-        "\(path):\(line): error: duplicate id '\(id)' (first used on line \(firstLine))"
+        "\(path):\(line): error: duplicate id '\(excerpt(id))' (first used on line \(firstLine))"
     case .invalidDate(let path, let line, let value):
       return
-        "\(path):\(line): error: invalid date '\(value)'; expected YYYY-MM-DD or DD.MM.YYYY"
+        "\(path):\(line): error: invalid date '\(excerpt(value))'; expected YYYY-MM-DD or DD.MM.YYYY"
     case .transcript(let path, let line, let message):
       return "\(path):\(line): error: \(message)"
     case .multiple(let errors):
@@ -133,7 +134,17 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
   }
 }
 
-/// Quotes names for messages: `'a', 'b'`.
+/// A value from a file as a message quotes it: at most 60 characters.
+///
+/// A hostile value of megabytes still makes a message of one line.
+func excerpt(_ value: String) -> String {
+  value.count <= 60 ? value : value.prefix(57) + "…"
+}
+
+/// Quotes names for messages: `'a', 'b'`, the first twenty of them.
 func quoted(_ names: [String]) -> String {
-  names.map { "'\($0)'" }.joined(separator: ", ")
+  // A header of thousands of columns would make a message of megabytes.
+  let shown = names.prefix(20).map { "'\(excerpt($0))'" }.joined(
+    separator: ", ")
+  return names.count > 20 ? shown + " and \(names.count - 20) more" : shown
 }

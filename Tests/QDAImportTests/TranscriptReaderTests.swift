@@ -210,3 +210,24 @@ import Testing
     #expect(transcript.turns[4].text == "Note: we sleep at night.")
   }
 }
+
+@Suite struct CueTextDepthTests {
+  /// Tags nested past the bound are ignored, their text kept, and the tags
+  /// around them still close where they should.
+  @Test func tagsDeeperThanTheBoundAreIgnored() {
+    let depth = CueText.maximumDepth + 100
+    let text =
+      String(repeating: "<b>", count: depth) + "deep"
+      + String(repeating: "</b>", count: depth) + " after"
+    let cue = CueText(text)
+    #expect(cue.plainText == "deep after")
+    var levels = 0
+    var nodes = cue.nodes
+    while case .element(let element)? = nodes.first {
+      levels += 1
+      nodes = element.children
+    }
+    #expect(levels == CueText.maximumDepth)
+    #expect(cue.nodes.count == 2)
+  }
+}

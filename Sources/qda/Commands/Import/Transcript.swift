@@ -117,7 +117,8 @@ extension QDA.Import {
       return
         "imported '\(summary.source)': \(summary.added) added, \(summary.changed) changed, "
         + "\(summary.unchanged) unchanged, \(summary.removed) removed; speakers: "
-        + speakers.joined(separator: ", ")
+        + speakers.prefix(20).joined(separator: ", ")
+        + (speakers.count > 20 ? " and \(speakers.count - 20) more" : "")
         + "; redacted \(plural(transcript.redactions.total, "identifier"))"
     }
   }

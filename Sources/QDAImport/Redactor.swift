@@ -8,14 +8,16 @@ public struct RedactionCounts: Sendable, Equatable {
   public var emails = 0
   /// Telegram `@handles`.
   public var handles = 0
-  /// `t.me` and `telegram.me` links.
+  /// `t.me`, `telegram.me` and `tg://` links.
   public var links = 0
+  /// Payment card numbers (16 to 19 digits in groups of four).
+  public var cards = 0
 
   /// No redactions.
   public init() {}
 
   /// All redactions together.
-  public var total: Int { phones + emails + handles + links }
+  public var total: Int { phones + emails + handles + links + cards }
 
   /// Adds counts.
   public static func += (lhs: inout RedactionCounts, rhs: RedactionCounts) {
@@ -23,6 +25,7 @@ public struct RedactionCounts: Sendable, Equatable {
     lhs.emails += rhs.emails
     lhs.handles += rhs.handles
     lhs.links += rhs.links
+    lhs.cards += rhs.cards
   }
 }
 
@@ -30,24 +33,33 @@ public struct RedactionCounts: Sendable, Equatable {
 ///
 /// Work reports and chats hold phone numbers, e-mail addresses and Telegram
 /// handles of clients who use drugs; qda keeps none of them by default.
-/// Each identifier becomes `[phone]`, `[email]`, `[handle]` or `[link]`.
+/// Each identifier becomes `[phone]`, `[email]`, `[handle]`, `[link]` or
+/// `[card]`.
 ///
-/// A phone number is a run of 10 to 15 digits, optionally starting with `+`,
-/// whose digits may be grouped by spaces, dots, hyphens or parentheses; dates
-/// (8 digits) and case numbers stay as they are.
+/// A phone number is a run of 10 to 15 digits, optionally starting with `+`
+/// or `(`, whose digits may be grouped by spaces, dots, hyphens or
+/// parentheses; dates (8 digits) and case numbers stay as they are. A card
+/// number is 16 to 19 digits in groups of four (spaces or hyphens between),
+/// and is looked for first. E-mail addresses may be Cyrillic (`иван@почта.рф`).
 public struct Redactor: Sendable {
   private let link = Redactor.compile(
-    pattern: #"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/[A-Za-z0-9_+/-]+"#,
+    pattern:
+      #"(?:https?://)?(?:www\.)?(?:t|telegram)\.me/[A-Za-z0-9_+/-]+|tg://[A-Za-z]+\?[^\s]+"#,
     options: [.caseInsensitive])
+  private let card = Redactor.compile(
+    pattern:
+      #"(?<![\p{L}\p{N}+])\d{4}(?:[ \-]?\d{4}){3}(?:[ \-]?\d{1,3})?(?![\p{L}\p{N}])"#
+  )
   private let email = Redactor.compile(
     pattern:
-      #"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"#)
+      #"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}"#)
   private let handle = Redactor.compile(
     pattern: #"(?<![\p{L}\p{N}_@.])@[A-Za-z][A-Za-z0-9_]{3,31}(?![A-Za-z0-9_])"#
   )
   private let phone = Redactor.compile(
     pattern:
-      #"(?<![\p{L}\p{N}+])\+?\d(?:[\s.()\-]{0,2}\d){9,14}(?![\p{L}\p{N}])"#)
+      #"(?<![\p{L}\p{N}+])(?:\+|\()?\d(?:[\s.()\-]{0,2}\d){9,14}(?![\p{L}\p{N}])"#
+  )
 
   /// Creates a redactor.
   public init() {}
@@ -83,6 +95,9 @@ public struct Redactor: Sendable {
         email, in: result, with: "[email]", count: &counts.emails)
       result = replace(
         handle, in: result, with: "[handle]", count: &counts.handles)
+    }
+    if digits >= 16 {
+      result = replace(card, in: result, with: "[card]", count: &counts.cards)
     }
     if digits >= 10 {
       result = replace(

@@ -92,3 +92,23 @@ extension Store {
     a.utf8.lexicographicallyPrecedes(b.utf8)
   }
 }
+
+extension Store {
+  /// Calls `body` with every stored text and attribute value: the unit id,
+  /// the field or attribute name, and the value, in unit id order.
+  ///
+  /// - Throws: `StoreError`, or what `body` throws.
+  public func forEachStoredValue(
+    _ body: (_ unit: String, _ field: String, _ value: String) throws -> Void
+  ) throws {
+    try read { db in
+      for sql in [
+        "SELECT unitId, field, text FROM unitText ORDER BY unitId, position",
+        "SELECT unitId, name, value FROM unitAttribute ORDER BY unitId, name",
+      ] {
+        let rows = try Row.fetchCursor(db, sql: sql)
+        while let row = try rows.next() { try body(row[0], row[1], row[2]) }
+      }
+    }
+  }
+}

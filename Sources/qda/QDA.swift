@@ -16,7 +16,7 @@ struct QDA: ParsableCommand {
     subcommands: [
       Import.self, Codebook.self, Code.self, Freq.self, Find.self, Quotes.self,
       Uncoded.self, Agree.self, Crosstab.self, Cooccur.self, ReportCommand.self,
-      Run.self, Check.self, Diff.self, Backup.self, Purge.self,
+      Run.self, Check.self, Diff.self, Backup.self, Purge.self, Redact.self,
       Export.self,
     ]
   )

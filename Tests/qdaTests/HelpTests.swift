@@ -14,7 +14,7 @@ import Testing
     ["uncoded"], ["agree"], ["crosstab"], ["cooccur"], ["report"],
     ["export", "tallies"],
     ["export", "qdc"], ["export", "qdpx"], ["import", "qdpx"],
-    ["run"], ["check"], ["diff"], ["backup"], ["purge"],
+    ["run"], ["check"], ["diff"], ["backup"], ["purge"], ["redact"],
   ]
 
   @Test(arguments: commands) func helpMatchesGoldenFile(command: [String])

@@ -133,6 +133,7 @@ extension QDA.Import {
             plural(counts.emails, "e-mail address"),
             plural(counts.handles, "handle"), plural(counts.links, "link"),
           ].joined(separator: ", ")
+          + (counts.cards > 0 ? ", " + plural(counts.cards, "card number") : "")
       } else {
         message += "\nredacted 0 identifiers"
       }

@@ -105,7 +105,8 @@ let package = Package(
     .testTarget(
       name: "qdaTests",
       dependencies: [
-        "QDAAgreement", "QDAProject", "QDATestSupport",
+        "QDAAgreement", "QDAProject", "QDATestSupport", "QDAImport",
+        "QDACodebook", "QDAExchange",
         .product(name: "GRDB", package: "GRDB.swift"),
       ],
       exclude: ["Golden", "Fixtures"]

@@ -391,4 +391,31 @@ import Testing
   }
 
   @Test func theTableHasFortyInputs() { #expect(Self.cases.count >= 40) }
+
+  /// Column names from a CSV header become attribute names, which reach SQL
+  /// only as bound parameters.
+  @Test func attributeNamesThatLookLikeSQLAreData() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let evil = "x'); DROP TABLE unit; --"
+    let data = try directory.write(
+      "f.csv",
+      "case_id,date,\"\(evil.replacingOccurrences(of: "\"", with: "\"\""))\",request\n"
+        + "X1,2020-01-01,a,need a test\nX2,2020-01-02,b,need a test\n")
+    func qda(_ arguments: [String]) throws -> CommandResult {
+      try CommandRunner.qda(arguments, in: directory.url)
+    }
+    #expect(try qda(["import", "reports", data]).status == 0)
+    let codebook = TestPaths.package("Codebooks/web-outreach.yml").path
+    #expect(try qda(["code", "auto", "--codebook", codebook]).status == 0)
+    let freq = try qda(["freq", "--by", evil, "--format", "csv"])
+    #expect(freq.status == 0, "\(freq.stderr)")
+    #expect(freq.stdout.hasPrefix("code,a,b,total"), "\(freq.stdout)")
+    let crosstab = try qda([
+      "crosstab", "--rows", "code", "--cols", evil, "--format", "csv",
+    ])
+    #expect(crosstab.status == 0, "\(crosstab.stderr)")
+    let units = try qda(["export", "units", "--format", "csv"])
+    #expect(units.stdout.split(separator: "\n").count == 3)
+  }
 }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the fuzz targets with libFuzzer and AddressSanitizer and runs each
+# for SECONDS on a copy of its committed corpus. Fails if any finds a crash,
+# which is left in Fuzz/crashes/ (add it to Fuzz/regressions/ once fixed).
+# Usage: Fuzz/run.sh SECONDS [csv transcript codebook refi]
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${1:?usage: Fuzz/run.sh SECONDS [targets]}
+shift
+targets=("$@")
+[ ${#targets[@]} -eq 0 ] && targets=(csv transcript codebook refi)
+swift build --sanitize=fuzzer --sanitize=address 2>&1 | tail -1
+mkdir -p crashes
+status=0
+for target in "${targets[@]}"; do
+  case $target in
+    csv) binary=FuzzCSV ;;
+    transcript) binary=FuzzTranscript ;;
+    codebook) binary=FuzzCodebook ;;
+    refi) binary=FuzzREFI ;;
+    *) echo "unknown target $target" >&2; exit 64 ;;
+  esac
+  work=$(mktemp -d)
+  cp corpus/"$target"/* "$work"/
+  echo "== $binary, $seconds s"
+  if ! .build/debug/$binary "$work" -max_total_time="$seconds" -timeout=20 \
+      -rss_limit_mb=3000 -max_len=65536 -artifact_prefix="crashes/$target-" \
+      -print_final_stats=1 2>&1 | grep -E "^stat::number_of_executed_units|ERROR|SUMMARY|Done"; then
+    :
+  fi
+  if ls crashes/"$target"-* >/dev/null 2>&1; then
+    echo "error: $binary found a crash: $(ls crashes/"$target"-*)" >&2
+    status=1
+  fi
+  rm -rf "$work"
+done
+exit $status

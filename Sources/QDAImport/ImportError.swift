@@ -49,6 +49,21 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Several errors found in one file, in file order.
   case multiple([ImportError])
 
+  /// The line the error names, if it names one.
+  public var line: Int? {
+    switch self {
+    case .invalidUTF8(_, let line, _, _, _),
+      .undefinedWindows1251(_, let line, _),
+      .nulByte(_, let line), .unterminatedQuote(_, let line),
+      .textAfterQuote(_, let line), .fieldTooLarge(_, let line, _),
+      .emptyID(_, let line, _), .duplicateID(_, let line, _, _),
+      .invalidDate(_, let line, _), .transcript(_, let line, _):
+      return line
+    case .raggedRecord(_, let line, _, _, _): return line
+    default: return nil
+    }
+  }
+
   /// The errors this error stands for, flattened.
   public var all: [ImportError] {
     if case .multiple(let errors) = self { return errors.flatMap(\.all) }

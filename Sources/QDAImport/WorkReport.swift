@@ -78,6 +78,11 @@ public struct ReportReadOptions: Sendable {
   public var redactsIdentifiers = true
   /// The largest field accepted.
   public var maximumFieldBytes = CSVReader.defaultMaximumFieldBytes
+  /// Whether the reader itself finds ids used twice, keeping every id's
+  /// first line in memory. An importer whose database finds them instead
+  /// (qda's does, with its unique index, in constant memory) turns it off
+  /// and reports them through ``WorkReportReader/checkProblems(adding:)``.
+  public var detectsDuplicateIDs = true
 
   /// The default options.
   public init() {}
@@ -218,14 +223,16 @@ public final class WorkReportReader {
         .emptyID(path: path, line: record.line, column: header[idIndex]))
       return nil
     }
-    let idHash = IDHash(id)
-    if let firstLine = firstLineOfID[idHash] {
-      problems.append(
-        .duplicateID(
-          path: path, line: record.line, id: id, firstLine: firstLine))
-      return nil
+    if options.detectsDuplicateIDs {
+      let idHash = IDHash(id)
+      if let firstLine = firstLineOfID[idHash] {
+        problems.append(
+          .duplicateID(
+            path: path, line: record.line, id: id, firstLine: firstLine))
+        return nil
+      }
+      firstLineOfID[idHash] = record.line
     }
-    firstLineOfID[idHash] = record.line
     var date: CalendarDate?
     if let dateIndex {
       let text = value(dateIndex)
@@ -257,9 +264,19 @@ public final class WorkReportReader {
   }
 
   /// Throws the collected row problems, if any.
-  public func checkProblems() throws {
-    if problems.count == 1 { throw problems[0] }
-    if !problems.isEmpty { throw ImportError.multiple(problems) }
+  ///
+  /// - Parameter extra: Problems an importer found in the same rows (ids
+  ///   used twice, when ``ReportReadOptions/detectsDuplicateIDs`` is off);
+  ///   all are reported together in file order.
+  public func checkProblems(adding extra: [ImportError] = []) throws {
+    var all = problems
+    if !extra.isEmpty {
+      all = (problems + extra).enumerated().sorted {
+        ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset)
+      }.map(\.element)
+    }
+    if all.count == 1 { throw all[0] }
+    if !all.isEmpty { throw ImportError.multiple(all) }
   }
 }
 

@@ -19,7 +19,11 @@ public enum DataImport {
     path: String, options: ReportReadOptions, source: String?, store: Store,
     progress: (_ records: Int, _ fraction: Double) -> Void = { _, _ in }
   ) throws -> (ImportSummary, WorkReportReader) {
-    let reader = try WorkReportReader(path: path, options: options)
+    // Ids used twice are found by the database's unique index, not by a
+    // map of every id in memory.
+    var readOptions = options
+    readOptions.detectsDuplicateIDs = false
+    let reader = try WorkReportReader(path: path, options: readOptions)
     let name =
       source
       ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
@@ -41,11 +45,18 @@ public enum DataImport {
           contentHash: report.contentHash)
       }
       defer { drafts.finish() }
+      var duplicates: [ImportError] = []
       return try store.importSource(
         draft, units: { try drafts.next() },
         finish: {
           // The reader is done: the producer has returned its end.
-          try reader.checkProblems()
+          try reader.checkProblems(adding: duplicates)
+        },
+        duplicate: { unit, firstLine in
+          duplicates.append(
+            .duplicateID(
+              path: path, line: unit.line ?? 0, id: unit.id,
+              firstLine: firstLine ?? 0))
         })
     }
     return (summary, reader)

@@ -107,22 +107,30 @@ extension Store {
   ///   - units: Returns the next unit, `nil` at the end; called until `nil`.
   ///   - finish: Called after the last unit, inside the transaction; throwing
   ///     rolls the import back (used for problems found while reading).
+  ///   - duplicate: Called with a unit whose id an earlier unit of the same
+  ///     import has, and the line of that one; the unit is skipped (the
+  ///     caller reports it, and `finish` then throws). Without it, such a
+  ///     unit throws `StoreError.unitConflict`. Found by the unit table's
+  ///     unique index, so no id is kept in memory.
   /// - Returns: What was done.
-  /// - Throws: What `units` or `finish` throw, or `StoreError`; nothing is
-  ///   written then.
+  /// - Throws: What `units`, `finish` or `duplicate` throw, or `StoreError`;
+  ///   nothing is written then.
   public func importSource(
     _ source: SourceDraft, units: () throws -> UnitDraft?,
-    finish: () throws -> Void = {}
+    finish: () throws -> Void = {},
+    duplicate: ((_ unit: UnitDraft, _ firstLine: Int?) throws -> Void)? = nil
   ) throws -> ImportSummary {
     try write { db in
-      try importSource(in: db, source, units: units, finish: finish)
+      try importSource(
+        in: db, source, units: units, finish: finish, duplicate: duplicate)
     }
   }
 
   /// Imports a source inside a transaction that the caller holds.
   func importSource(
     in db: Database, _ source: SourceDraft, units: () throws -> UnitDraft?,
-    finish: () throws -> Void = {}
+    finish: () throws -> Void = {},
+    duplicate: ((_ unit: UnitDraft, _ firstLine: Int?) throws -> Void)? = nil
   ) throws -> ImportSummary {
     do {
       var summary = ImportSummary(source: source.name)
@@ -187,12 +195,29 @@ extension Store {
           db, sql: "SELECT ifnull(max(id), 0) + 1 FROM unitText")
         ?? 1
       var writer = try UnitWriter(db, firstTextID: firstTextID)
-      var seen = Set<String>()
+      /// A unit with the id of an earlier unit of this import.
+      func isDuplicate(_ unit: UnitDraft, firstLine: Int?) throws {
+        guard let duplicate else {
+          throw StoreError.unitConflict(
+            path: source.path, line: unit.line, unit: unit.id,
+            source: source.name)
+        }
+        try duplicate(unit, firstLine)
+      }
+      // Only a re-import needs to know which old units are still there (and
+      // which ids it has seen: its units may update rows, which the unique
+      // index does not stop).
+      var seen: [String: Int?] = [:]
       var ordinal = 0
       while let unit = try units() {
         ordinal += 1
-        // Only a re-import needs to know which old units are still there.
-        if !previous.isEmpty { seen.insert(unit.id) }
+        if !previous.isEmpty {
+          if let firstLine = seen[unit.id] {
+            try isDuplicate(unit, firstLine: firstLine)
+            continue
+          }
+          seen[unit.id] = unit.line
+        }
         if let hash = previous[unit.id] {
           if hash == unit.contentHash {
             try writer.setOrdinal(unit.id, ordinal)
@@ -208,13 +233,19 @@ extension Store {
           } catch let error as DatabaseError
             where error.resultCode == .SQLITE_CONSTRAINT
           {
-            // The id is taken by a unit of another source.
+            // The id is taken: by a unit of another source, or by an
+            // earlier unit of this one.
             guard
-              let owner = try String.fetchOne(
+              let owner = try Row.fetchOne(
                 writer.findOwner, arguments: [unit.id])
             else { throw error }
+            if owner[0] == sourceID {
+              try isDuplicate(unit, firstLine: owner[2])
+              continue
+            }
             throw StoreError.unitConflict(
-              path: source.path, line: unit.line, unit: unit.id, source: owner)
+              path: source.path, line: unit.line, unit: unit.id,
+              source: owner[1])
           }
           summary.added += 1
         }
@@ -237,7 +268,7 @@ extension Store {
             SELECT id, \(Store.foldSQL("text")) FROM unitText WHERE id >= ?
           """,
         arguments: [firstTextID])
-      for id in previous.keys where !seen.contains(id) {
+      for id in previous.keys where seen[id] == nil {
         try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
         summary.removed += 1
       }
@@ -305,7 +336,8 @@ private struct UnitWriter {
       sql: "DELETE FROM unitAttribute WHERE unitId = ?")
     findOwner = try db.makeStatement(
       sql: """
-        SELECT s.name FROM unit u JOIN source s ON s.id = u.sourceId WHERE u.id = ?
+        SELECT s.id, s.name, u.line FROM unit u JOIN source s ON s.id = u.sourceId
+        WHERE u.id = ?
         """)
     deleteAutoCodings = try db.makeStatement(
       sql: "DELETE FROM coding WHERE unitId = ? AND coder = 'auto'")

@@ -67,6 +67,10 @@ public final class Store {
       // A 32 MiB page cache keeps a 100,000-case import from spilling B-tree
       // pages to the WAL over and over (see Benchmarks/README.md).
       try db.execute(sql: "PRAGMA cache_size = -32768")
+      // All of SQLite's memory (caches, sorters building indexes, the
+      // full-text index's pending terms) within 64 MiB, whatever the size
+      // of the data: it spills to disk instead of growing.
+      try db.execute(sql: "PRAGMA soft_heap_limit = 67108864")
       // WAL is a persistent setting: set it once, when the file is new. (GRDB's
       // own WAL setup writes a scratch table at every open, which would change
       // the file even for commands that only read or that fail.)

@@ -125,6 +125,77 @@ import Testing
     }
   }
 
+  func draft(_ id: String, _ text: String, line: Int) -> UnitDraft {
+    var unit = unit(id, text)
+    unit.line = line
+    return unit
+  }
+
+  struct Duplicates: Error {}
+
+  /// Imports `units` as source `r`; returns the duplicates reported.
+  func importing(_ store: Store, _ units: [UnitDraft], hash: String) throws
+    -> [String]
+  {
+    var reported: [String] = []
+    var iterator = units.makeIterator()
+    do {
+      _ = try store.importSource(
+        SourceDraft(
+          name: "r", path: "r.csv", kind: "reports", contentHash: hash,
+          settings: "s"),
+        units: { iterator.next() },
+        finish: { if !reported.isEmpty { throw Duplicates() } },
+        duplicate: { unit, firstLine in
+          reported.append(
+            "\(unit.id)@\(unit.line ?? 0) first \(firstLine ?? 0)")
+        })
+    } catch is Duplicates {}
+    return reported
+  }
+
+  /// Ids used twice in one import are found by the database, in a first
+  /// import (by the unique index) and in a re-import (whose units may
+  /// update rows), and reported with the line of the first.
+  @Test func duplicateIDsAreFoundInFirstImportsAndReimports() throws {
+    try withStore { store in
+      let first = try importing(
+        store,
+        [
+          draft("A", "x", line: 2), draft("B", "y", line: 3),
+          draft("A", "z", line: 4),
+        ],
+        hash: "1")
+      #expect(first == ["A@4 first 2"])
+      #expect(try store.unitCount() == 0, "the failed import wrote nothing")
+      let clean = try importing(
+        store, [draft("A", "x", line: 2), draft("B", "y", line: 3)], hash: "2")
+      #expect(clean.isEmpty)
+      let again = try importing(
+        store,
+        [
+          draft("B", "y", line: 2), draft("A", "new", line: 3),
+          draft("B", "again", line: 4),
+        ],
+        hash: "3")
+      #expect(again == ["B@4 first 2"])
+      #expect(
+        try store.exportedUnits(.init()).map { $0.texts[0].value } == [
+          "x", "y",
+        ])
+      // Without a handler, a duplicate throws.
+      var units = [draft("C", "c", line: 2), draft("C", "c2", line: 3)]
+        .makeIterator()
+      #expect(throws: StoreError.self) {
+        _ = try store.importSource(
+          SourceDraft(
+            name: "q", path: "q.csv", kind: "reports", contentHash: "1",
+            settings: "s"),
+          units: { units.next() })
+      }
+    }
+  }
+
   @Test func readingAMissingDatabaseCreatesNothing() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

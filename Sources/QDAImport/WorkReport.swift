@@ -78,8 +78,9 @@ public struct ReportReadOptions: Sendable {
   public var redactsIdentifiers = true
   /// The largest field accepted.
   public var maximumFieldBytes = CSVReader.defaultMaximumFieldBytes
-  /// Whether the reader itself finds ids used twice, keeping every id's
-  /// first line in memory. An importer whose database finds them instead
+  /// Whether the reader itself finds ids used twice.
+  ///
+  /// It keeps every id's first line in memory. An importer whose database finds them instead
   /// (qda's does, with its unique index, in constant memory) turns it off
   /// and reports them through ``WorkReportReader/checkProblems(adding:)``.
   public var detectsDuplicateIDs = true
@@ -268,6 +269,7 @@ public final class WorkReportReader {
   /// - Parameter extra: Problems an importer found in the same rows (ids
   ///   used twice, when ``ReportReadOptions/detectsDuplicateIDs`` is off);
   ///   all are reported together in file order.
+  /// - Throws: The one problem, or `ImportError.multiple` with all of them.
   public func checkProblems(adding extra: [ImportError] = []) throws {
     var all = problems
     if !extra.isEmpty {

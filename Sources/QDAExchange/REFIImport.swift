@@ -27,6 +27,66 @@ public enum REFIImport {
   /// Reads a `.qdpx` file, or an unzipped project folder.
   ///
   /// - Throws: `ExchangeError.invalidProject`.
+  /// The most one entry of an archive may hold once decompressed.
+  public static let maximumEntryBytes: UInt64 = 256 << 20
+  /// The most all entries together may hold.
+  public static let maximumArchiveBytes: UInt64 = 512 << 20
+  /// How long decompression may go without producing a byte.
+  static let stallLimit: TimeInterval = 5
+
+  /// Every file entry of a `.qdpx`, decompressed, refusing archives that
+  /// would not fit in memory (zip bombs) or whose data never ends.
+  ///
+  /// ZIPFoundation waits for more input forever when a deflate stream is
+  /// cut short; each entry is therefore decompressed on a thread of its own
+  /// and given up when it stalls. (The stalled thread spins until the
+  /// process ends, which for `qda` is at once: the import fails.)
+  static func extractAll(_ path: String) throws -> [String: Data] {
+    func invalid(_ reason: String) -> ExchangeError {
+      ExchangeError.invalidProject(path: path, reason: reason)
+    }
+    let archive: Archive
+    do {
+      archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+    } catch {
+      throw invalid("not a ZIP archive (\(error))")
+    }
+    var files: [String: Data] = [:]
+    var total: UInt64 = 0
+    for entry in archive where entry.type == .file {
+      let declared = UInt64(entry.uncompressedSize)
+      total += declared
+      if declared > maximumEntryBytes || total > maximumArchiveBytes {
+        throw invalid(
+          "'\(entry.path)' would take \(declared >> 20) MiB decompressed; "
+            + "entries are limited to \(maximumEntryBytes >> 20) MiB and archives to "
+            + "\(maximumArchiveBytes >> 20) MiB")
+      }
+      let extraction = Extraction(limit: declared)
+      let done = DispatchSemaphore(value: 0)
+      let job = UncheckedArchive(archive: archive, entry: entry)
+      Thread {
+        do {
+          _ = try job.archive.extract(job.entry) { try extraction.append($0) }
+        } catch {
+          extraction.fail(error)
+        }
+        done.signal()
+      }.start()
+      while done.wait(timeout: .now() + 0.5) == .timedOut {
+        if extraction.secondsSinceProgress > stallLimit {
+          throw invalid(
+            "'\(entry.path)' does not decompress: its data ends early")
+        }
+      }
+      if let error = extraction.error {
+        throw invalid("'\(entry.path)' does not decompress (\(error))")
+      }
+      files[entry.path] = extraction.data
+    }
+    return files
+  }
+
   public static func read(path: String) throws -> Project {
     var isDirectory: ObjCBool = false
     guard
@@ -47,18 +107,7 @@ public enum REFIImport {
         }
       }
     } else {
-      do {
-        let archive = try Archive(
-          url: URL(fileURLWithPath: path), accessMode: .read)
-        for entry in archive where entry.type == .file {
-          var data = Data()
-          _ = try archive.extract(entry) { data.append($0) }
-          files[entry.path] = data
-        }
-      } catch {
-        throw ExchangeError.invalidProject(
-          path: path, reason: "not a ZIP archive (\(error))")
-      }
+      files = try extractAll(path)
     }
     guard
       let qde = files.first(where: {
@@ -71,6 +120,12 @@ public enum REFIImport {
     let root: XMLNode
     do {
       root = try XMLNode.parse(qde)
+    } catch is XMLNode.TooDeep {
+      throw ExchangeError.invalidProject(
+        path: path,
+        reason:
+          "project.qde nests elements deeper than \(XMLNode.maximumDepth) levels"
+      )
     } catch {
       throw ExchangeError.invalidProject(
         path: path, reason: "project.qde is not well-formed XML")
@@ -301,4 +356,42 @@ public enum REFIImport {
 extension Sequence where Element == UInt8 {
   /// Lowercase hexadecimal.
   var hexString: String { map { String(format: "%02x", $0) }.joined() }
+}
+
+/// An archive and one of its entries, handed to the thread that extracts it
+/// (which alone uses the archive until it is done or given up on).
+private struct UncheckedArchive: @unchecked Sendable {
+  let archive: Archive
+  let entry: Entry
+}
+
+/// The bytes of one entry as they are decompressed, and when the last came.
+private final class Extraction: @unchecked Sendable {
+  private let lock = NSLock()
+  private var bytes = Data()
+  private var last = Date()
+  private var failure: Error?
+  private let limit: UInt64
+
+  init(limit: UInt64) { self.limit = limit }
+
+  struct TooLarge: Error, CustomStringConvertible {
+    var description: String { "it holds more than its header declares" }
+  }
+
+  func append(_ chunk: Data) throws {
+    try lock.withLock {
+      bytes.append(chunk)
+      last = Date()
+      if UInt64(bytes.count) > limit { throw TooLarge() }
+    }
+  }
+
+  func fail(_ error: Error) { lock.withLock { failure = error } }
+
+  var secondsSinceProgress: TimeInterval {
+    lock.withLock { -last.timeIntervalSinceNow }
+  }
+  var data: Data { lock.withLock { bytes } }
+  var error: Error? { lock.withLock { failure } }
 }

@@ -22,27 +22,46 @@ final class XMLNode {
   /// The first child named `name`.
   func first(_ name: String) -> XMLNode? { children.first { $0.name == name } }
 
+  /// How deep elements may nest. REFI-QDA documents nest a few levels (codes
+  /// in codes a few more); a hostile one of many thousands would build a
+  /// tree whose recursive release overflows the stack.
+  static let maximumDepth = 256
+
   /// Parses a document.
+  ///
+  /// - Throws: ``TooDeep`` for a document nested deeper than
+  ///   ``maximumDepth``, else the parser's error.
   static func parse(_ data: Data) throws -> XMLNode {
     let delegate = TreeBuilder()
     let parser = XMLParser(data: data)
     parser.delegate = delegate
     parser.shouldProcessNamespaces = true
-    guard parser.parse(), let root = delegate.root else {
+    let parsed = parser.parse()
+    if delegate.isTooDeep { throw TooDeep() }
+    guard parsed, let root = delegate.root else {
       throw parser.parserError ?? CocoaError(.fileReadCorruptFile)
     }
     return root
   }
 
+  /// A document nested deeper than ``maximumDepth``.
+  struct TooDeep: Error {}
+
   private final class TreeBuilder: NSObject, XMLParserDelegate {
     var root: XMLNode?
     var stack: [XMLNode] = []
+    var isTooDeep = false
 
     func parser(
       _ parser: XMLParser, didStartElement elementName: String,
       namespaceURI: String?,
       qualifiedName: String?, attributes: [String: String] = [:]
     ) {
+      guard stack.count < XMLNode.maximumDepth else {
+        isTooDeep = true
+        parser.abortParsing()
+        return
+      }
       let node = XMLNode(name: elementName, attributes: attributes)
       if let parent = stack.last {
         parent.children.append(node)
@@ -57,7 +76,7 @@ final class XMLNode {
       namespaceURI: String?,
       qualifiedName: String?
     ) {
-      stack.removeLast()
+      if !stack.isEmpty { stack.removeLast() }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {

@@ -304,8 +304,15 @@ import Testing
       status: 0, message: "imported 'x': 0 sources",
       files: fixture("zipslip.qdpx")),
     Case(
-      name: "a zip bomb", arguments: ["import", "qdpx", "bomb.qdpx"], status: 0,
-      message: "imported 'x': 0 sources", files: fixture("bomb.qdpx")),
+      name: "a zip bomb", arguments: ["import", "qdpx", "bomb.qdpx"],
+      status: 65,
+      message: "'sources/big.txt' would take 300 MiB decompressed",
+      files: fixture("bomb.qdpx")),
+    Case(
+      name: "a .qdpx whose deflate data is corrupt (it hung the reader)",
+      arguments: ["import", "qdpx", "corrupt-deflate.qdpx"], status: 65,
+      message: "'project.qde' does not decompress",
+      files: fixture("corrupt-deflate.qdpx")),
     Case(
       name: "XML with an external entity",
       arguments: ["import", "qdpx", "xxe.qdpx"], status: 65,
@@ -325,8 +332,9 @@ import Testing
       files: fixture("noproject.qdpx")),
     Case(
       name: "XML nested 20,000 deep",
-      arguments: ["import", "qdpx", "deepxml.qdpx"], status: 0,
-      message: "imported 'x': 0 sources", files: fixture("deepxml.qdpx")),
+      arguments: ["import", "qdpx", "deepxml.qdpx"], status: 65,
+      message: "project.qde nests elements deeper than 256 levels",
+      files: fixture("deepxml.qdpx")),
 
     // Manual codings.
     Case(

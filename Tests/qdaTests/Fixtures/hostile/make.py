@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Writes the hostile REFI-QDA and YAML fixtures of HostileInputTests.
 
+corrupt-deflate.qdpx is not made here: FuzzREFI found it (a mutated
+export whose deflate stream made the ZIP reader spin).
+
 Run from this folder: python3 make.py. The CSV and transcript cases are
 made by the test itself.
 """

@@ -22,9 +22,11 @@ final class XMLNode {
   /// The first child named `name`.
   func first(_ name: String) -> XMLNode? { children.first { $0.name == name } }
 
-  /// How deep elements may nest. REFI-QDA documents nest a few levels (codes
-  /// in codes a few more); a hostile one of many thousands would build a
-  /// tree whose recursive release overflows the stack.
+  /// How deep elements may nest.
+  ///
+  /// REFI-QDA documents nest a few levels (codes in codes a few more); a
+  /// hostile one of many thousands would build a tree whose recursive
+  /// release overflows the stack.
   static let maximumDepth = 256
 
   /// Parses a document.

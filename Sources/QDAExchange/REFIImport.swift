@@ -38,9 +38,9 @@ public enum REFIImport {
   /// would not fit in memory (zip bombs) or whose data never ends.
   ///
   /// ZIPFoundation waits for more input forever when a deflate stream is
-  /// cut short; each entry is therefore decompressed on a thread of its own
-  /// and given up when it stalls. (The stalled thread spins until the
-  /// process ends, which for `qda` is at once: the import fails.)
+  /// cut short; each entry is therefore decompressed on another thread and
+  /// given up when it stalls. (The stalled work spins until the process
+  /// ends, which for `qda` is at once: the import fails.)
   static func extractAll(_ path: String) throws -> [String: Data] {
     func invalid(_ reason: String) -> ExchangeError {
       ExchangeError.invalidProject(path: path, reason: reason)
@@ -65,14 +65,14 @@ public enum REFIImport {
       let extraction = Extraction(limit: declared)
       let done = DispatchSemaphore(value: 0)
       let job = UncheckedArchive(archive: archive, entry: entry)
-      Thread {
+      DispatchQueue.global().async {
         do {
           _ = try job.archive.extract(job.entry) { try extraction.append($0) }
         } catch {
           extraction.fail(error)
         }
         done.signal()
-      }.start()
+      }
       while done.wait(timeout: .now() + 0.5) == .timedOut {
         if extraction.secondsSinceProgress > stallLimit {
           throw invalid(

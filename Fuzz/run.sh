@@ -23,8 +23,8 @@ for target in "${targets[@]}"; do
   work=$(mktemp -d)
   cp corpus/"$target"/* "$work"/
   echo "== $binary, $seconds s"
-  if ! ASAN_OPTIONS=detect_leaks=0 .build/debug/$binary "$work" -max_total_time="$seconds" -timeout=20 \
-      -rss_limit_mb=3000 -max_len=65536 -detect_leaks=0 -artifact_prefix="crashes/$target-" \
+  if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 .build/debug/$binary "$work" -max_total_time="$seconds" -timeout=20 \
+      -rss_limit_mb=3000 -max_len=65536 -detect_leaks=0 -seed=1 -artifact_prefix="crashes/$target-" \
       -print_final_stats=1 2>&1 | grep -E "^stat::number_of_executed_units|ERROR|SUMMARY|Done"; then
     :
   fi

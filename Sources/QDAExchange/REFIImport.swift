@@ -120,6 +120,9 @@ public enum REFIImport {
     let root: XMLNode
     do {
       root = try XMLNode.parse(qde)
+    } catch is XMLNode.NotUTF8 {
+      throw ExchangeError.invalidProject(
+        path: path, reason: "project.qde is not UTF-8")
     } catch is XMLNode.TooDeep {
       throw ExchangeError.invalidProject(
         path: path,

@@ -31,9 +31,12 @@ final class XMLNode {
 
   /// Parses a document.
   ///
-  /// - Throws: ``TooDeep`` for a document nested deeper than
+  /// - Throws: ``NotUTF8``, ``TooDeep`` for a document nested deeper than
   ///   ``maximumDepth``, else the parser's error.
   static func parse(_ data: Data) throws -> XMLNode {
+    // swift-corelibs' XMLParser traps on bytes that are not UTF-8 in a name
+    // or value (FuzzREFI found one); REFI-QDA documents are UTF-8.
+    guard String(data: data, encoding: .utf8) != nil else { throw NotUTF8() }
     let delegate = TreeBuilder()
     let parser = XMLParser(data: data)
     parser.delegate = delegate
@@ -48,6 +51,9 @@ final class XMLNode {
 
   /// A document nested deeper than ``maximumDepth``.
   struct TooDeep: Error {}
+
+  /// A document that is not UTF-8.
+  struct NotUTF8: Error {}
 
   private final class TreeBuilder: NSObject, XMLParserDelegate {
     var root: XMLNode?

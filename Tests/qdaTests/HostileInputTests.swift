@@ -318,6 +318,12 @@ import Testing
       arguments: ["import", "qdpx", "xxe.qdpx"], status: 65,
       message: "not well-formed XML", files: fixture("xxe.qdpx")),
     Case(
+      name:
+        "project.qde with bytes that are not UTF-8 (they trapped XMLParser)",
+      arguments: ["import", "qdpx", "invalid-utf8-xml.qdpx"], status: 65,
+      message: "project.qde is not UTF-8",
+      files: fixture("invalid-utf8-xml.qdpx")),
+    Case(
       name: "billion laughs", arguments: ["import", "qdpx", "lol.qdpx"],
       status: 65,
       message: "not well-formed XML", files: fixture("lol.qdpx")),

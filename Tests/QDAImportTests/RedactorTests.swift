@@ -3,36 +3,14 @@ import QDAImport
 import QDATestSupport
 import Testing
 
-/// One identifier of the corpus, in the sentence it is written in.
-struct IdentifierSample: Sendable, CustomTestStringConvertible {
-  var kind: String
-  var identifier: String
-  var sentence: String
-
-  /// The sentence as written.
-  var text: String { sentence.replacingOccurrences(of: "{}", with: identifier) }
+extension IdentifierSample: CustomTestStringConvertible {
   /// The sentence as it must be stored.
   var redacted: String {
     sentence.replacingOccurrences(of: "{}", with: "[\(kind)]")
       .replacingOccurrences(of: "@second_handle", with: "[handle]")
   }
-  var testDescription: String { "\(kind) \(identifier)" }
 
-  /// `Tests/QDAImportTests/Fixtures/identifiers.tsv`: invented phone numbers
-  /// written every way, e-mail addresses, handles, Telegram links and card
-  /// numbers, Russian and international.
-  static let corpus: [IdentifierSample] = {
-    let url = TestPaths.package("Tests/QDAImportTests/Fixtures/identifiers.tsv")
-    let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
-    return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap
-    {
-      let fields = $0.split(separator: "\t", omittingEmptySubsequences: false)
-        .map(String.init)
-      guard fields.count == 3 else { return nil }
-      return IdentifierSample(
-        kind: fields[0], identifier: fields[1], sentence: fields[2])
-    }
-  }()
+  public var testDescription: String { "\(kind) \(identifier)" }
 }
 
 @Suite struct RedactorTests {

@@ -6,25 +6,7 @@ import Testing
 /// reaches the database file, its WAL, an export or a report; `qda redact
 /// --check` finds those imported with `--keep-identifiers`.
 @Suite struct PrivacyTests {
-  struct Sample {
-    var kind: String
-    var identifier: String
-    var text: String
-  }
-
-  static let corpus: [Sample] = {
-    let url = TestPaths.package("Tests/QDAImportTests/Fixtures/identifiers.tsv")
-    let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
-    return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap
-    {
-      let fields = $0.split(separator: "\t", omittingEmptySubsequences: false)
-        .map(String.init)
-      guard fields.count == 3 else { return nil }
-      return Sample(
-        kind: fields[0], identifier: fields[1],
-        text: fields[2].replacingOccurrences(of: "{}", with: fields[1]))
-    }
-  }()
+  static let corpus = IdentifierSample.corpus
 
   /// One case per identifier, the identifier in the request.
   static var csv: String {

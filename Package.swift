@@ -39,7 +39,10 @@ let package = Package(
     ),
     .target(
       name: "QDAStore",
-      dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]
     ),
     .target(name: "QDACoding", dependencies: ["QDACodebook", "QDAStore"]),
     .target(name: "QDAReport", dependencies: ["QDAStore", "QDAAgreement"]),

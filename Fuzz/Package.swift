@@ -27,7 +27,10 @@ let package = Package(
       ]),
     .target(
       name: "QDAStore",
-      dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+      dependencies: [
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]),
     .target(
       name: "QDAExchange",
       dependencies: [

@@ -291,11 +291,11 @@ extension Store {
 
 /// Prepared statements for writing units, reused across rows.
 private struct UnitWriter {
-  let insertUnit: Statement
+  var insertUnit: BulkStatement
   let updateUnit: Statement
   let updateOrdinal: Statement
-  let insertText: Statement
-  let insertAttribute: Statement
+  var insertText: BulkStatement
+  var insertAttribute: BulkStatement
   let deleteTexts: Statement
   let deleteAttributes: Statement
   let deleteAutoCodings: Statement
@@ -308,7 +308,8 @@ private struct UnitWriter {
   init(_ db: Database, firstTextID: Int64) throws {
     self.db = db
     nextTextID = firstTextID
-    insertUnit = try db.makeStatement(
+    insertUnit = try BulkStatement(
+      db,
       sql: """
         INSERT INTO unit (id, sourceId, ordinal, kind, date, speaker, role, startTime, endTime,
                           line, contentHash)
@@ -322,11 +323,13 @@ private struct UnitWriter {
         """)
     updateOrdinal = try db.makeStatement(
       sql: "UPDATE unit SET ordinal = ? WHERE id = ?")
-    insertText = try db.makeStatement(
+    insertText = try BulkStatement(
+      db,
       sql:
         "INSERT INTO unitText (id, unitId, field, position, text) VALUES (?, ?, ?, ?, ?)"
     )
-    insertAttribute = try db.makeStatement(
+    insertAttribute = try BulkStatement(
+      db,
       sql:
         "INSERT INTO unitAttribute (unitId, name, position, value) VALUES (?, ?, ?, ?)"
     )
@@ -345,11 +348,18 @@ private struct UnitWriter {
 
   mutating func insert(_ unit: UnitDraft, sourceID: Int64, ordinal: Int) throws
   {
-    try insertUnit.execute(arguments: [
-      unit.id, sourceID, ordinal, unit.kind, unit.date, unit.speaker, unit.role,
-      unit.startTime,
-      unit.endTime, unit.line, unit.contentHash,
-    ])
+    insertUnit.bind(unit.id)
+    insertUnit.bind(sourceID)
+    insertUnit.bind(ordinal)
+    insertUnit.bind(unit.kind)
+    insertUnit.bind(unit.date)
+    insertUnit.bind(unit.speaker)
+    insertUnit.bind(unit.role)
+    insertUnit.bind(unit.startTime)
+    insertUnit.bind(unit.endTime)
+    insertUnit.bind(unit.line)
+    insertUnit.bind(unit.contentHash)
+    try insertUnit.execute()
     try insertContent(unit)
   }
 
@@ -374,15 +384,20 @@ private struct UnitWriter {
 
   private mutating func insertContent(_ unit: UnitDraft) throws {
     for (position, field) in unit.texts.enumerated() {
-      try insertText.execute(arguments: [
-        nextTextID, unit.id, field.name, position, field.text,
-      ])
+      insertText.bind(nextTextID)
+      insertText.bind(unit.id)
+      insertText.bind(field.name)
+      insertText.bind(position)
+      insertText.bind(field.text)
+      try insertText.execute()
       nextTextID += 1
     }
     for (position, attribute) in unit.attributes.enumerated() {
-      try insertAttribute.execute(arguments: [
-        unit.id, attribute.name, position, attribute.value,
-      ])
+      insertAttribute.bind(unit.id)
+      insertAttribute.bind(attribute.name)
+      insertAttribute.bind(position)
+      insertAttribute.bind(attribute.value)
+      try insertAttribute.execute()
     }
   }
 }

@@ -221,7 +221,7 @@ extension Store {
   public func markReviewed(
     unit: String, coder: String, status: ReviewStatus, memo: String?
   ) throws {
-    try write { db in
+    try write(keepsTallies: true) { db in
       try db.execute(
         sql: """
           INSERT INTO review (coder, unitId, status, memo, reviewedAt) VALUES (?, ?, ?, ?, ?)
@@ -237,7 +237,7 @@ extension Store {
 
   /// Sets the memo of a unit in a coder's review.
   public func setReviewMemo(unit: String, coder: String, memo: String) throws {
-    try write { db in
+    try write(keepsTallies: true) { db in
       try db.execute(
         sql: """
           INSERT INTO review (coder, unitId, status, memo, reviewedAt) VALUES (?, ?, 'open', ?, ?)

@@ -160,6 +160,20 @@ extension Store {
                    CASE WHEN EXISTS (SELECT 1 FROM unitText) THEN 'no' ELSE 'yes' END;
           """)
     }
+    migrator.registerMigration("v6-tallies") { db in
+      // Counts per grouping, value and code (NULL: units), written by
+      // `code auto`; see `TallyBuilder`.
+      try db.execute(
+        sql: """
+          CREATE TABLE tally (
+            dimension TEXT NOT NULL,
+            code TEXT,
+            value TEXT,
+            units INTEGER NOT NULL
+          );
+          CREATE INDEX tally_byDimension ON tally(dimension, code, value);
+          """)
+    }
     return migrator
   }
 

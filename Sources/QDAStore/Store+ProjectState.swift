@@ -13,7 +13,7 @@ extension Store {
   /// Stores a value `qda run` keeps between runs; writes only when it changes.
   public func setProjectState(_ key: String, _ value: String) throws {
     guard try projectState(key) != value else { return }
-    try write { db in
+    try write(keepsTallies: true) { db in
       try db.execute(
         sql:
           "INSERT INTO projectState (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

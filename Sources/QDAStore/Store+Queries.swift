@@ -186,7 +186,12 @@ extension Store {
     let sourceJoin =
       filter.sources.isEmpty ? "" : "JOIN source s ON s.id = u.sourceId"
     return try read { db in
-      try Row.fetchAll(
+      if filter.isEverything, !countsDocuments,
+        let counts = try talliedUnitCounts(db, grouping: grouping)
+      {
+        return counts
+      }
+      return try Row.fetchAll(
         db,
         sql: """
           SELECT \(group.expression) AS grp, \(count)
@@ -238,7 +243,13 @@ extension Store {
       ? "COUNT(DISTINCT u.sourceId)"
       : byTheme ? "COUNT(DISTINCT c.unitId)" : "COUNT(*)"
     return try read { db in
-      try Row.fetchAll(
+      if coder == .coder("auto"), filter.isEverything, !byTheme,
+        !countsDocuments,
+        let counts = try talliedCodedCounts(db, grouping: grouping)
+      {
+        return counts
+      }
+      return try Row.fetchAll(
         db,
         sql: """
           SELECT \(key) AS key, \(group.expression) AS grp, \(count)

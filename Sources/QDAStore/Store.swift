@@ -132,9 +132,18 @@ public final class Store {
   }
 
   /// Runs a write transaction; SQLite errors become ``StoreError``.
-  func write<T>(_ body: (Database) throws -> T) throws -> T {
+  ///
+  /// The transaction first deletes the tallies (see `TallyBuilder`), which
+  /// are true only of the units and codings they were counted from, unless
+  /// `keepsTallies` says it changes neither.
+  func write<T>(keepsTallies: Bool = false, _ body: (Database) throws -> T)
+    throws -> T
+  {
     do {
-      return try queue.write(body)
+      return try queue.write { db in
+        if !keepsTallies { try Self.dropTallies(db) }
+        return try body(db)
+      }
     } catch {
       throw Self.translate(error, path: path)
     }

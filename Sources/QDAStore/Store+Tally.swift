@@ -1,0 +1,209 @@
+import GRDB
+
+// Tallies: counts of units, and of `auto` codings per code, in every unit
+// grouping `freq` and crosstabs offer, written by `code auto` in the
+// transaction that writes the codings.
+//
+// Grouping a million units' 1.3 million codings by month or channel joins
+// every coding to its unit: 1.2 to 1.8 s in SQLite. `code auto` already
+// visits every unit with its codes, so it counts them on the way, and
+// `freq` over all units reads a few hundred rows instead.
+//
+// A tally is true only of the data it was counted from, so every write
+// transaction deletes the tallies first (see `Store.write`), except the ones
+// that cannot change units or codings. An absent tally means "count from
+// the codings", never "zero".
+
+extension UnitGrouping {
+  /// The name of the grouping in the tally table.
+  var tallyName: String {
+    switch self {
+    case .none: return "none"
+    case .month: return "month"
+    case .speaker: return "speaker"
+    case .role: return "role"
+    case .attribute(let name): return "attribute:" + name
+    }
+  }
+}
+
+/// What a unit is grouped by in each tallied grouping.
+struct UnitGroups {
+  /// One value per grouping of ``TallyBuilder/groupings``, in that order.
+  var values: [String?]
+}
+
+/// Counts units and `auto` codings per grouping, value and code, as
+/// `code auto` visits the units.
+struct TallyBuilder {
+  /// The groupings counted: all units, month, then speaker and role (when
+  /// there are turns), then one per attribute name.
+  ///
+  /// A grouping left out has no value for any unit.
+  let groupings: [UnitGrouping]
+  /// Group values, interned: an id is its index plus one (0 is no value).
+  private var valueIDs: [String: Int] = [:]
+  private var valueNames: [String] = []
+  /// Codes, interned: an id is its index plus one (0 counts units).
+  private var codeIDs: [String: Int] = [:]
+  private var codeNames: [String] = []
+  /// Counts by packed (grouping, code id, value id).
+  private var counts: [Int: Int] = [:]
+  /// How many units were added.
+  private(set) var units = 0
+
+  /// A builder for these groupings.
+  init(groupings: [UnitGrouping]) {
+    self.groupings = groupings
+  }
+
+  /// The groupings a tally of this database counts.
+  ///
+  /// - Throws: A GRDB error.
+  static func groupings(in db: Database) throws -> [UnitGrouping] {
+    var groupings: [UnitGrouping] = [.none, .month]
+    let hasTurns = try Bool.fetchOne(
+      db, sql: "SELECT EXISTS (SELECT 1 FROM unit WHERE kind = 'turn')")
+    if hasTurns == true { groupings += [.speaker, .role] }
+    // The distinct names, one index seek each.
+    let names = try String.fetchAll(
+      db,
+      sql: """
+        WITH RECURSIVE attribute(name) AS (
+          SELECT MIN(name) FROM unitAttribute
+          UNION ALL
+          SELECT (SELECT MIN(name) FROM unitAttribute WHERE name > attribute.name)
+          FROM attribute WHERE attribute.name IS NOT NULL
+        )
+        SELECT name FROM attribute WHERE name IS NOT NULL
+        """)
+    return groupings + names.map(UnitGrouping.attribute)
+  }
+
+  /// The SQL expressions of each grouping's value, on `u` (unit), in order.
+  ///
+  /// Attribute values come from correlated sub-queries, one index seek per
+  /// unit and name.
+  var valueExpressions: [(sql: String, arguments: StatementArguments)] {
+    groupings.map { grouping in
+      switch grouping {
+      case .none: return ("NULL", [])
+      case .month, .speaker, .role: return (grouping.sql.expression, [])
+      case .attribute(let name):
+        return (
+          "(SELECT value FROM unitAttribute WHERE unitId = u.id AND name = ?)",
+          [name]
+        )
+      }
+    }
+  }
+
+  private static func key(_ grouping: Int, _ code: Int, _ value: Int) -> Int {
+    grouping << 52 | code << 26 | value
+  }
+
+  private mutating func valueID(_ value: String?) -> Int {
+    guard let value else { return 0 }
+    if let id = valueIDs[value] { return id }
+    valueNames.append(value)
+    valueIDs[value] = valueNames.count
+    return valueNames.count
+  }
+
+  private mutating func codeID(_ code: String) -> Int {
+    if let id = codeIDs[code] { return id }
+    codeNames.append(code)
+    codeIDs[code] = codeNames.count
+    return codeNames.count
+  }
+
+  /// Counts a unit, in its groups, and each of its codes once.
+  ///
+  /// - Parameters:
+  ///   - groups: The unit's value in each grouping.
+  ///   - codes: The codes `auto` applied to it, each once.
+  mutating func add(_ groups: UnitGroups, codes: some Sequence<String>) {
+    units += 1
+    var values: [Int] = []
+    values.reserveCapacity(groups.values.count)
+    for (grouping, value) in groups.values.enumerated() {
+      let id = valueID(value)
+      values.append(id)
+      counts[Self.key(grouping, 0, id), default: 0] += 1
+    }
+    for code in codes {
+      let id = codeID(code)
+      for (grouping, value) in values.enumerated() {
+        counts[Self.key(grouping, id, value), default: 0] += 1
+      }
+    }
+  }
+
+  /// Writes the tally (nothing when no unit was added).
+  ///
+  /// - Throws: A GRDB error.
+  func write(to db: Database) throws {
+    guard units > 0 else { return }
+    let insert = try db.makeStatement(
+      sql:
+        "INSERT INTO tally (dimension, code, value, units) VALUES (?, ?, ?, ?)")
+    let names = groupings.map(\.tallyName)
+    let mask = (1 << 26) - 1
+    for (key, count) in counts {
+      let code = key >> 26 & mask
+      let value = key & mask
+      try insert.execute(arguments: [
+        names[key >> 52], code == 0 ? nil : codeNames[code - 1],
+        value == 0 ? nil : valueNames[value - 1], count,
+      ])
+    }
+  }
+}
+
+extension Store {
+  /// Deletes the tallies: every write that may change units or codings
+  /// does so first.
+  static func dropTallies(_ db: Database) throws {
+    try db.execute(sql: "DELETE FROM tally")
+  }
+
+  /// Units per group from the tally, in group order; `nil` when there is no
+  /// tally.
+  func talliedUnitCounts(_ db: Database, grouping: UnitGrouping) throws
+    -> [GroupCount]?
+  {
+    try tallied(db, grouping: grouping, codes: false)
+  }
+
+  /// `auto` codings per code and group from the tally, ordered by code and
+  /// group; `nil` when there is no tally.
+  func talliedCodedCounts(_ db: Database, grouping: UnitGrouping) throws
+    -> [GroupCount]?
+  {
+    try tallied(db, grouping: grouping, codes: true)
+  }
+
+  private func tallied(_ db: Database, grouping: UnitGrouping, codes: Bool)
+    throws -> [GroupCount]?
+  {
+    guard
+      try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tally)") == true
+    else { return nil }
+    // A grouping not tallied has no value for any unit: its one group is
+    // "missing", counted as all units are.
+    let isTallied =
+      try Bool.fetchOne(
+        db, sql: "SELECT EXISTS (SELECT 1 FROM tally WHERE dimension = ?)",
+        arguments: [grouping.tallyName]) == true
+    let name = isTallied ? grouping.tallyName : UnitGrouping.none.tallyName
+    return try Row.fetchAll(
+      db,
+      sql: """
+        SELECT code, value, units FROM tally
+        WHERE dimension = ? AND code IS \(codes ? "NOT NULL" : "NULL")
+        ORDER BY code, value
+        """,
+      arguments: [name]
+    ).map { GroupCount(key: $0[0], group: $0[1], units: $0[2]) }
+  }
+}

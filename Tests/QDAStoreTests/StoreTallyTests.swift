@@ -1,0 +1,224 @@
+import Foundation
+import GRDB
+import QDATestSupport
+import Testing
+
+@testable import QDAStore
+
+/// Tallies (counts written by `code auto`) must give exactly what counting
+/// the codings gives, and must never outlive the data they count.
+@Suite struct StoreTallyTests {
+  func withStore(_ body: (Store) throws -> Void) throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
+    defer { store.close() }
+    try body(store)
+  }
+
+  /// Work reports over three months (one undated), some with a channel.
+  func importReports(_ store: Store, name: String = "reports", count: Int = 60)
+    throws
+  {
+    var iterator = (0..<count).map { index in
+      UnitDraft(
+        id: "\(name)-\(index)", kind: "case",
+        date: index % 7 == 0 ? nil : "2020-0\(1 + index % 3)-1\(index % 10)",
+        line: index + 2,
+        texts: [
+          ("request", "request \(index)"), ("services", "services \(index)"),
+        ],
+        attributes: index % 5 == 0
+          ? [] : [("channel", ["chat", "direct", "phone"][index % 3])],
+        contentHash: "\(name)\(index)")
+    }.makeIterator()
+    _ = try store.importSource(
+      SourceDraft(
+        name: name, path: name + ".csv", kind: "reports", contentHash: name,
+        settings: ""),
+      units: { iterator.next() })
+  }
+
+  /// An interview: turns with speakers and roles, one without text.
+  func importInterview(_ store: Store) throws {
+    let turns: [(String, String, String?)] = [
+      ("Ann", "interviewer", "How do clients reach you?"),
+      ("Bob", "participant", "Mostly by chat, at night."),
+      ("Ann", "interviewer", "And then?"),
+      ("Bob", "participant", nil),
+      ("Cid", "participant", "By phone."),
+    ]
+    var iterator = turns.enumerated().map { index, turn in
+      UnitDraft(
+        id: "i:\(index)", kind: "turn", speaker: turn.0, role: turn.1,
+        line: index + 1, texts: turn.2.map { [("text", $0)] } ?? [],
+        attributes: index == 1 ? [("site", "north")] : [],
+        contentHash: "i\(index)")
+    }.makeIterator()
+    _ = try store.importSource(
+      SourceDraft(
+        name: "interview", path: "interview.txt", kind: "transcript",
+        contentHash: "i", settings: ""),
+      units: { iterator.next() })
+  }
+
+  /// Codes a unit by the digits and words of its texts: every unit gets
+  /// some of three codes, a few none.
+  func codeAll(_ store: Store) throws {
+    _ = try store.replaceAutoCodings(
+      codebook: CodebookDraft(
+        hash: "h", id: "c", title: "C", version: "1", path: "c.yml",
+        codes: ["t.a", "t.b", "t.c"].map {
+          .init(id: $0, theme: "t", themeName: "T", name: $0)
+        })
+    ) { unit in
+      let text = unit.texts.map(\.text).joined(separator: " ")
+      let number = Int(text.filter(\.isNumber).prefix(2)) ?? text.count
+      return [("t.a", 2), ("t.b", 3), ("t.c", 4)].compactMap { code, divisor in
+        number % divisor == 0
+          ? CodingDraft(
+            unit: unit.id, code: code, rule: "r", field: unit.texts.first?.name,
+            span: 0..<1) : nil
+      }
+    }
+  }
+
+  let groupings: [UnitGrouping] = [
+    .none, .month, .speaker, .role, .attribute("channel"), .attribute("site"),
+    .attribute("nothing"),
+  ]
+
+  /// Every count, from the tally when there is one.
+  func counts(_ store: Store) throws -> [[GroupCount]] {
+    try groupings.flatMap { grouping in
+      [
+        try store.unitCounts(.init(), grouping: grouping),
+        try store.codedCounts(
+          coder: "auto", filter: .init(), grouping: grouping),
+      ]
+    }
+  }
+
+  func tallyRows(_ store: Store) throws -> Int {
+    try store.read {
+      try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tally") ?? 0
+    }
+  }
+
+  @Test func tallyGivesWhatCountingTheCodingsGives() throws {
+    try withStore { store in
+      try importReports(store)
+      try importInterview(store)
+      try codeAll(store)
+      #expect(try tallyRows(store) > 0)
+      let tallied = try counts(store)
+      try store.write { try Store.dropTallies($0) }
+      #expect(try tallyRows(store) == 0)
+      let counted = try counts(store)
+      #expect(tallied == counted)
+      // The counts are not trivially empty: every grouping has groups, and
+      // months, channels and speakers more than one.
+      for (index, grouping) in groupings.enumerated() {
+        #expect(!counted[2 * index].isEmpty, "\(grouping)")
+        #expect(!counted[2 * index + 1].isEmpty, "\(grouping)")
+      }
+      #expect(counted[2].count == 4)  // three months and undated
+      #expect(Set(counted[8].map(\.group)) == ["chat", "direct", "phone", nil])
+      #expect(Set(counted[4].map(\.group)) == ["Ann", "Bob", "Cid", nil])
+    }
+  }
+
+  @Test func everyWriteThatMayChangeCountsDropsTheTally() throws {
+    try withStore { store in
+      try importReports(store)
+      try codeAll(store)
+      let before = try store.unitCounts(.init(), grouping: .month)
+      // Another source: the months gain units.
+      try importReports(store, name: "more", count: 14)
+      #expect(try tallyRows(store) == 0)
+      let after = try store.unitCounts(.init(), grouping: .month)
+      #expect(
+        after.reduce(0) { $0 + $1.units } == before.reduce(0) { $0 + $1.units }
+          + 14)
+      // Coded again: a tally again, which a removed coding drops.
+      try codeAll(store)
+      let coded = try store.codedCounts(
+        coder: "auto", filter: .init(), grouping: .attribute("channel"))
+      let first = try #require(
+        try store.codings(ofUnit: "reports-2").first { $0.coder == "auto" })
+      try store.removeCoding(unit: "reports-2", code: first.code, coder: "auto")
+      #expect(try tallyRows(store) == 0)
+      let fewer = try store.codedCounts(
+        coder: "auto", filter: .init(), grouping: .attribute("channel"))
+      #expect(
+        fewer.reduce(0) { $0 + $1.units } == coded.reduce(0) { $0 + $1.units }
+          - 1)
+    }
+  }
+
+  @Test func stateWritesKeepTheTally() throws {
+    try withStore { store in
+      try importReports(store)
+      try codeAll(store)
+      let rows = try tallyRows(store)
+      try store.setProjectState("some-key", "some value")
+      #expect(try tallyRows(store) == rows)
+    }
+  }
+
+  @Test func scopedAndOtherCodersCountsIgnoreTheTally() throws {
+    try withStore { store in
+      try importReports(store)
+      try importInterview(store)
+      try codeAll(store)
+      let cases = UnitFilter(kinds: ["case"])
+      let scoped = try store.unitCounts(cases, grouping: .month)
+      #expect(scoped.reduce(0) { $0 + $1.units } == 60)
+      let reports = UnitFilter(sources: ["reports"])
+      let coded = try store.codedCounts(
+        coder: "auto", filter: reports, grouping: .month)
+      try store.write { try Store.dropTallies($0) }
+      #expect(try store.unitCounts(cases, grouping: .month) == scoped)
+      #expect(
+        try store.codedCounts(coder: "auto", filter: reports, grouping: .month)
+          == coded)
+    }
+  }
+
+  @Test func unitsReadInFileOrderMatchUnitsReadByTheJoin() throws {
+    try withStore { store in
+      try importInterview(store)
+      try importReports(store, count: 12)
+      let fast = try store.storedUnits()
+      try store.write { db in
+        try db.execute(
+          sql: "UPDATE projectState SET value = 'no' WHERE key = ?",
+          arguments: [Store.textOrderKey])
+      }
+      let joined = try store.storedUnits()
+      #expect(fast.count == 17)
+      #expect(fast.map(\.id) == joined.map(\.id))
+      #expect(fast.map(\.question) == joined.map(\.question))
+      #expect(
+        fast.map { $0.texts.map { "\($0.name)=\($0.text)" } }
+          == joined.map { $0.texts.map { "\($0.name)=\($0.text)" } })
+      #expect(fast[1].question == "How do clients reach you?")
+      #expect(fast[3].texts.isEmpty)
+    }
+  }
+
+  @Test func textsOutOfTheOrderTheFlagClaimsAreAnErrorNotWrongUnits() throws {
+    try withStore { store in
+      try importReports(store, count: 6)
+      // Give the first unit's texts the highest ids, then claim file order.
+      try store.write { db in
+        try db.execute(
+          sql: """
+            UPDATE unitText SET id = id + 1000 WHERE unitId = 'reports-0';
+            UPDATE projectState SET value = 'yes' WHERE key = '\(Store.textOrderKey)';
+            """)
+      }
+      #expect(throws: StoreError.self) { try store.storedUnits() }
+    }
+  }
+}

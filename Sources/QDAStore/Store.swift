@@ -64,13 +64,14 @@ public final class Store {
     configuration.prepareDatabase { db in
       db.add(function: Store.foldFunction)
       try db.execute(sql: "PRAGMA synchronous = FULL")
-      // A 32 MiB page cache keeps a 100,000-case import from spilling B-tree
-      // pages to the WAL over and over (see Benchmarks/README.md).
-      try db.execute(sql: "PRAGMA cache_size = -32768")
-      // All of SQLite's memory (caches, sorters building indexes, the
-      // full-text index's pending terms) within 64 MiB, whatever the size
-      // of the data: it spills to disk instead of growing.
-      try db.execute(sql: "PRAGMA soft_heap_limit = 67108864")
+      // An 8 MiB page cache, and all of SQLite's memory (caches, sorters
+      // building indexes, the full-text index's pending terms) within
+      // 16 MiB whatever the size of the data: it spills to disk instead of
+      // growing. Bulk loads append in key order and build their indexes
+      // afterwards, so a larger cache bought no speed at a million cases,
+      // only memory (see Benchmarks/README.md).
+      try db.execute(sql: "PRAGMA cache_size = -8192")
+      try db.execute(sql: "PRAGMA soft_heap_limit = 16777216")
       // WAL is a persistent setting: set it once, when the file is new. (GRDB's
       // own WAL setup writes a scratch table at every open, which would change
       // the file even for commands that only read or that fail.)

@@ -72,6 +72,26 @@ public final class ByteStream {
     return buffer[index]
   }
 
+  /// Consumes the bytes buffered but not yet consumed (reading the next
+  /// chunk first when there are none) and hands them to `body`; `nil` at
+  /// the end of the stream.
+  ///
+  /// - Parameter body: Called with the bytes and the stream offset of the
+  ///   first of them.
+  /// - Returns: What `body` returns; `nil` at the end of the stream.
+  /// - Throws: What `body` throws.
+  public func nextChunk<Result>(
+    _ body: (UnsafeBufferPointer<UInt8>, _ offset: Int) throws -> Result
+  ) rethrows -> Result? {
+    if index == buffer.count, !refill() { return nil }
+    let start = index
+    let offset = self.offset
+    index = buffer.count
+    return try buffer.withUnsafeBufferPointer {
+      try body(UnsafeBufferPointer(rebasing: $0[start...]), offset)
+    }
+  }
+
   /// Reads the next chunk; returns whether any byte is available.
   private func refill() -> Bool {
     guard !isExhausted, let handle else { return false }

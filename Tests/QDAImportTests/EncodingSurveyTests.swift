@@ -1,0 +1,181 @@
+import Foundation
+import QDAImport
+import QDATestSupport
+import Testing
+
+/// The encoding survey walks a file a chunk at a time with a fast path for
+/// plain ASCII; it must decide exactly as a byte-by-byte walk does, wherever
+/// the chunk boundaries fall.
+@Suite struct EncodingSurveyTests {
+  /// What the survey decides, without the hash: the encoding, the byte
+  /// order mark and the size, or the error (with its line and offset).
+  enum Decision: Equatable {
+    case file(TextEncoding, bom: Bool, bytes: Int)
+    case refused(ImportError)
+  }
+
+  /// The byte-by-byte walk the survey replaced, kept as the reference.
+  func reference(_ bytes: [UInt8], declared: TextEncoding?) -> Decision {
+    var line = 1
+    var lineHasMultibyte = false
+    var lineHasInvalid = false
+    var firstUTF8Line: Int?
+    var firstInvalid: (offset: Int, line: Int, byte: UInt8)?
+    var firstUndefined1251: (offset: Int, line: Int)?
+    var pending = 0
+    var sequenceStart = 0
+    var sequenceLead: UInt8 = 0
+    var previousWasCR = false
+    func endLine() {
+      if lineHasMultibyte && !lineHasInvalid && firstUTF8Line == nil {
+        firstUTF8Line = line
+      }
+      lineHasMultibyte = false
+      lineHasInvalid = false
+    }
+    func markInvalid(at offset: Int, byte: UInt8) {
+      lineHasInvalid = true
+      if firstInvalid == nil { firstInvalid = (offset, line, byte) }
+    }
+    for (offset, byte) in bytes.enumerated() {
+      if byte == 0x98, firstUndefined1251 == nil {
+        firstUndefined1251 = (offset, line)
+      }
+      if pending > 0 {
+        var valid = byte & 0xC0 == 0x80
+        if valid, offset == sequenceStart + 1 {
+          switch sequenceLead {
+          case 0xE0: valid = byte >= 0xA0
+          case 0xED: valid = byte <= 0x9F
+          case 0xF0: valid = byte >= 0x90
+          case 0xF4: valid = byte <= 0x8F
+          default: break
+          }
+        }
+        if valid {
+          pending -= 1
+          if pending == 0 { lineHasMultibyte = true }
+          continue
+        }
+        markInvalid(at: sequenceStart, byte: sequenceLead)
+        pending = 0
+      }
+      switch byte {
+      case 0x00...0x7F:
+        if byte == 0x0A {
+          if !previousWasCR {
+            endLine()
+            line += 1
+          }
+        } else if byte == 0x0D {
+          endLine()
+          line += 1
+        }
+      case 0xC2...0xDF: pending = 1
+      case 0xE0...0xEF: pending = 2
+      case 0xF0...0xF4: pending = 3
+      default: markInvalid(at: offset, byte: byte)
+      }
+      if pending > 0 {
+        sequenceStart = offset
+        sequenceLead = byte
+      }
+      previousWasCR = byte == 0x0D
+    }
+    if pending > 0 { markInvalid(at: sequenceStart, byte: sequenceLead) }
+    endLine()
+    let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+    let path = "f.csv"
+    func file(_ encoding: TextEncoding) -> Decision {
+      .file(encoding, bom: bom && encoding == .utf8, bytes: bytes.count)
+    }
+    switch declared {
+    case .windows1251?:
+      if let bad = firstUndefined1251 {
+        return .refused(
+          .undefinedWindows1251(path: path, line: bad.line, offset: bad.offset))
+      }
+      return file(.windows1251)
+    case .utf8?:
+      if let bad = firstInvalid {
+        return .refused(
+          .invalidUTF8(
+            path: path, line: bad.line, offset: bad.offset, byte: bad.byte,
+            utf8Line: nil))
+      }
+      return file(.utf8)
+    case nil:
+      guard let bad = firstInvalid else { return file(.utf8) }
+      if bom || firstUTF8Line != nil {
+        return .refused(
+          .invalidUTF8(
+            path: path, line: bad.line, offset: bad.offset, byte: bad.byte,
+            utf8Line: bom ? 1 : firstUTF8Line))
+      }
+      if let undefined = firstUndefined1251 {
+        return .refused(
+          .undefinedWindows1251(
+            path: path, line: undefined.line, offset: undefined.offset))
+      }
+      return file(.windows1251)
+    }
+  }
+
+  func survey(_ bytes: [UInt8], declared: TextEncoding?, chunkSize: Int)
+    throws -> (Decision, hash: String?)
+  {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.path("f.csv")
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let stream = try ByteStream(path: path, chunkSize: chunkSize)
+    do {
+      let survey = try EncodingDetector.survey(
+        stream, path: "f.csv", declared: declared)
+      return (
+        .file(
+          survey.encoding, bom: survey.hasByteOrderMark,
+          bytes: survey.byteCount), survey.contentHash
+      )
+    } catch let error as ImportError {
+      return (.refused(error), nil)
+    }
+  }
+
+  /// Pieces that exercise every branch: ASCII, line ends of every kind,
+  /// Cyrillic in UTF-8 and Windows-1251, a byte order mark, overlongs,
+  /// surrogates, truncated sequences and 0x98.
+  let pieces: [[UInt8]] = [
+    Array("case,request\n".utf8), Array("плохо".utf8), [0x0D], [0x0A],
+    [0x0D, 0x0A], [0xEF, 0xBB, 0xBF], [0xCF, 0xF0, 0xE8], [0x98],
+    [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xF4, 0x90],
+    [0xF0, 0x9F, 0x98, 0x80], [0xE2, 0x82], Array("x".utf8), [0x00], [0x7F],
+    [0xC3], Array(String(repeating: "a", count: 40).utf8),
+  ]
+
+  @Test func chunkedSurveyDecidesAsTheByteWalkDoes() throws {
+    var generator = SeededGenerator(seed: 20_261_121)
+    var refusals = 0
+    for _ in 0..<400 {
+      var bytes: [UInt8] = []
+      for _ in 0..<Int.random(in: 0...12, using: &generator) {
+        bytes += pieces.randomElement(using: &generator)!
+      }
+      for declared in [nil, TextEncoding.utf8, .windows1251] {
+        let expected = reference(bytes, declared: declared)
+        let (whole, hash) = try survey(
+          bytes, declared: declared, chunkSize: 1 << 16)
+        let (chunked, chunkedHash) = try survey(
+          bytes, declared: declared,
+          chunkSize: Int.random(in: 1...7, using: &generator))
+        #expect(whole == expected, "\(bytes) \(String(describing: declared))")
+        #expect(chunked == expected, "\(bytes) \(String(describing: declared))")
+        #expect(hash == chunkedHash)
+        if case .refused = expected { refusals += 1 }
+      }
+    }
+    // Both outcomes are exercised, not only one.
+    #expect(refusals > 100)
+    #expect(refusals < 1100)
+  }
+}

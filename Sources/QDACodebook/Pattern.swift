@@ -207,9 +207,28 @@ public struct Pattern: Sendable, CustomStringConvertible {
     case .words(let elements):
       let tokens = text.tokens
       var result: [Range<Int>] = []
-      for start in tokens.indices {
-        if let end = Self.match(elements, 0, tokens, start) {
-          result.append(tokens[start].start..<tokens[end - 1].end)
+      // Most patterns begin with a word or a stem: it is compared with each
+      // token here, and only where it matches is the rest matched.
+      switch elements.first {
+      case .word(let lead)?:
+        for start in tokens.indices
+        where tokens[start].text.hasSameBytes(as: lead) {
+          if let end = Self.match(elements, 1, tokens, start + 1) {
+            result.append(tokens[start].start..<tokens[end - 1].end)
+          }
+        }
+      case .stem(let lead)?:
+        for start in tokens.indices
+        where tokens[start].text.hasBytePrefix(lead) {
+          if let end = Self.match(elements, 1, tokens, start + 1) {
+            result.append(tokens[start].start..<tokens[end - 1].end)
+          }
+        }
+      default:
+        for start in tokens.indices {
+          if let end = Self.match(elements, 0, tokens, start) {
+            result.append(tokens[start].start..<tokens[end - 1].end)
+          }
         }
       }
       return result

@@ -125,8 +125,9 @@ extension Store {
   }
 
   /// Like ``replaceAutoCodings(codebook:code:)``, but codes the units in
-  /// batches on other threads: a batch is coded while this thread writes
-  /// the codings of the one before and reads the one after.
+  /// batches on other threads: two batches are coded while this thread
+  /// writes the codings of the one before them and reads the one after, so
+  /// the coders never wait for the writer.
   ///
   /// - Parameters:
   ///   - codebook: The codebook applied, recorded for provenance.
@@ -151,12 +152,14 @@ extension Store {
         start: { units in
           let result = CodingBatch()
           group.enter()
+          result.done.enter()
           DispatchQueue.global().async {
             result.codings = code(units)
+            result.done.leave()
             group.leave()
           }
           return {
-            group.wait()
+            result.done.wait()
             return result.codings
           }
         }, didCode: didCode)
@@ -195,13 +198,19 @@ extension Store {
     var batchGroups: [UnitGroups] = []
     batch.reserveCapacity(batchSize)
     batchGroups.reserveCapacity(batchSize)
+    /// Batches being coded, oldest first.
     var pending:
-      (units: [StoredUnit], groups: [UnitGroups], wait: () -> [[CodingDraft]])?
-    /// Starts coding `next` (if any), then writes the batch coded before.
+      [(units: [StoredUnit], groups: [UnitGroups], wait: () -> [[CodingDraft]])] =
+        []
+    /// Starts coding `next`, then, with more than two batches pending or at
+    /// the end (`nil`), writes the oldest.
     func rotate(_ next: ([StoredUnit], [UnitGroups])?) throws {
-      let finished = pending.map { ($0.units, $0.groups, $0.wait()) }
-      pending = next.map { ($0.0, $0.1, start($0.0)) }
-      guard let (units, groups, codings) = finished else { return }
+      if let next { pending.append((next.0, next.1, start(next.0))) }
+      guard pending.count > 2 || (next == nil && !pending.isEmpty) else {
+        return
+      }
+      let (units, groups, wait) = pending.removeFirst()
+      let codings = wait()
       didCode(units, codings)
       for (unitGroups, unitCodings) in zip(groups, codings) {
         tally.add(unitGroups, codes: unitCodings.lazy.map(\.code))
@@ -228,8 +237,8 @@ extension Store {
         batchGroups.removeAll(keepingCapacity: true)
       }
     }
-    try rotate(batch.isEmpty ? nil : (batch, batchGroups))
-    try rotate(nil)
+    if !batch.isEmpty { try rotate((batch, batchGroups)) }
+    while !pending.isEmpty { try rotate(nil) }
     if onlyAuto == true {
       try db.execute(sql: Self.codingIndexSQL)
     }
@@ -415,7 +424,9 @@ extension Store {
 
 /// Where a batch's codings land, from the thread that coded it.
 private final class CodingBatch: @unchecked Sendable {
-  /// Written by the coding thread before it leaves the group; read only
-  /// after the group has been waited for.
+  /// Written by the coding thread before it leaves `done`; read only after
+  /// `done` has been waited for.
   var codings: [[CodingDraft]] = []
+  /// Left when `codings` is written.
+  let done = DispatchGroup()
 }

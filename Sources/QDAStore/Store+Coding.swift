@@ -178,10 +178,20 @@ extension Store {
     let onlyAuto = try Bool.fetchOne(
       db, sql: "SELECT NOT EXISTS (SELECT 1 FROM coding WHERE coder != 'auto')")
     if onlyAuto == true {
-      // Emptied at once (SQLite drops the pages), and the coder index is
-      // built after the rows, from sorted data.
-      try db.execute(sql: "DELETE FROM coding")
-      try db.execute(sql: "DROP INDEX IF EXISTS coding_byCoderCode")
+      // Emptied at once by dropping the table and making it again: with
+      // foreign keys on, SQLite deletes a child table's rows one by one
+      // (1.3 million rows: seconds, and 20 MB more memory). The coder index
+      // is built after the rows, from sorted data.
+      let definition = try String.fetchOne(
+        db,
+        sql:
+          "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'coding'"
+      )
+      guard let definition else {
+        throw StoreError.sqlite(path: path, message: "no coding table")
+      }
+      try db.execute(sql: "DROP TABLE coding")
+      try db.execute(sql: definition)
     } else {
       try db.execute(sql: "DELETE FROM coding WHERE coder = 'auto'")
     }

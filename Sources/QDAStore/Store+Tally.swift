@@ -147,6 +147,9 @@ struct TallyBuilder {
     let insert = try db.makeStatement(
       sql:
         "INSERT INTO tally (dimension, code, value, units) VALUES (?, ?, ?, ?)")
+    try insert.execute(arguments: [
+      Store.tallyStampDimension, nil, try Store.tallyStamp(db), 0,
+    ])
     let names = groupings.map(\.tallyName)
     let mask = (1 << 26) - 1
     for (key, count) in counts {
@@ -161,6 +164,29 @@ struct TallyBuilder {
 }
 
 extension Store {
+  /// The tally row that holds ``tallyStamp(_:)`` as it was when counted.
+  static let tallyStampDimension = "stamp"
+
+  /// What a tally was counted from, read again in a few milliseconds: how
+  /// many units and `auto` codings there are, and the highest row ids.
+  ///
+  /// qda's own writes drop the tallies; this catches writes made outside
+  /// it (the `sqlite3` shell, or a qda too old to know tallies) that add or
+  /// remove units or codings, and the tally is then not used.
+  ///
+  /// - Throws: A GRDB error.
+  static func tallyStamp(_ db: Database) throws -> String {
+    let row = try Row.fetchOne(
+      db,
+      sql: """
+        SELECT (SELECT COUNT(*) FROM unit), (SELECT MAX(rowid) FROM unit),
+               (SELECT COUNT(*) FROM coding WHERE coder = 'auto'),
+               (SELECT MAX(id) FROM coding)
+        """)
+    let values = (0..<4).map { (row?[$0] as Int64?).map(String.init) ?? "-" }
+    return values.joined(separator: ",")
+  }
+
   /// Deletes the tallies: every write that may change units or codings
   /// does so first.
   static func dropTallies(_ db: Database) throws {
@@ -187,7 +213,10 @@ extension Store {
     throws -> [GroupCount]?
   {
     guard
-      try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tally)") == true
+      let stamp = try String.fetchOne(
+        db, sql: "SELECT value FROM tally WHERE dimension = ?",
+        arguments: [Self.tallyStampDimension]),
+      try stamp == Self.tallyStamp(db)
     else { return nil }
     // A grouping not tallied has no value for any unit: its one group is
     // "missing", counted as all units are.

@@ -156,6 +156,37 @@ import Testing
     }
   }
 
+  @Test func aTallyIsNotUsedAfterWritesMadeOutsideQDA() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.path("qda.sqlite")
+    var store = try Store.open(path: path, create: true)
+    try importReports(store)
+    try codeAll(store)
+    let units = try store.unitCounts(.init()).first?.units
+    let coded = try store.codedCounts(coder: "auto", filter: .init())
+    store.close()
+    // As the sqlite3 shell would: one more unit, one coding fewer.
+    let outside = try DatabaseQueue(path: path)
+    try outside.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
+            VALUES ('extra', 1, 999, 'case', 'x');
+          DELETE FROM coding WHERE id = (SELECT MIN(id) FROM coding);
+          """)
+    }
+    try outside.close()
+    store = try Store.open(path: path, create: false)
+    defer { store.close() }
+    #expect(try tallyRows(store) > 0)
+    #expect(try store.unitCounts(.init()).first?.units == units.map { $0 + 1 })
+    #expect(
+      try store.codedCounts(coder: "auto", filter: .init()).reduce(0) {
+        $0 + $1.units
+      } == coded.reduce(0) { $0 + $1.units } - 1)
+  }
+
   @Test func stateWritesKeepTheTally() throws {
     try withStore { store in
       try importReports(store)

@@ -37,7 +37,7 @@ struct UnitGroups {
 /// `code auto` visits the units.
 struct TallyBuilder {
   /// The groupings counted: all units, month, then speaker and role (when
-  /// there are turns), then one per attribute name.
+  /// some unit has one), then one per attribute name.
   ///
   /// A grouping left out has no value for any unit.
   let groupings: [UnitGrouping]
@@ -62,9 +62,14 @@ struct TallyBuilder {
   /// - Throws: A GRDB error.
   static func groupings(in db: Database) throws -> [UnitGrouping] {
     var groupings: [UnitGrouping] = [.none, .month]
-    let hasTurns = try Bool.fetchOne(
-      db, sql: "SELECT EXISTS (SELECT 1 FROM unit WHERE kind = 'turn')")
-    if hasTurns == true { groupings += [.speaker, .role] }
+    // Turns have speakers; other units may too (a REFI project's).
+    let hasSpeakers = try Bool.fetchOne(
+      db,
+      sql: """
+        SELECT EXISTS (SELECT 1 FROM unit WHERE kind = 'turn')
+          OR EXISTS (SELECT 1 FROM unit WHERE speaker IS NOT NULL OR role IS NOT NULL)
+        """)
+    if hasSpeakers == true { groupings += [.speaker, .role] }
     // The distinct names, one index seek each.
     let names = try String.fetchAll(
       db,

@@ -187,6 +187,31 @@ import Testing
       } == coded.reduce(0) { $0 + $1.units } - 1)
   }
 
+  @Test func speakersOfUnitsThatAreNotTurnsAreTallied() throws {
+    try withStore { store in
+      var iterator = [
+        UnitDraft(
+          id: "c1", kind: "case", speaker: "Ann", role: "client",
+          texts: [("text", "12")], contentHash: "1"),
+        UnitDraft(
+          id: "c2", kind: "case", texts: [("text", "24")], contentHash: "2"),
+      ].makeIterator()
+      _ = try store.importSource(
+        SourceDraft(
+          name: "refi", path: "p.qdpx", kind: "refi", contentHash: "r",
+          settings: ""),
+        units: { iterator.next() })
+      try codeAll(store)
+      let tallied = try counts(store)
+      try store.write { try Store.dropTallies($0) }
+      #expect(tallied == (try counts(store)))
+      #expect(
+        try store.unitCounts(.init(), grouping: .speaker).map(\.group) == [
+          nil, "Ann",
+        ])
+    }
+  }
+
   @Test func stateWritesKeepTheTally() throws {
     try withStore { store in
       try importReports(store)

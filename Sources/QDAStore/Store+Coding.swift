@@ -114,7 +114,7 @@ extension Store {
   public func replaceAutoCodings(
     codebook: CodebookDraft, code: (StoredUnit) -> [CodingDraft]
   ) throws -> Int {
-    try write { db in
+    try write(keepsTallies: true) { db in
       try replaceAutoCodings(
         in: db, codebook: codebook, batchSize: 1024,
         start: { units in
@@ -146,7 +146,7 @@ extension Store {
     let group = DispatchGroup()
     // A batch still being coded when a write fails is waited for.
     defer { group.wait() }
-    return try write { db in
+    return try write(keepsTallies: true) { db in
       try replaceAutoCodings(
         in: db, codebook: codebook, batchSize: batchSize,
         start: { units in
@@ -173,6 +173,8 @@ extension Store {
     start: ([StoredUnit]) -> () -> [[CodingDraft]],
     didCode: ([StoredUnit], [[CodingDraft]]) -> Void
   ) throws -> Int {
+    // The old tally goes; the one counted below replaces it.
+    try Self.dropTallies(db)
     let now = ISO8601DateFormatter().string(from: Date())
     try Self.recordAsCurrent(codebook, in: db, at: now)
     let onlyAuto = try Bool.fetchOne(

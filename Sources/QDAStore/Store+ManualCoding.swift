@@ -81,7 +81,10 @@ extension Store {
   public func addCodings(
     _ codings: [ManualCoding], coder: String, path: String? = nil
   ) throws -> Int {
-    try write { db in try addCodings(in: db, codings, coder: coder, path: path)
+    // Another coder's codings change no tally (tallies count units and
+    // `auto` codings).
+    try write(keepsTallies: coder != "auto") { db in
+      try addCodings(in: db, codings, coder: coder, path: path)
     }
   }
 
@@ -147,7 +150,7 @@ extension Store {
   ///
   /// - Throws: `StoreError.missingCoding` when there is no such coding.
   public func removeCoding(unit: String, code: String, coder: String) throws {
-    try write { db in
+    try write(keepsTallies: coder != "auto") { db in
       try db.execute(
         sql: "DELETE FROM coding WHERE unitId = ? AND code = ? AND coder = ?",
         arguments: [unit, code, coder])

@@ -58,7 +58,7 @@ extension Store {
   public func replaceCodings(
     of coder: String, with codings: [ManualCoding], path: String?
   ) throws {
-    try write { db in
+    try write(keepsTallies: coder != "auto") { db in
       try db.execute(
         sql: "DELETE FROM coding WHERE coder = ?", arguments: [coder])
       _ = try addCodings(in: db, codings, coder: coder, path: path)

@@ -173,7 +173,8 @@ extension Store {
   static let tallyStampDimension = "stamp"
 
   /// What a tally was counted from, read again in a few milliseconds: how
-  /// many units and `auto` codings there are, and the highest row ids.
+  /// many units and `auto` codings there are, and the highest unit row id.
+  /// (Other coders' codings change no tally, so they are not in it.)
   ///
   /// qda's own writes drop the tallies; this catches writes made outside
   /// it (the `sqlite3` shell, or a qda too old to know tallies) that add or
@@ -185,10 +186,9 @@ extension Store {
       db,
       sql: """
         SELECT (SELECT COUNT(*) FROM unit), (SELECT MAX(rowid) FROM unit),
-               (SELECT COUNT(*) FROM coding WHERE coder = 'auto'),
-               (SELECT MAX(id) FROM coding)
+               (SELECT COUNT(*) FROM coding WHERE coder = 'auto')
         """)
-    let values = (0..<4).map { (row?[$0] as Int64?).map(String.init) ?? "-" }
+    let values = (0..<3).map { (row?[$0] as Int64?).map(String.init) ?? "-" }
     return values.joined(separator: ",")
   }
 

@@ -134,16 +134,22 @@ public final class Store {
 
   /// Runs a write transaction; SQLite errors become ``StoreError``.
   ///
-  /// The transaction first deletes the tallies (see `TallyBuilder`), which
-  /// are true only of the units and codings they were counted from, unless
-  /// `keepsTallies` says it changes neither.
+  /// A transaction that changed rows ends by deleting the tallies (see
+  /// `TallyBuilder`), which are true only of the units and `auto` codings
+  /// they were counted from, unless `keepsTallies` says it changes neither.
+  /// One that changed nothing (an unchanged file imported again) leaves the
+  /// file as it was.
   func write<T>(keepsTallies: Bool = false, _ body: (Database) throws -> T)
     throws -> T
   {
     do {
       return try queue.write { db in
-        if !keepsTallies { try Self.dropTallies(db) }
-        return try body(db)
+        let changes = db.totalChangesCount
+        let result = try body(db)
+        if !keepsTallies, db.totalChangesCount != changes {
+          try Self.dropTallies(db)
+        }
+        return result
       }
     } catch {
       throw Self.translate(error, path: path)

@@ -212,13 +212,36 @@ import Testing
     }
   }
 
-  @Test func stateWritesKeepTheTally() throws {
+  @Test func unchangedImportsStateWritesAndOtherCodersKeepTheTally() throws {
     try withStore { store in
       try importReports(store)
       try codeAll(store)
       let rows = try tallyRows(store)
+      let before = try counts(store)
       try store.setProjectState("some-key", "some value")
+      // The same file again: nothing changes, so the tally stays.
+      try importReports(store)
+      try store.addCodings(
+        [
+          ManualCoding(unit: "reports-1", code: "t.a", memo: nil),
+          ManualCoding(unit: "reports-3", code: "t.b", memo: nil),
+        ], coder: "ann")
+      try store.removeCoding(unit: "reports-1", code: "t.a", coder: "ann")
+      try store.replaceCodings(
+        of: "bob",
+        with: [ManualCoding(unit: "reports-5", code: "t.c", memo: nil)],
+        path: nil)
       #expect(try tallyRows(store) == rows)
+      // Still true, and still used: the stamp did not change.
+      #expect(try counts(store) == before)
+      #expect(
+        try store.read { try store.talliedCodedCounts($0, grouping: .month) }
+          != nil)
+      try store.write { try Store.dropTallies($0) }
+      #expect(try counts(store) == before)
+      #expect(
+        try store.codedCounts(coder: "ann", filter: .init()).map(\.units) == [1]
+      )
     }
   }
 

@@ -1,39 +1,43 @@
-/// Every word and stem that a codebook's word patterns need, numbered, with
-/// a way to find all of them in a text in one pass over its words.
+/// Every word and stem that a set of word patterns names, numbered, with a
+/// way to find all of them in a text in one pass over its words.
 ///
 /// This is what makes the number of rules nearly free: a text's words are
 /// looked up once each — a hash look-up for whole words, a walk down a byte
-/// trie for stems — whatever the number of patterns, and each pattern then
-/// rules itself in or out by testing a few bits (see ``Pattern/bound(to:)``).
+/// trie for stems — whatever the number of patterns. The text then carries
+/// each word's number (see ``PreparedText``): patterns rule themselves in or
+/// out by testing a few bits (``Pattern/bound(to:)``), and match by comparing
+/// numbers, never strings.
 final class AnchorTable: Sendable {
   /// The id of each whole word.
-  private let wordIDs: [FoldedWord: Int32]
+  private let wordIDs: ByteWordMap
   /// The stems, as a byte trie.
   private let stems: StemTrie
   /// How many anchors there are.
   let count: Int
 
-  /// Numbers the anchors of `patterns`.
-  init(patterns: [Pattern]) {
+  /// Numbers the words and stems of `patterns`.
+  convenience init(patterns: [Pattern]) {
+    self.init(anchors: patterns.flatMap(\.anchors))
+  }
+
+  /// Numbers `anchors`, in order, each once.
+  init(anchors: [Pattern.Anchor]) {
     var wordIDs: [FoldedWord: Int32] = [:]
     var stemIDs: [FoldedWord: Int32] = [:]
     var next: Int32 = 0
-    for pattern in patterns {
-      for group in pattern.requirements {
-        for anchor in group {
-          switch anchor {
-          case .word(let word) where wordIDs[word] == nil:
-            wordIDs[word] = next
-            next += 1
-          case .stem(let stem) where stemIDs[FoldedWord(stem)] == nil:
-            stemIDs[FoldedWord(stem)] = next
-            next += 1
-          default: break
-          }
-        }
+    for anchor in anchors {
+      switch anchor {
+      case .word(let word) where wordIDs[word] == nil:
+        wordIDs[word] = next
+        next += 1
+      case .stem(let stem) where stemIDs[FoldedWord(stem)] == nil:
+        stemIDs[FoldedWord(stem)] = next
+        next += 1
+      default: break
       }
     }
-    self.wordIDs = wordIDs
+    self.wordIDs = ByteWordMap(
+      wordIDs.map { (Array($0.key.text.utf8), $0.value) })
     self.stems = StemTrie(stemIDs.map { (Array($0.key.text.utf8), $0.value) })
     self.count = Int(next)
   }
@@ -41,20 +45,133 @@ final class AnchorTable: Sendable {
   /// The id of an anchor this table was made with.
   func id(of anchor: Pattern.Anchor) -> Int32? {
     switch anchor {
-    case .word(let word): return wordIDs[word]
+    case .word(let word):
+      var text = word.text
+      return text.withUTF8 { wordIDs.id(of: $0) }
     case .stem(let stem): return stems.id(ofStem: Array(stem.utf8))
     }
   }
 
   /// The anchors present in a text.
-  func anchors(in text: TextIndex) -> AnchorSet {
-    var set = AnchorSet(table: ObjectIdentifier(self), count: count)
-    guard count > 0 else { return set }
-    for token in text.tokens {
-      if let id = wordIDs[FoldedWord(token.text)] { set.insert(id) }
-      stems.forEachStem(of: token.text) { set.insert($0) }
+  func anchors(in text: TextIndex) -> AnchorSet { prepare(text).anchors }
+
+  /// Numbers the words of a text by this table.
+  func prepare(_ text: TextIndex) -> PreparedText {
+    let wordCount = text.words.count
+    var anchors = AnchorSet(table: ObjectIdentifier(self), count: count)
+    // Word ids, then where each word's stems start, then the stem ids.
+    var numbers = [Int32](repeating: -1, count: 2 * wordCount + 1)
+    text.bytes.withUnsafeBufferPointer { bytes in
+      for (index, word) in text.words.enumerated() {
+        numbers[wordCount + index] = Int32(truncatingIfNeeded: numbers.count)
+        guard count > 0 else { continue }
+        let slice = UnsafeBufferPointer(
+          rebasing: bytes[word.byteStart..<word.byteEnd])
+        if let id = wordIDs.id(of: slice) {
+          numbers[index] = id
+          anchors.insert(id)
+        }
+        stems.forEachStem(of: slice) { id in
+          numbers.append(id)
+          anchors.insert(id)
+        }
+      }
     }
-    return set
+    numbers[2 * wordCount] = Int32(truncatingIfNeeded: numbers.count)
+    return PreparedText(
+      table: self, wordCount: wordCount, numbers: numbers, anchors: anchors)
+  }
+}
+
+/// A text's words numbered by an ``AnchorTable``: what patterns bound to that
+/// table match against.
+///
+/// A class: it passes from pattern to pattern without copying its arrays.
+final class PreparedText: Sendable {
+  /// The table that numbered the words.
+  let table: AnchorTable
+  /// How many words the text has.
+  let wordCount: Int
+  /// For each word, its id or -1; then, for each word and one past the last,
+  /// where its stem ids start in this same array; then the stem ids.
+  let numbers: [Int32]
+  /// Every anchor the text holds.
+  let anchors: AnchorSet
+
+  init(table: AnchorTable, wordCount: Int, numbers: [Int32], anchors: AnchorSet)
+  {
+    self.table = table
+    self.wordCount = wordCount
+    self.numbers = numbers
+    self.anchors = anchors
+  }
+
+  /// Whether the prepared text was numbered by `table`.
+  @inline(__always)
+  func isPrepared(by table: AnchorTable) -> Bool { self.table === table }
+}
+
+/// Words as UTF-8 bytes, mapped to ids by open addressing.
+///
+/// A look-up hashes the bytes it is given, with no `String` made: the words
+/// of every unit are looked up here.
+struct ByteWordMap: Sendable {
+  /// For each slot, the index of its entry, or -1.
+  private let slots: [Int32]
+  /// Entry `e`'s word is `blob[keyStart[e]..<keyStart[e + 1]]`.
+  private let keyStart: [Int]
+  private let blob: [UInt8]
+  private let ids: [Int32]
+
+  init(_ words: [(bytes: [UInt8], id: Int32)]) {
+    var capacity = 8
+    while capacity < 2 * words.count { capacity *= 2 }
+    var slots = [Int32](repeating: -1, count: capacity)
+    var keyStart = [0]
+    var blob: [UInt8] = []
+    var ids: [Int32] = []
+    for (entry, word) in words.enumerated() {
+      blob.append(contentsOf: word.bytes)
+      keyStart.append(blob.count)
+      ids.append(word.id)
+      var slot =
+        word.bytes.withUnsafeBufferPointer { Self.hash($0) } & (capacity - 1)
+      while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+      slots[slot] = Int32(entry)
+    }
+    self.slots = slots
+    self.keyStart = keyStart
+    self.blob = blob
+    self.ids = ids
+  }
+
+  /// FNV-1a over the bytes.
+  @inline(__always)
+  static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    return Int(truncatingIfNeeded: hash ^ (hash >> 32))
+  }
+
+  /// The id of the word with these bytes, if the map has it.
+  @inline(__always)
+  func id(of word: UnsafeBufferPointer<UInt8>) -> Int32? {
+    let mask = slots.count - 1
+    var slot = Self.hash(word) & mask
+    return blob.withUnsafeBufferPointer { blob in
+      while true {
+        let entry = Int(slots[slot])
+        if entry < 0 { return nil }
+        let start = keyStart[entry]
+        let end = keyStart[entry + 1]
+        if end - start == word.count,
+          UnsafeBufferPointer(rebasing: blob[start..<end]).elementsEqual(word)
+        {
+          return ids[entry]
+        }
+        slot = (slot + 1) & mask
+      }
+    }
   }
 }
 
@@ -153,11 +270,18 @@ struct StemTrie: Sendable {
   }
 
   /// Calls `body` with the id of every stem that `word` starts with.
-  @inline(__always)
   func forEachStem(of word: String, _ body: (Int32) -> Void) {
+    var word = word
+    word.withUTF8 { forEachStem(of: $0, body) }
+  }
+
+  /// Calls `body` with the id of every stem that the UTF-8 `word` starts with.
+  @inline(__always)
+  func forEachStem(of word: UnsafeBufferPointer<UInt8>, _ body: (Int32) -> Void)
+  {
     guard edgeBytes.count > 0 else { return }
     var node = 0
-    for byte in word.utf8 {
+    for byte in word {
       guard let next = child(of: node, byte) else { return }
       node = next
       if stemID[node] >= 0 { body(stemID[node]) }

@@ -89,7 +89,9 @@ extension Codebook {
     var diagnostics: [CodebookDiagnostic] = []
     for code in codes {
       for example in code.examples
-      where code.evaluate(MatchableUnit(example: example.text)) == nil {
+      where firstMatch(
+        of: code.qualifiedID, in: MatchableUnit(example: example.text)) == nil
+      {
         diagnostics.append(
           CodebookDiagnostic(
             path: path, location: example.location, severity: .warning,
@@ -97,7 +99,9 @@ extension Codebook {
               "example of '\(code.qualifiedID)' is not coded by its rules"))
       }
       for example in code.counterexamples {
-        if let match = code.evaluate(MatchableUnit(example: example.text)) {
+        if let match = firstMatch(
+          of: code.qualifiedID, in: MatchableUnit(example: example.text))
+        {
           diagnostics.append(
             CodebookDiagnostic(
               path: path, location: example.location, severity: .warning,

@@ -26,7 +26,7 @@ public struct Codebook: Sendable {
   public var description: String?
   /// The themes, in codebook order.
   public var themes: [Theme] {
-    didSet { matcher = CodebookMatcher(themes: themes) }
+    didSet { matcher = Self.matcher(themes) }
   }
   /// The SHA-256 of the codebook file's bytes, lowercase hex.
   public var contentHash: String
@@ -44,7 +44,14 @@ public struct Codebook: Sendable {
     self.description = description
     self.themes = themes
     self.contentHash = contentHash
-    matcher = CodebookMatcher(themes: themes)
+    matcher = Self.matcher(themes)
+  }
+
+  /// The matcher of the themes' codes.
+  private static func matcher(_ themes: [Theme]) -> CodebookMatcher {
+    let codes = themes.flatMap(\.codes)
+    return CodebookMatcher(
+      codes: codes.map(\.rules), ids: codes.map(\.qualifiedID))
   }
 
   /// Every code of every theme, in codebook order.

@@ -27,7 +27,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
   }
 
   enum Body: Sendable {
-    case words([Element])
+    case words(WordProgram)
     case regex(RegularExpression)
   }
 
@@ -39,22 +39,36 @@ public struct Pattern: Sendable, CustomStringConvertible {
 
   /// The pattern as written in the codebook.
   public let source: String
-  let body: Body
+  private(set) var body: Body
+  /// The elements of a word pattern; empty for a regular expression.
+  let elements: [Element]
   /// What a text must contain for a word pattern to occur.
   ///
   /// Every group must have one anchor present. Checked before any matching, so most patterns
-  /// rule themselves out of most texts by a few hash look-ups.
+  /// rule themselves out of most texts by a few bit tests.
   let requirements: [[Anchor]]
-  /// `requirements` as anchor ids of a codebook's ``AnchorTable``, once the
-  /// codebook has bound the pattern to it.
-  private(set) var boundRequirements: BoundRequirements?
 
-  /// Requirements as the ids of one table's anchors.
-  struct BoundRequirements: Sendable {
-    /// The table the ids belong to.
-    let table: ObjectIdentifier
-    /// Every group must have one of its ids present.
-    let groups: [[Int32]]
+  /// Every word and stem the pattern names, in order.
+  var anchors: [Anchor] { Self.anchors(of: elements) }
+
+  /// Every word and stem of `elements`, in order.
+  static func anchors(of elements: [Element]) -> [Anchor] {
+    elements.flatMap { element -> [Anchor] in
+      switch element {
+      case .word(let word): return [.word(FoldedWord(word))]
+      case .stem(let stem): return [.stem(stem)]
+      case .choice(let choices): return choices.flatMap(anchors(of:))
+      case .anyWord, .gap: return []
+      }
+    }
+  }
+
+  /// The requirements as ids of the table the pattern is bound to (its
+  /// own, until a codebook binds it to the codebook's); `nil` for a regular
+  /// expression.
+  var boundRequirements: [[Int32]]? {
+    if case .words(let program) = body { return program.requirements }
+    return nil
   }
 
   /// The pattern as written.
@@ -75,6 +89,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
           RegularExpression(
             try NSRegularExpression(
               pattern: expression, options: [.caseInsensitive])))
+        self.elements = []
         requirements = []
       } catch {
         throw .invalidRegex(expression)
@@ -130,7 +145,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
     }
     if case .gap = first { throw .misplacedGap }
     if case .gap = last { throw .misplacedGap }
-    body = .words(elements)
+    self.elements = elements
     requirements = elements.compactMap { element -> [Anchor]? in
       switch element {
       case .word(let word): return [.word(FoldedWord(word))]
@@ -147,91 +162,40 @@ public struct Pattern: Sendable, CustomStringConvertible {
       case .anyWord, .gap: return nil
       }
     }
+    let table = AnchorTable(anchors: Self.anchors(of: elements))
+    body = .words(WordProgram(elements, requirements, table))
   }
 
-  /// The pattern, with its requirements numbered by `table`.
+  /// The pattern, its words numbered by `table`, which must have been made
+  /// with them (see ``AnchorTable/init(patterns:)``).
   func bound(to table: AnchorTable) -> Pattern {
+    guard case .words = body else { return self }
     var pattern = self
-    pattern.boundRequirements = BoundRequirements(
-      table: ObjectIdentifier(table),
-      groups: requirements.map { $0.compactMap(table.id(of:)) })
+    pattern.body = .words(WordProgram(elements, requirements, table))
     return pattern
   }
 
-  /// Whether a field may hold the pattern: by the field's anchor bits when
-  /// pattern and field were prepared by the same table, else word by word.
-  @inline(__always)
-  func mayOccur(in field: MatchableUnit.Field) -> Bool {
-    if let bound = boundRequirements, let anchors = field.anchors,
-      anchors.table == bound.table
-    {
-      for group in bound.groups where !group.contains(where: anchors.contains) {
-        return false
-      }
-      return true
-    }
-    return mayOccur(in: field.index)
-  }
-
-  /// Where the pattern occurs in a field (see ``matches(in:)-(TextIndex)``).
+  /// Where the pattern occurs in a field: by the field's prepared words when
+  /// the same table numbered them, else by numbering them now.
   func matches(in field: MatchableUnit.Field) -> [Range<Int>] {
-    guard mayOccur(in: field) else { return [] }
-    return matchesAfterCheck(in: field.index)
-  }
-
-  /// Whether the text has every word the pattern needs (always true for
-  /// regular expressions, which are searched in full).
-  func mayOccur(in text: TextIndex) -> Bool {
-    for group in requirements {
-      let present = group.contains { anchor in
-        switch anchor {
-        case .word(let word): return text.contains(word: word)
-        case .stem(let stem): return text.contains(stem: stem)
-        }
+    switch body {
+    case .words(let program):
+      if let prepared = field.prepared, prepared.isPrepared(by: program.table) {
+        return program.matches(in: field.index, prepared)
       }
-      if !present { return false }
+      return program.matches(
+        in: field.index, program.table.prepare(field.index))
+    case .regex(let expression):
+      return expression.matches(in: field.index)
     }
-    return true
   }
 
   /// The ranges, in Unicode scalar offsets of the original text, where the
   /// pattern occurs.
   public func matches(in text: TextIndex) -> [Range<Int>] {
-    guard mayOccur(in: text) else { return [] }
-    return matchesAfterCheck(in: text)
-  }
-
-  /// ``matches(in:)-(TextIndex)`` once `mayOccur` said yes.
-  private func matchesAfterCheck(in text: TextIndex) -> [Range<Int>] {
     switch body {
-    case .words(let elements):
-      let tokens = text.tokens
-      var result: [Range<Int>] = []
-      // Most patterns begin with a word or a stem: it is compared with each
-      // token here, and only where it matches is the rest matched.
-      switch elements.first {
-      case .word(let lead)?:
-        for start in tokens.indices
-        where tokens[start].text.hasSameBytes(as: lead) {
-          if let end = Self.match(elements, 1, tokens, start + 1) {
-            result.append(tokens[start].start..<tokens[end - 1].end)
-          }
-        }
-      case .stem(let lead)?:
-        for start in tokens.indices
-        where tokens[start].text.hasBytePrefix(lead) {
-          if let end = Self.match(elements, 1, tokens, start + 1) {
-            result.append(tokens[start].start..<tokens[end - 1].end)
-          }
-        }
-      default:
-        for start in tokens.indices {
-          if let end = Self.match(elements, 0, tokens, start) {
-            result.append(tokens[start].start..<tokens[end - 1].end)
-          }
-        }
-      }
-      return result
+    case .words(let program):
+      return program.matches(in: text, program.table.prepare(text))
     case .regex(let expression):
       return expression.matches(in: text)
     }
@@ -239,64 +203,187 @@ public struct Pattern: Sendable, CustomStringConvertible {
 
   /// Whether the pattern occurs in the text.
   public func occurs(in text: TextIndex) -> Bool { !matches(in: text).isEmpty }
+}
 
-  /// Matches a plain run of words and stems at `token`; returns the next token index.
-  private static func matchSequence(
-    _ words: [Element], _ tokens: [Token], _ token: Int
-  ) -> Int? {
-    var index = token
-    for word in words {
-      guard index < tokens.count else { return nil }
-      switch word {
-      case .word(let text):
-        guard tokens[index].text.hasSameBytes(as: text) else {
-          return nil
-        }
-      case .stem(let stem):
-        guard tokens[index].text.hasBytePrefix(stem) else {
-          return nil
-        }
-      default: return nil
-      }
-      index += 1
+/// A word pattern compiled against an ``AnchorTable``: its requirements and
+/// elements as anchor ids, laid out flat so that matching compares integers.
+///
+/// Each element is two or more numbers: `word id`, `stem id`, `any 0`,
+/// `gap limit`, or `choice length alternatives`, followed by each
+/// alternative as its length and a `word id` or `stem id` pair per word
+/// (`length` counts what follows it, so a match can skip the choice).
+struct WordProgram: Sendable {
+  /// The table whose ids the program uses.
+  let table: AnchorTable
+  /// Every group must have one of its ids present.
+  let requirements: [[Int32]]
+  let code: [Int32]
+
+  private static let word: Int32 = 0
+  private static let stem: Int32 = 1
+  private static let anyWord: Int32 = 2
+  private static let gap: Int32 = 3
+  private static let choice: Int32 = 4
+  /// The id of a word the table lacks: it matches no word (-1 is "no id").
+  private static let missing = Int32.min
+
+  init(
+    _ elements: [Pattern.Element], _ requirements: [[Pattern.Anchor]],
+    _ table: AnchorTable
+  ) {
+    self.table = table
+    self.requirements = requirements.map { $0.compactMap(table.id(of:)) }
+    func id(_ anchor: Pattern.Anchor) -> Int32 {
+      table.id(of: anchor) ?? Self.missing
     }
-    return index
+    var code: [Int32] = []
+    for element in elements {
+      switch element {
+      case .word(let word): code += [Self.word, id(.word(FoldedWord(word)))]
+      case .stem(let stem): code += [Self.stem, id(.stem(stem))]
+      case .anyWord: code += [Self.anyWord, 0]
+      case .gap(let limit): code += [Self.gap, Int32(limit)]
+      case .choice(let choices):
+        var body: [Int32] = [Int32(choices.count)]
+        for choice in choices {
+          body.append(Int32(choice.count))
+          for part in choice {
+            switch part {
+            case .word(let word):
+              body += [Self.word, id(.word(FoldedWord(word)))]
+            case .stem(let stem): body += [Self.stem, id(.stem(stem))]
+            default: body += [Self.word, Self.missing]  // never parsed so
+            }
+          }
+        }
+        code += [Self.choice, Int32(body.count)] + body
+      }
+    }
+    self.code = code
   }
 
-  /// Matches `elements[element...]` at token `token`; returns the end token index.
-  private static func match(
-    _ elements: [Element], _ element: Int, _ tokens: [Token], _ token: Int
-  ) -> Int? {
-    if element == elements.count { return token }
-    switch elements[element] {
-    case .word(let word):
-      guard token < tokens.count,
-        tokens[token].text.hasSameBytes(as: word)
-      else { return nil }
-      return match(elements, element + 1, tokens, token + 1)
-    case .stem(let stem):
-      guard token < tokens.count,
-        tokens[token].text.hasBytePrefix(stem)
-      else {
-        return nil
-      }
-      return match(elements, element + 1, tokens, token + 1)
-    case .choice(let choices):
-      for choice in choices {
-        guard let next = matchSequence(choice, tokens, token) else { continue }
-        if let end = match(elements, element + 1, tokens, next) { return end }
-      }
-      return nil
-    case .anyWord:
-      guard token < tokens.count else { return nil }
-      return match(elements, element + 1, tokens, token + 1)
-    case .gap(let limit):
-      for skip in 0...limit where token + skip <= tokens.count {
-        if let end = match(elements, element + 1, tokens, token + skip) {
-          return end
+  /// Whether a text holding `anchors` may hold the pattern.
+  @inline(__always)
+  func mayOccur(_ anchors: AnchorSet) -> Bool {
+    for group in requirements where !group.contains(where: anchors.contains) {
+      return false
+    }
+    return true
+  }
+
+  /// The ranges, in Unicode scalar offsets of `text`, where the pattern
+  /// occurs; `prepared` is `text` numbered by ``table``.
+  func matches(in text: TextIndex, _ prepared: PreparedText) -> [Range<Int>] {
+    guard mayOccur(prepared.anchors) else { return [] }
+    return code.withUnsafeBufferPointer {
+      Self.run($0, on: prepared, of: text)
+    }
+  }
+
+  /// The ranges, in Unicode scalar offsets of `text`, where the program
+  /// `code` matches; `prepared` is `text` numbered by the program's table.
+  static func run(
+    _ code: UnsafeBufferPointer<Int32>, on prepared: PreparedText,
+    of text: TextIndex
+  ) -> [Range<Int>] {
+    let count = prepared.wordCount
+    guard count > 0, code.count >= 2 else { return [] }
+    var result: [Range<Int>] = []
+    text.words.withUnsafeBufferPointer { words in
+      prepared.numbers.withUnsafeBufferPointer { numbers in
+        let matcher = Matcher(code: code, numbers: numbers, count: count)
+        // Most patterns begin with a word or a stem: it is compared with
+        // each word here, and only where it matches is the rest matched.
+        let lead = code[0]
+        let leadID = code[1]
+        for start in 0..<count {
+          let next: Int?
+          switch lead {
+          case Self.word:
+            next = numbers[start] == leadID ? matcher.match(2, start + 1) : nil
+          case Self.stem:
+            next =
+              matcher.hasStem(start, leadID) ? matcher.match(2, start + 1) : nil
+          default:
+            next = matcher.match(0, start)
+          }
+          if let end = next {
+            result.append(words[start].start..<words[end - 1].end)
+          }
         }
       }
-      return nil
+    }
+    return result
+  }
+
+  /// Runs a program over numbered words.
+  private struct Matcher {
+    let code: UnsafeBufferPointer<Int32>
+    /// See ``PreparedText/numbers``.
+    let numbers: UnsafeBufferPointer<Int32>
+    /// How many words there are.
+    let count: Int
+
+    /// Whether word `word` starts with the stem `id`.
+    @inline(__always)
+    func hasStem(_ word: Int, _ id: Int32) -> Bool {
+      var index = Int(numbers[count + word])
+      let end = Int(numbers[count + word + 1])
+      while index < end {
+        if numbers[index] == id { return true }
+        index += 1
+      }
+      return false
+    }
+
+    /// Whether word `word` is the word or has the stem that `kind` and `id`
+    /// name.
+    @inline(__always)
+    func matches(_ word: Int, _ kind: Int32, _ id: Int32) -> Bool {
+      kind == WordProgram.word ? numbers[word] == id : hasStem(word, id)
+    }
+
+    /// Matches the program from `at` at word `word`; returns the index past
+    /// the last word matched.
+    func match(_ at: Int, _ word: Int) -> Int? {
+      if at == code.count { return word }
+      let argument = code[at + 1]
+      switch code[at] {
+      case WordProgram.word, WordProgram.stem:
+        guard word < count, matches(word, code[at], argument) else {
+          return nil
+        }
+        return match(at + 2, word + 1)
+      case WordProgram.anyWord:
+        guard word < count else { return nil }
+        return match(at + 2, word + 1)
+      case WordProgram.gap:
+        for skip in 0...Int(argument) where word + skip <= count {
+          if let end = match(at + 2, word + skip) { return end }
+        }
+        return nil
+      default:
+        // A choice: each alternative in turn, then the rest after it.
+        let rest = at + 2 + Int(argument)
+        var alternative = at + 3
+        for _ in 0..<Int(code[at + 2]) {
+          let length = Int(code[alternative])
+          var next = word
+          var matched = true
+          for part in 0..<length {
+            let kind = code[alternative + 1 + 2 * part]
+            let id = code[alternative + 2 + 2 * part]
+            guard next < count, matches(next, kind, id) else {
+              matched = false
+              break
+            }
+            next += 1
+          }
+          if matched, let end = match(rest, next) { return end }
+          alternative += 1 + 2 * length
+        }
+        return nil
+      }
     }
   }
 }

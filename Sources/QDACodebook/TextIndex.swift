@@ -10,24 +10,54 @@ public struct Token: Sendable, Equatable {
   public var end: Int
 }
 
+/// Where a word lies: its bytes in the folded text, its scalars in the
+/// original.
+struct WordSpan: Sendable, Equatable {
+  /// The offset of its first byte in the folded text's UTF-8.
+  var byteStart: Int
+  /// The offset just past its last byte in the folded text's UTF-8.
+  var byteEnd: Int
+  /// The offset of its first Unicode scalar in the original text.
+  var start: Int
+  /// The offset just past its last Unicode scalar in the original text.
+  var end: Int
+}
+
 /// A text prepared for matching: folded, split into words, with offsets.
 ///
 /// Folding makes matching case-insensitive for Latin and Cyrillic and treats
 /// `ё` as `е`, as Russian writers often do. Texts are normalised to NFC
-/// first (qda also stores them so), and offsets refer to the NFC text. A word is a maximal run of letters, digits and combining
-/// marks; everything else separates words, so `at-home` is two words and
-/// `вич-инфекция` too.
+/// first (qda also stores them so), and offsets refer to the NFC text. A word
+/// is a maximal run of letters, digits and combining marks; everything else
+/// separates words, so `at-home` is two words and `вич-инфекция` too.
 ///
-/// A class, so that the fields of a unit pass from rule to rule without
-/// copying; it never changes after it is made.
+/// The folded text is kept as UTF-8 bytes and each word as a span of them,
+/// so that preparing a text makes no string per word: matching compares
+/// bytes (see ``AnchorTable``). A class, so that the fields of a unit pass
+/// from rule to rule without copying; it never changes after it is made.
 public final class TextIndex: Sendable {
-  /// The folded text, for regular expressions.
-  public let folded: String
-  /// For each Unicode scalar of `folded`, its offset in the original text;
-  /// `nil` when folding kept every scalar one for one.
+  /// The folded text as UTF-8.
+  let bytes: [UInt8]
+  /// For each Unicode scalar of the folded text, its offset in the original
+  /// text; `nil` when folding kept every scalar one for one.
   private let offsets: [Int]?
   /// The words, in order.
-  public let tokens: [Token]
+  let words: [WordSpan]
+
+  /// The folded text, for regular expressions.
+  public var folded: String { String(decoding: bytes, as: UTF8.self) }
+
+  /// The words, in order, each as a string.
+  public var tokens: [Token] {
+    words.map {
+      Token(
+        text: String(decoding: bytes[$0.byteStart..<$0.byteEnd], as: UTF8.self),
+        start: $0.start, end: $0.end)
+    }
+  }
+
+  /// How many words the text has.
+  public var wordCount: Int { words.count }
 
   /// For each Unicode scalar of `folded`, its offset in the original text.
   public var originalOffsets: [Int] {
@@ -38,16 +68,16 @@ public final class TextIndex: Sendable {
   @inline(__always)
   func originalOffset(ofFolded index: Int) -> Int { offsets?[index] ?? index }
 
-  private init(folded: String, offsets: [Int]?, tokens: [Token]) {
-    self.folded = folded
+  private init(bytes: [UInt8], offsets: [Int]?, words: [WordSpan]) {
+    self.bytes = bytes
     self.offsets = offsets
-    self.tokens = tokens
+    self.words = words
   }
 
   /// Prepares `text`, normalising it to NFC first.
   public convenience init(_ text: String) {
-    if let (folded, tokens) = Self.foldedBytewise(text) {
-      self.init(folded: folded, offsets: nil, tokens: tokens)
+    if let (bytes, words) = Self.foldedBytewise(text) {
+      self.init(bytes: bytes, offsets: nil, words: words)
     } else {
       self.init(scalarwise: text)
     }
@@ -56,43 +86,44 @@ public final class TextIndex: Sendable {
   /// Prepares `text` scalar by scalar: the general way, for any script.
   convenience init(scalarwise text: String) {
     let text = Self.canonicallyComposed(text)
-    var folded = String.UnicodeScalarView()
+    var bytes: [UInt8] = []
     var offsets: [Int] = []
-    var tokens: [Token] = []
-    var word = String.UnicodeScalarView()
-    var wordStart = 0
+    var words: [WordSpan] = []
+    var wordStart: (byte: Int, scalar: Int)?
     var offset = 0
+    bytes.reserveCapacity(text.utf8.count)
     offsets.reserveCapacity(text.unicodeScalars.count)
+    func append(_ folded: Unicode.Scalar, isWord: Bool) {
+      if isWord, wordStart == nil { wordStart = (bytes.count, offset) }
+      bytes.append(contentsOf: folded.utf8)
+      offsets.append(offset)
+    }
     for scalar in text.unicodeScalars {
       let isWordScalar = Self.isWordScalar(scalar)
+      if !isWordScalar, let start = wordStart {
+        words.append(
+          WordSpan(
+            byteStart: start.byte, byteEnd: bytes.count, start: start.scalar,
+            end: offset))
+        wordStart = nil
+      }
       if let single = Self.foldSingle(scalar) {
         // The common case (ASCII, Cyrillic) without an array per scalar.
-        folded.append(single)
-        offsets.append(offset)
-        if isWordScalar {
-          if word.isEmpty { wordStart = offset }
-          word.append(single)
-        }
+        append(single, isWord: isWordScalar)
       } else {
         for foldedScalar in Self.fold(scalar) {
-          folded.append(foldedScalar)
-          offsets.append(offset)
-          if isWordScalar {
-            if word.isEmpty { wordStart = offset }
-            word.append(foldedScalar)
-          }
+          append(foldedScalar, isWord: isWordScalar)
         }
-      }
-      if !isWordScalar, !word.isEmpty {
-        tokens.append(Token(text: String(word), start: wordStart, end: offset))
-        word = String.UnicodeScalarView()
       }
       offset += 1
     }
-    if !word.isEmpty {
-      tokens.append(Token(text: String(word), start: wordStart, end: offset))
+    if let start = wordStart {
+      words.append(
+        WordSpan(
+          byteStart: start.byte, byteEnd: bytes.count, start: start.scalar,
+          end: offset))
     }
-    self.init(folded: String(folded), offsets: offsets, tokens: tokens)
+    self.init(bytes: bytes, offsets: offsets, words: words)
   }
 
   /// Folds and splits a text of ASCII and basic Cyrillic (U+0400–U+045F)
@@ -100,20 +131,20 @@ public final class TextIndex: Sendable {
   ///
   /// Most texts are of these scripts, and they need neither normalisation
   /// (they hold no combining marks) nor offsets (every scalar folds to one).
-  static func foldedBytewise(_ text: String) -> (String, [Token])? {
+  static func foldedBytewise(_ text: String) -> ([UInt8], [WordSpan])? {
     var text = text
-    return text.withUTF8 { source -> (String, [Token])? in
+    return text.withUTF8 { source -> ([UInt8], [WordSpan])? in
       var output: [UInt8] = []
       output.reserveCapacity(source.count)
-      var tokens: [Token] = []
+      var words: [WordSpan] = []
       var scalar = 0
       var wordStart = -1
       var wordStartScalar = 0
       func endWord() {
         if wordStart >= 0 {
-          tokens.append(
-            Token(
-              text: String(decoding: output[wordStart...], as: UTF8.self),
+          words.append(
+            WordSpan(
+              byteStart: wordStart, byteEnd: output.count,
               start: wordStartScalar, end: scalar))
           wordStart = -1
         }
@@ -160,21 +191,8 @@ public final class TextIndex: Sendable {
         scalar += 1
       }
       endWord()
-      return (String(decoding: output, as: UTF8.self), tokens)
+      return (output, words)
     }
-  }
-
-  /// Whether the text has this (folded) word.
-  ///
-  /// A scan of the words: codebooks find their words through an
-  /// ``AnchorTable`` instead; this serves single patterns and examples.
-  func contains(word: FoldedWord) -> Bool {
-    tokens.contains { $0.text.hasSameBytes(as: word.text) }
-  }
-
-  /// Whether the text has a word that starts with this (folded) stem.
-  func contains(stem: String) -> Bool {
-    tokens.contains { $0.text.hasBytePrefix(stem) }
   }
 
   /// The text in NFC.

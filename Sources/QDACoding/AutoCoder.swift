@@ -49,9 +49,9 @@ public struct AutoCoder: Sendable {
     if let question = unit.question {
       matchable.context = [.init(name: "question", index: TextIndex(question))]
     }
-    return codebook.apply(to: matchable).map { code, match in
+    return codebook.codeIDs(firingOn: matchable).map { code, match in
       CodingDraft(
-        unit: unit.id, code: code.qualifiedID, rule: match.rule,
+        unit: unit.id, code: code, rule: match.rule,
         field: match.field,
         span: match.range)
     }

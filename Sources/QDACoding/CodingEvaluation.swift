@@ -70,7 +70,7 @@ public struct CodingEvaluation: Sendable {
     var byCode: [String: Score] = [:]
     var cases: [Case] = []
     for (id, unit, expected) in units {
-      let predicted = Set(codebook.apply(to: unit).map(\.code.qualifiedID))
+      let predicted = Set(codebook.codeIDs(firingOn: unit).map(\.code))
         .intersection(evaluated)
       let expected = expected.intersection(evaluated)
       for code in evaluated {

@@ -59,7 +59,7 @@ public struct QuoteSelector: Sendable {
         ]
       }
       let text = unit.texts.map(\.value).joined(separator: "\n")
-      let words = max(1, TextIndex(text).tokens.count)
+      let words = max(1, TextIndex(text).wordCount)
       let hits = codebook.hitCount(of: code, in: matchable)
       let density = Double(hits) * 100 / Double(words)
       let quote = Quote(

@@ -41,7 +41,7 @@ import Testing
         "\($0.code.qualifiedID) \($0.match.rule) \($0.match.field) \($0.match.range)"
       }
       let direct = codebook.codes.compactMap { code in
-        code.evaluate(unit).map {
+        codebook.firstMatch(of: code.qualifiedID, in: unit).map {
           "\(code.qualifiedID) \($0.rule) \($0.field) \($0.range)"
         }
       }

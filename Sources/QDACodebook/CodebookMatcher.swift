@@ -1,0 +1,503 @@
+/// Rules compiled for matching: every pattern bound to one ``AnchorTable``,
+/// and every rule, pattern and word program laid out in flat arrays of
+/// integers.
+///
+/// The anchors present in a unit name the rules that can fire (each anchor
+/// lists the rules that need it), so the cost per unit follows the words it
+/// has, not the number of rules. A candidate is then screened by its
+/// patterns' requirements: every `all` pattern and some `any` pattern must
+/// have its words somewhere in the unit. Only the rules that pass are
+/// evaluated, by the semantics ``Rule`` documents.
+///
+/// Flat arrays are what make evaluation cheap on every core at once: a unit
+/// is matched with integer comparisons on buffers taken once per unit, so the
+/// threads coding units side by side never touch the reference counts of the
+/// codebook's shared objects (on two cores, that contention once cost more
+/// than the matching).
+struct CodebookMatcher: Sendable {
+  /// Every anchor of every pattern.
+  let table: AnchorTable
+  /// The rules of code `c`: `rules[ruleRanges[c]]`.
+  let ruleRanges: [Range<Int>]
+  /// The qualified id of code `c`, when given.
+  let codeIDs: [String]
+  private let program: RuleProgram
+
+  /// Compiles rules, grouped by the code they apply, whose qualified ids
+  /// are `ids` (when they are needed).
+  init(codes: [[Rule]], ids: [String] = []) {
+    codeIDs = ids
+    let rules = codes.flatMap { $0 }
+    let patterns = rules.flatMap { $0.any + $0.all + $0.not + $0.unless }
+    let table = AnchorTable(patterns: patterns)
+    self.table = table
+    var start = 0
+    ruleRanges = codes.map { rules in
+      defer { start += rules.count }
+      return start..<start + rules.count
+    }
+    program = RuleProgram(rules: rules, table: table)
+  }
+
+  /// The codes whose rules fire on the unit, in order, each with where its
+  /// first firing rule fired.
+  func apply(to unit: MatchableUnit) -> [(code: Int, match: RuleMatch)] {
+    let unit = program.prepare(unit)
+    return program.withBuffers { buffers in
+      let evaluator = Evaluator(buffers: buffers, unit: unit)
+      let candidates = evaluator.candidates()
+      var result: [(code: Int, match: RuleMatch)] = []
+      for (code, rules) in ruleRanges.enumerated() {
+        for rule in rules
+        where candidates.contains(Int32(rule)) && evaluator.mayFire(rule) {
+          if let match = evaluator.evaluate(rule) {
+            result.append((code, match))
+            break
+          }
+        }
+      }
+      return result
+    }
+  }
+
+  /// Where the first of code `code`'s rules that fires on the unit fired,
+  /// every rule evaluated in full (no screening).
+  func evaluate(code: Int, in unit: MatchableUnit) -> RuleMatch? {
+    let unit = program.prepare(unit)
+    return program.withBuffers { buffers in
+      let evaluator = Evaluator(buffers: buffers, unit: unit)
+      return ruleRanges[code].lazy.compactMap(evaluator.evaluate).first
+    }
+  }
+
+  /// How many times code `code`'s rules hit the unit.
+  func hitCount(code: Int, in unit: MatchableUnit) -> Int {
+    let unit = program.prepare(unit)
+    return program.withBuffers { buffers in
+      let evaluator = Evaluator(buffers: buffers, unit: unit)
+      return ruleRanges[code].reduce(0) { $0 + evaluator.hitCount($1) }
+    }
+  }
+}
+
+/// A run of entries of ``RuleProgram/lists``.
+private struct ListRef {
+  var start: Int32
+  /// How many entries, or -1 for a list not given (`kinds`, `roles`,
+  /// `fields` of a rule that does not restrict them).
+  var count: Int32
+
+  static let absent = ListRef(start: 0, count: -1)
+  var isGiven: Bool { count >= 0 }
+  var range: Range<Int> { Int(start)..<Int(start) + max(0, Int(count)) }
+}
+
+/// A pattern's place in the flat arrays.
+private struct PatternEntry {
+  /// Its word program: `code[codeStart..<codeEnd]`.
+  var codeStart: Int32
+  var codeEnd: Int32
+  /// Its requirements, from `requirements[requirementStart]`: the number of
+  /// groups, then each group's number of anchor ids followed by the ids.
+  var requirementStart: Int32
+  /// Its index in `regexes` for a regular expression, else -1.
+  var regex: Int32
+}
+
+/// A rule's place in the flat arrays.
+private struct RuleEntry {
+  /// Name ids of the unit kinds, roles and fields the rule is limited to.
+  var kinds: ListRef
+  var roles: ListRef
+  var fields: ListRef
+  /// Whether every field the rule names is a context field.
+  var readsOnlyContext: Bool
+  /// Pattern indices.
+  var any: ListRef
+  var all: ListRef
+  var not: ListRef
+  var unless: ListRef
+}
+
+/// A unit with its fields numbered by a program's table and names.
+private struct PreparedUnit {
+  /// The unit's own fields, then its context fields: their names, texts,
+  /// and texts numbered.
+  var names: [String]
+  var texts: [TextIndex]
+  var prepared: [PreparedText]
+  /// How many fields are the unit's own.
+  var ownFieldCount: Int
+  /// Each field's name id, or -1 for a name no rule names.
+  var fieldNames: [Int32]
+  /// The name ids of the unit's kind and role (-1: a name no rule names).
+  var kind: Int32
+  var role: Int32
+  var hasRole: Bool
+  var isInterviewer: Bool
+  var ignoresScope: Bool
+  /// Every anchor of every field.
+  var present: AnchorSet
+}
+
+/// The flat arrays: compiled once, shared by every thread, read through
+/// buffers.
+private final class RuleProgram: Sendable {
+  let table: AnchorTable
+  let code: [Int32]
+  let requirements: [Int32]
+  let patterns: [PatternEntry]
+  let rules: [RuleEntry]
+  let lists: [Int32]
+  let regexes: [RegularExpression]
+  let ruleIDs: [String]
+  /// Ids of the kind, role and field names the rules name.
+  let names: [String: Int32]
+  /// The rules that need anchor `a`:
+  /// `anchorRules[anchorRuleStart[a]..<anchorRuleStart[a + 1]]`.
+  let anchorRules: [Int32]
+  let anchorRuleStart: [Int32]
+  /// The rules that need no anchor (a regular expression can fire them).
+  let unanchoredRules: [Int32]
+
+  init(rules: [Rule], table: AnchorTable) {
+    self.table = table
+    var code: [Int32] = []
+    var requirements: [Int32] = []
+    var patterns: [PatternEntry] = []
+    var lists: [Int32] = []
+    var regexes: [RegularExpression] = []
+    var names: [String: Int32] = [:]
+    var rulesOfAnchor = [[Int32]](repeating: [], count: table.count)
+    var unanchoredRules: [Int32] = []
+
+    func nameID(_ name: String) -> Int32 {
+      if let id = names[name] { return id }
+      let id = Int32(names.count)
+      names[name] = id
+      return id
+    }
+    func list(_ values: [Int32]) -> ListRef {
+      defer { lists += values }
+      return ListRef(start: Int32(lists.count), count: Int32(values.count))
+    }
+    func nameList(_ values: [String]?) -> ListRef {
+      values.map { list($0.map(nameID)) } ?? .absent
+    }
+    /// Compiles a pattern; returns its index and its requirement groups.
+    func compile(_ pattern: Pattern) -> (Int32, [[Int32]]) {
+      let bound = pattern.bound(to: table)
+      let groups = bound.boundRequirements ?? []
+      var entry = PatternEntry(
+        codeStart: Int32(code.count), codeEnd: Int32(code.count),
+        requirementStart: Int32(requirements.count), regex: -1)
+      switch bound.body {
+      case .words(let words):
+        code += words.code
+        entry.codeEnd = Int32(code.count)
+      case .regex(let expression):
+        entry.regex = Int32(regexes.count)
+        regexes.append(expression)
+      }
+      requirements.append(Int32(groups.count))
+      for group in groups {
+        requirements.append(Int32(group.count))
+        requirements += group
+      }
+      patterns.append(entry)
+      return (Int32(patterns.count - 1), groups)
+    }
+
+    var entries: [RuleEntry] = []
+    for (index, rule) in rules.enumerated() {
+      let any = rule.any.map(compile)
+      let all = rule.all.map(compile)
+      let not = rule.not.map(compile)
+      let unless = rule.unless.map(compile)
+      entries.append(
+        RuleEntry(
+          kinds: nameList(rule.kinds), roles: nameList(rule.roles),
+          fields: nameList(rule.fields),
+          readsOnlyContext: rule.fields?.allSatisfy(
+            MatchableUnit.contextFieldNames.contains) ?? false,
+          any: list(any.map(\.0)), all: list(all.map(\.0)),
+          not: list(not.map(\.0)), unless: list(unless.map(\.0))))
+      // Anchored: an `all` pattern needs a word, or every `any` pattern does.
+      let isAnchored =
+        all.contains { !$0.1.isEmpty }
+        || (!any.isEmpty && any.allSatisfy { !$0.1.isEmpty })
+      if isAnchored {
+        for id in Set((all + any).flatMap(\.1).joined()) {
+          rulesOfAnchor[Int(id)].append(Int32(index))
+        }
+      } else {
+        unanchoredRules.append(Int32(index))
+      }
+    }
+    self.code = code
+    self.requirements = requirements
+    self.patterns = patterns
+    self.rules = entries
+    self.lists = lists
+    self.regexes = regexes
+    self.ruleIDs = rules.map(\.id)
+    self.names = names
+    self.anchorRules = Array(rulesOfAnchor.joined())
+    self.anchorRuleStart = rulesOfAnchor.reduce(into: [0]) {
+      $0.append(($0.last ?? 0) + Int32($1.count))
+    }
+    self.unanchoredRules = unanchoredRules
+  }
+
+  /// The unit with its fields numbered by the table and its names by `names`.
+  func prepare(_ unit: MatchableUnit) -> PreparedUnit {
+    let fields = unit.fields + unit.context
+    var present = AnchorSet(table: ObjectIdentifier(table), count: table.count)
+    let prepared = fields.map { field in
+      let prepared = table.prepare(field.index)
+      present.formUnion(prepared.anchors)
+      return prepared
+    }
+    return PreparedUnit(
+      names: fields.map(\.name), texts: fields.map(\.index),
+      prepared: prepared, ownFieldCount: unit.fields.count,
+      fieldNames: fields.map { names[$0.name] ?? -1 },
+      kind: names[unit.kind] ?? -1, role: unit.role.flatMap { names[$0] } ?? -1,
+      hasRole: unit.role != nil,
+      isInterviewer: unit.role == Rule.interviewerRole,
+      ignoresScope: unit.ignoresScope, present: present)
+  }
+
+  /// Calls `body` with buffers over the arrays.
+  func withBuffers<Result>(_ body: (Buffers) -> Result) -> Result {
+    code.withUnsafeBufferPointer { code in
+      requirements.withUnsafeBufferPointer { requirements in
+        patterns.withUnsafeBufferPointer { patterns in
+          rules.withUnsafeBufferPointer { rules in
+            lists.withUnsafeBufferPointer { lists in
+              anchorRules.withUnsafeBufferPointer { anchorRules in
+                anchorRuleStart.withUnsafeBufferPointer { anchorRuleStart in
+                  body(
+                    Buffers(
+                      program: self, code: code, requirements: requirements,
+                      patterns: patterns, rules: rules, lists: lists,
+                      anchorRules: anchorRules,
+                      anchorRuleStart: anchorRuleStart))
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// The arrays of a ``RuleProgram``, borrowed.
+private struct Buffers {
+  unowned(unsafe) let program: RuleProgram
+  let code: UnsafeBufferPointer<Int32>
+  let requirements: UnsafeBufferPointer<Int32>
+  let patterns: UnsafeBufferPointer<PatternEntry>
+  let rules: UnsafeBufferPointer<RuleEntry>
+  let lists: UnsafeBufferPointer<Int32>
+  let anchorRules: UnsafeBufferPointer<Int32>
+  let anchorRuleStart: UnsafeBufferPointer<Int32>
+}
+
+/// Evaluates the rules of a program on one prepared unit.
+private struct Evaluator {
+  let buffers: Buffers
+  let unit: PreparedUnit
+
+  /// The rules that can fire on the unit.
+  func candidates() -> RuleSet {
+    var candidates = RuleSet(count: buffers.rules.count)
+    for rule in buffers.program.unanchoredRules { candidates.insert(rule) }
+    unit.present.forEachID { anchor in
+      let start = Int(buffers.anchorRuleStart[Int(anchor)])
+      let end = Int(buffers.anchorRuleStart[Int(anchor) + 1])
+      for index in start..<end { candidates.insert(buffers.anchorRules[index]) }
+    }
+    return candidates
+  }
+
+  /// Whether the anchors `anchors` meet the requirements of pattern `pattern`.
+  @inline(__always)
+  func mayOccur(_ pattern: Int32, _ anchors: AnchorSet) -> Bool {
+    let requirements = buffers.requirements
+    var at = Int(buffers.patterns[Int(pattern)].requirementStart)
+    let groups = Int(requirements[at])
+    at += 1
+    for _ in 0..<groups {
+      let count = Int(requirements[at])
+      at += 1
+      var found = false
+      for offset in 0..<count where anchors.contains(requirements[at + offset])
+      {
+        found = true
+        break
+      }
+      if !found { return false }
+      at += count
+    }
+    return true
+  }
+
+  /// Whether rule `rule` can fire, by the anchors of the whole unit: every
+  /// `all` pattern and some `any` pattern may occur.
+  func mayFire(_ rule: Int) -> Bool {
+    let entry = buffers.rules[rule]
+    for index in entry.all.range
+    where !mayOccur(buffers.lists[index], unit.present) {
+      return false
+    }
+    if entry.any.count == 0 { return true }
+    return entry.any.range.contains {
+      mayOccur(buffers.lists[$0], unit.present)
+    }
+  }
+
+  /// Whether list `list` holds `value`.
+  @inline(__always)
+  private func list(_ list: ListRef, contains value: Int32) -> Bool {
+    list.range.contains { buffers.lists[$0] == value }
+  }
+
+  /// Whether rule `rule` applies to the unit's kind and role.
+  private func applies(_ rule: RuleEntry) -> Bool {
+    if unit.ignoresScope { return true }
+    if rule.kinds.isGiven, !list(rule.kinds, contains: unit.kind) {
+      return false
+    }
+    if rule.roles.isGiven {
+      return unit.hasRole && list(rule.roles, contains: unit.role)
+    }
+    // What interviewers ask is not data about the informants.
+    return !unit.isInterviewer
+  }
+
+  /// The fields the rule reads, in order (own fields, then context); `nil`
+  /// when it reads none.
+  private func scope(_ rule: RuleEntry) -> [Int]? {
+    var scope: [Int] = []
+    if rule.fields.isGiven, !unit.ignoresScope {
+      for field in unit.names.indices
+      where list(rule.fields, contains: unit.fieldNames[field]) {
+        scope.append(field)
+      }
+    } else if rule.fields.isGiven, rule.readsOnlyContext {
+      // A bare example has no question before it.
+      return nil
+    } else {
+      scope = Array(0..<unit.ownFieldCount)
+    }
+    return scope.isEmpty ? nil : scope
+  }
+
+  /// Where pattern `pattern` occurs in field `field`.
+  private func matches(_ pattern: Int32, in field: Int) -> [Range<Int>] {
+    let entry = buffers.patterns[Int(pattern)]
+    if entry.regex >= 0 {
+      return buffers.program.regexes[Int(entry.regex)].matches(
+        in: unit.texts[field])
+    }
+    let prepared = unit.prepared[field]
+    guard mayOccur(pattern, prepared.anchors) else { return [] }
+    return WordProgram.run(
+      UnsafeBufferPointer(
+        rebasing: buffers.code[Int(entry.codeStart)..<Int(entry.codeEnd)]),
+      on: prepared, of: unit.texts[field])
+  }
+
+  /// The occurrences in field `field` that no `not` occurrence overlaps.
+  private func unvetoed(
+    _ matches: [Range<Int>], in field: Int, _ rule: RuleEntry
+  ) -> [Range<Int>] {
+    guard !matches.isEmpty, rule.not.count > 0 else { return matches }
+    let vetoes = rule.not.range.flatMap {
+      self.matches(buffers.lists[$0], in: field)
+    }
+    return matches.filter { range in !vetoes.contains { $0.overlaps(range) } }
+  }
+
+  /// The first unvetoed occurrence of pattern `pattern` in the fields.
+  private func firstOccurrence(
+    of pattern: Int32, in scope: [Int], _ rule: Int
+  ) -> RuleMatch? {
+    let entry = buffers.rules[rule]
+    for field in scope {
+      let found = matches(pattern, in: field)
+      if found.isEmpty { continue }
+      if let range = unvetoed(found, in: field, entry).first {
+        return RuleMatch(
+          rule: buffers.program.ruleIDs[rule], field: unit.names[field],
+          range: range)
+      }
+    }
+    return nil
+  }
+
+  /// Evaluates rule `rule` (see ``Rule``).
+  func evaluate(_ rule: Int) -> RuleMatch? {
+    let entry = buffers.rules[rule]
+    guard applies(entry), let scope = scope(entry) else { return nil }
+    for index in entry.unless.range {
+      let pattern = buffers.lists[index]
+      for field in scope
+      where !unvetoed(matches(pattern, in: field), in: field, entry).isEmpty {
+        return nil
+      }
+    }
+    var hit: RuleMatch?
+    for index in entry.all.range {
+      guard
+        let found = firstOccurrence(of: buffers.lists[index], in: scope, rule)
+      else { return nil }
+      hit = hit ?? found
+    }
+    if entry.any.count > 0 {
+      guard
+        let found = entry.any.range.lazy.compactMap({
+          firstOccurrence(of: buffers.lists[$0], in: scope, rule)
+        }).first
+      else { return nil }
+      hit = found
+    }
+    return hit
+  }
+
+  /// How many unvetoed occurrences rule `rule`'s `any` and `all` patterns
+  /// have in the fields it reads, or 0 when it does not fire.
+  func hitCount(_ rule: Int) -> Int {
+    guard evaluate(rule) != nil else { return 0 }
+    let entry = buffers.rules[rule]
+    guard let scope = scope(entry) else { return 0 }
+    var total = 0
+    for index in Array(entry.any.range) + Array(entry.all.range) {
+      for field in scope {
+        total +=
+          unvetoed(matches(buffers.lists[index], in: field), in: field, entry)
+          .count
+      }
+    }
+    return total
+  }
+}
+
+/// A set of rule indices, as bits.
+struct RuleSet {
+  private var bits: [UInt64]
+
+  init(count: Int) { bits = [UInt64](repeating: 0, count: (count + 63) / 64) }
+
+  @inline(__always)
+  mutating func insert(_ rule: Int32) {
+    bits[Int(rule) >> 6] |= 1 << UInt64(rule & 63)
+  }
+
+  @inline(__always)
+  func contains(_ rule: Int32) -> Bool {
+    bits[Int(rule) >> 6] & (1 << UInt64(rule & 63)) != 0
+  }
+}

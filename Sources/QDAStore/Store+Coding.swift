@@ -321,30 +321,36 @@ extension Store {
     if inFileOrder {
       // Unit row ids follow file order too: both are assigned as a
       // source's units are first written, and nothing reorders them.
-      let units = try Row.fetchCursor(
+      var units = try BulkStatement(
         db,
         sql: """
           SELECT u.id, u.kind, u.role, u.sourceId \(groupColumns)
           FROM unit u ORDER BY u.rowid
-          """, arguments: groupArguments)
-      let texts = try Row.fetchCursor(
+          """)
+      try units.statement.setArguments(groupArguments)
+      var texts = try BulkStatement(
         db, sql: "SELECT unitId, field, text FROM unitText ORDER BY id")
-      var text = try texts.next()
-      while let row = try units.next() {
-        try assembler.begin(row, groupsFrom: 4, ending: body)
-        while let current = text, current[0] == assembler.unitID {
-          assembler.append(field: current[1], text: current[2])
-          text = try texts.next()
+      var hasText = try texts.step()
+      while try units.step() {
+        try assembler.begin(
+          id: units.string(0) ?? "", kind: units.string(1) ?? "",
+          role: units.string(2), source: units.int64(3),
+          groups: (0..<Int32(groups.count)).map { units.string(4 + $0) },
+          ending: body)
+        while hasText, let id = assembler.unitID, texts.column(0, equals: id) {
+          assembler.append(
+            field: texts.string(1) ?? "", text: texts.string(2) ?? "")
+          hasText = try texts.step()
         }
       }
       try assembler.end(body)
-      if let text {
+      if hasText {
         // A text its unit was not read with: the order is not what the
         // flag says. Throwing rolls back whatever `body` wrote.
         throw StoreError.sqlite(
           path: path,
           message:
-            "texts out of file order at unit \(text[0] as String); run `qda purge` or re-import"
+            "texts out of file order at unit \(texts.string(0) ?? ""); run `qda purge` or re-import"
         )
       }
       return
@@ -394,16 +400,24 @@ private struct UnitAssembler {
     _ row: Row, groupsFrom first: Int,
     ending body: (StoredUnit, UnitGroups) throws -> Void
   ) throws {
+    try begin(
+      id: row[0], kind: row[1], role: row[2], source: row[3],
+      groups: (0..<groupCount).map { row[first + $0] }, ending: body)
+  }
+
+  /// Ends the unit being built and begins the unit `id`.
+  mutating func begin(
+    id: String, kind: String, role: String?, source: Int64, groups: [String?],
+    ending body: (StoredUnit, UnitGroups) throws -> Void
+  ) throws {
     try end(body)
-    let source: Int64 = row[3]
-    let kind: String = row[1]
     let question =
       previous.flatMap { $0.source == source ? $0.interviewerText : nil }
     current = StoredUnit(
-      id: row[0], kind: kind, role: row[2], texts: [],
+      id: id, kind: kind, role: role, texts: [],
       question: kind == "turn" ? question : nil)
     currentSource = source
-    currentGroups.values = (0..<groupCount).map { row[first + $0] }
+    currentGroups.values = groups
   }
 
   mutating func append(field: String, text: String) {

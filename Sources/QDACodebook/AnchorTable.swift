@@ -223,6 +223,15 @@ struct StemTrie: Sendable {
   private let edgeTargets: [Int32]
   /// For each node, the id of the stem that ends there, or -1.
   private let stemID: [Int32]
+  /// For each node with many edges, where its 256 targets (-1: none) start
+  /// in `denseTargets`; -1 for the other nodes, whose edges are scanned.
+  ///
+  /// The nodes after a Cyrillic lead byte have an edge for most letters:
+  /// scanning them was most of the time spent finding a text's stems.
+  private let denseStart: [Int32]
+  private let denseTargets: [Int32]
+  /// The fewest edges that make a node dense.
+  private static let denseEdges = 8
 
   init(_ stems: [(bytes: [UInt8], id: Int32)]) {
     // Built with a dictionary per node, then laid out flat, node by node.
@@ -252,14 +261,30 @@ struct StemTrie: Sendable {
       }
       edgeStart.append(Int32(edgeBytes.count))
     }
+    var denseStart = [Int32](repeating: -1, count: children.count)
+    var denseTargets: [Int32] = []
+    for (node, edges) in children.enumerated()
+    where edges.count >= Self.denseEdges {
+      denseStart[node] = Int32(denseTargets.count)
+      var targets = [Int32](repeating: -1, count: 256)
+      for (byte, target) in edges { targets[Int(byte)] = target }
+      denseTargets += targets
+    }
     self.edgeStart = edgeStart
     self.edgeBytes = edgeBytes
     self.edgeTargets = edgeTargets
     self.stemID = ids
+    self.denseStart = denseStart
+    self.denseTargets = denseTargets
   }
 
   @inline(__always)
   private func child(of node: Int, _ byte: UInt8) -> Int? {
+    let dense = Int(denseStart[node])
+    if dense >= 0 {
+      let target = denseTargets[dense + Int(byte)]
+      return target >= 0 ? Int(target) : nil
+    }
     var edge = Int(edgeStart[node])
     let end = Int(edgeStart[node + 1])
     while edge < end {

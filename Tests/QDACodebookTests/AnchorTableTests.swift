@@ -1,3 +1,4 @@
+import QDATestSupport
 import Testing
 
 @testable import QDACodebook
@@ -22,6 +23,29 @@ import Testing
     #expect(stems("abscess").isEmpty)
     #expect(trie.id(ofStem: Array("вена".utf8)) == 1)
     #expect(trie.id(ofStem: Array("вено".utf8)) == nil)
+  }
+
+  @Test func aTrieOfManyStemsFindsWhatPrefixesFind() {
+    // Enough stems that nodes get a dense table of edges (eight or more).
+    var random = SeededGenerator(seed: 98)
+    let letters = Array("abcdefghijklmnopабвгдежзийклмнопрстуфх")
+    func word(_ length: UInt64) -> String {
+      String(
+        (0..<1 + random.next() % length).map { _ in
+          letters[Int(random.next() % UInt64(letters.count))]
+        })
+    }
+    let stems = Array(Set((0..<300).map { _ in word(4) }))
+    let trie = StemTrie(stems.enumerated().map { (Array($1.utf8), Int32($0)) })
+    for _ in 0..<2_000 {
+      let text = word(7)
+      var found: [Int32] = []
+      trie.forEachStem(of: text) { found.append($0) }
+      let expected = stems.indices.filter {
+        text.utf8.starts(with: stems[$0].utf8)
+      }.map(Int32.init)
+      #expect(found.sorted() == expected.sorted(), "\(text)")
+    }
   }
 
   @Test func aTextHoldsTheAnchorsOfItsWordsAndStems() throws {

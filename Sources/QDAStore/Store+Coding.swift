@@ -243,7 +243,10 @@ extension Store {
         written += 1
       }
     }
-    try forEachUnit(db, tally: tally) { unit, groups in
+    // Read by a thread of its own, while this one writes.
+    let units = try unitsReadAside(tally: tally)
+    defer { units.finish() }
+    while let (unit, groups) = try units.next() {
       batch.append(unit)
       batchGroups.append(groups)
       if batch.count == batchSize {
@@ -291,6 +294,35 @@ extension Store {
         codebook.hash, entry.id, entry.theme, entry.themeName, entry.name,
         position,
       ])
+    }
+  }
+
+  /// Every unit and its value in each grouping of `tally`, as
+  /// ``forEachUnit(_:tally:_:)`` reads them, read on a thread of its own
+  /// through a second, read-only connection.
+  ///
+  /// For a write transaction that leaves units as they are (`code auto`):
+  /// in WAL mode the second connection reads the last commit while this one
+  /// writes, and the write lock this connection holds from its first
+  /// statement keeps any other process from committing in between, so it
+  /// reads exactly the units this transaction sees.
+  func unitsReadAside(tally: TallyBuilder?) throws
+    -> Prefetcher<(StoredUnit, UnitGroups)>
+  {
+    var configuration = Configuration()
+    configuration.readonly = true
+    configuration.label = "qda-reader"
+    configuration.prepareDatabase { db in
+      // A sequential scan: a small cache does.
+      try db.execute(sql: "PRAGMA cache_size = -2048")
+    }
+    let reader = try DatabaseQueue(path: path, configuration: configuration)
+    return Prefetcher(batchSize: 256, depth: 8) { [self] yield in
+      try reader.read { db in
+        try forEachUnit(db, tally: tally) { unit, groups in
+          guard yield((unit, groups)) else { throw ReadingStopped() }
+        }
+      }
     }
   }
 
@@ -448,6 +480,9 @@ extension Store {
     }
   }
 }
+
+/// Ends a read whose consumer has stopped.
+private struct ReadingStopped: Error {}
 
 /// Where a batch's codings land, from the thread that coded it.
 private final class CodingBatch: @unchecked Sendable {

@@ -289,6 +289,8 @@ import Testing
   @Test func textsOutOfTheOrderTheFlagClaimsAreAnErrorNotWrongUnits() throws {
     try withStore { store in
       try importReports(store, count: 6)
+      try codeAll(store)
+      let codings = try store.exportedCodings(coder: nil, filter: .init())
       // Give the first unit's texts the highest ids, then claim file order.
       try store.write { db in
         try db.execute(
@@ -298,6 +300,13 @@ import Testing
             """)
       }
       #expect(throws: StoreError.self) { try store.storedUnits() }
+      // Recoding reads the units on a thread and connection of its own: the
+      // error comes from there, and the codings stay as they were.
+      #expect(throws: StoreError.self) { try codeAll(store) }
+      #expect(
+        try store.exportedCodings(coder: nil, filter: .init()).map(\.unit)
+          == codings.map(\.unit))
+      #expect(!codings.isEmpty)
     }
   }
 }

@@ -1,14 +1,14 @@
 import Foundation
 
-/// Pulls elements from a producer on a thread of its own, a few batches
-/// ahead of the consumer: reading and parsing a file on one core while the
-/// other writes to the database.
+/// Runs a producer on a thread of its own, a few batches ahead of the
+/// consumer: reading and parsing a file, or reading units from the database,
+/// on one core while the other writes to the database.
 ///
 /// The producer is only ever called from that thread; what it throws is
 /// thrown to the consumer, in order, after the elements before it.
 /// ``finish()`` (also run on deinit) stops the producer and waits for it, so
 /// nothing it touches is used by two threads at once.
-final class Prefetcher<Element>: @unchecked Sendable {
+public final class Prefetcher<Element>: @unchecked Sendable {
   private let condition = NSCondition()
   private var ready: [[Element]] = []
   private var current: [Element] = []
@@ -19,52 +19,74 @@ final class Prefetcher<Element>: @unchecked Sendable {
   private var isRunning = true
   private let depth: Int
 
-  /// Starts producing.
+  /// Starts producing by pulling.
   ///
   /// - Parameters:
   ///   - batchSize: Elements handed over at a time.
   ///   - depth: Batches the producer may be ahead.
   ///   - produce: Returns the next element, `nil` at the end.
-  init(
+  public convenience init(
     batchSize: Int = 256, depth: Int = 8,
     produce: @escaping () throws -> Element?
   ) {
+    self.init(batchSize: batchSize, depth: depth) { yield in
+      while let element = try produce() {
+        guard yield(element) else { return }
+      }
+    }
+  }
+
+  /// Starts producing by pushing: `fill` calls `yield` with each element in
+  /// order, and returns at the end or as soon as `yield` returns `false`
+  /// (the consumer has stopped).
+  ///
+  /// - Parameters:
+  ///   - batchSize: Elements handed over at a time.
+  ///   - depth: Batches the producer may be ahead.
+  ///   - fill: Yields every element.
+  public init(
+    batchSize: Int = 256, depth: Int = 8,
+    fill: @escaping (_ yield: (Element) -> Bool) throws -> Void
+  ) {
     self.depth = depth
-    self.produce = produce
+    self.fill = fill
     let thread = Thread { [self] in run(batchSize: batchSize) }
     thread.stackSize = 8 << 20
     thread.start()
   }
 
-  /// The producer, until it has returned its end or thrown.
-  private var produce: (() throws -> Element?)?
+  /// The producer, until it has returned or thrown.
+  private var fill: (((Element) -> Bool) throws -> Void)?
 
   /// The producing thread's work.
   private func run(batchSize: Int) {
-    // `produce` is released at the end of this scope, before `finish()`
-    // can return.
-    if let produce {
+    // `fill` is released at the end of this scope, before `finish()` can
+    // return.
+    if let fill {
       var batch: [Element] = []
       batch.reserveCapacity(batchSize)
+      var isOpen = true
       do {
-        while let element = try produce() {
+        try fill { element in
+          guard isOpen else { return false }
           batch.append(element)
           if batch.count == batchSize {
-            guard hand(batch) else { break }
+            isOpen = hand(batch)
             batch = []
             batch.reserveCapacity(batchSize)
           }
+          return isOpen
         }
-        _ = hand(batch)
+        if isOpen { _ = hand(batch) }
       } catch {
-        _ = hand(batch)
+        if isOpen { _ = hand(batch) }
         condition.lock()
         failure = error
         condition.unlock()
       }
     }
     condition.lock()
-    produce = nil
+    fill = nil
     isDone = true
     isRunning = false
     condition.broadcast()
@@ -87,7 +109,7 @@ final class Prefetcher<Element>: @unchecked Sendable {
   /// The next element, `nil` at the end.
   ///
   /// - Throws: What the producer threw, once the elements before it are taken.
-  func next() throws -> Element? {
+  public func next() throws -> Element? {
     if index < current.count {
       defer { index += 1 }
       return current[index]
@@ -106,7 +128,7 @@ final class Prefetcher<Element>: @unchecked Sendable {
   }
 
   /// Stops the producer (if it is still going) and waits until it has.
-  func finish() {
+  public func finish() {
     condition.lock()
     isStopped = true
     condition.broadcast()

@@ -1,7 +1,6 @@
 import Foundation
+import QDAStore
 import Testing
-
-@testable import QDAProject
 
 @Suite struct PrefetcherTests {
   struct Broken: Error, Equatable { var at: Int }
@@ -46,6 +45,43 @@ import Testing
     Thread.sleep(forTimeInterval: 0.05)
     #expect(calls.value == after)
     #expect(after <= 16 * 4)
+  }
+}
+
+extension PrefetcherTests {
+  @Test func aPushingProducerHandsItsElementsThenItsError() throws {
+    let prefetcher = Prefetcher<Int>(batchSize: 4, depth: 1) { yield in
+      for element in 1...9 where !yield(element) { return }
+      throw Broken(at: 10)
+    }
+    var seen: [Int] = []
+    #expect(throws: Broken(at: 10)) {
+      while let element = try prefetcher.next() { seen.append(element) }
+    }
+    #expect(seen == Array(1...9))
+  }
+
+  /// `yield` says `false` once the consumer has stopped, and the producer
+  /// returns: it would otherwise push forever.
+  @Test func aPushingProducerReturnsWhenTheConsumerStops() throws {
+    let calls = Counter()
+    let returned = Counter()
+    let prefetcher = Prefetcher<Int>(batchSize: 8, depth: 2) { yield in
+      defer { returned.increment() }
+      var element = 0
+      repeat {
+        calls.increment()
+        element += 1
+      } while yield(element)
+    }
+    #expect(try prefetcher.next() == 1)
+    #expect(try prefetcher.next() == 2)
+    prefetcher.finish()
+    #expect(returned.value == 1)
+    let after = calls.value
+    Thread.sleep(forTimeInterval: 0.05)
+    #expect(calls.value == after)
+    #expect(after <= 8 * 4)
   }
 }
 

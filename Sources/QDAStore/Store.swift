@@ -21,6 +21,8 @@ public final class Store {
   let queue: DatabaseQueue
   /// Whether this process created the file.
   public let isNewlyCreated: Bool
+  /// The last time a tally's stamp was found current (see `tallied`).
+  var lastTallyCheck: TallyCheck?
 
   private init(path: String, queue: DatabaseQueue, isNewlyCreated: Bool) {
     self.path = path

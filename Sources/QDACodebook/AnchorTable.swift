@@ -14,6 +14,10 @@ final class AnchorTable: Sendable {
   private let stems: StemTrie
   /// How many anchors there are.
   let count: Int
+  /// The length of each anchor's word or stem, in Unicode scalars: longer
+  /// words are rarer, which is how a rule picks the words it is looked up
+  /// by (see `RuleProgram`).
+  let lengths: [Int]
 
   /// Numbers the words and stems of `patterns`.
   convenience init(patterns: [Pattern]) {
@@ -25,17 +29,21 @@ final class AnchorTable: Sendable {
     var wordIDs: [FoldedWord: Int32] = [:]
     var stemIDs: [FoldedWord: Int32] = [:]
     var next: Int32 = 0
+    var lengths: [Int] = []
     for anchor in anchors {
       switch anchor {
       case .word(let word) where wordIDs[word] == nil:
         wordIDs[word] = next
+        lengths.append(word.text.unicodeScalars.count)
         next += 1
       case .stem(let stem) where stemIDs[FoldedWord(stem)] == nil:
         stemIDs[FoldedWord(stem)] = next
+        lengths.append(stem.unicodeScalars.count)
         next += 1
       default: break
       }
     }
+    self.lengths = lengths
     self.wordIDs = ByteWordMap(
       wordIDs.map { (Array($0.key.text.utf8), $0.value) })
     self.stems = StemTrie(stemIDs.map { (Array($0.key.text.utf8), $0.value) })

@@ -2,9 +2,9 @@
 /// and every rule, pattern and word program laid out in flat arrays of
 /// integers.
 ///
-/// The anchors present in a unit name the rules that can fire (each anchor
-/// lists the rules that need it), so the cost per unit follows the words it
-/// has, not the number of rules. A candidate is then screened by its
+/// The anchors present in a unit name the rules that can fire (each rule is
+/// listed under the words of one group its firing needs), so the cost per
+/// unit follows the words it has, not the number of rules. A candidate is then screened by its
 /// patterns' requirements: every `all` pattern and some `any` pattern must
 /// have its words somewhere in the unit. Only the rules that pass are
 /// evaluated, by the semantics ``Rule`` documents.
@@ -222,14 +222,29 @@ private final class RuleProgram: Sendable {
             MatchableUnit.contextFieldNames.contains) ?? false,
           any: list(any.map(\.0)), all: list(all.map(\.0)),
           not: list(not.map(\.0)), unless: list(unless.map(\.0))))
-      // Anchored: an `all` pattern needs a word, or every `any` pattern does.
-      let isAnchored =
-        all.contains { !$0.1.isEmpty }
-        || (!any.isEmpty && any.allSatisfy { !$0.1.isEmpty })
-      if isAnchored {
-        for id in Set((all + any).flatMap(\.1).joined()) {
-          rulesOfAnchor[Int(id)].append(Int32(index))
-        }
+      // A rule is looked up by the words of one requirement group of a
+      // pattern it cannot fire without: of an `all` pattern, or of every
+      // `any` pattern. The group is the one whose commonest word is longest
+      // ("overdose*" rather than "of" in "signs of .. overdose*"), so that
+      // a unit holding only common words makes few rules candidates.
+      func rarity(_ group: [Int32]) -> Int {
+        group.map { table.lengths[Int($0)] }.min() ?? 0
+      }
+      func rarest(_ groups: [[Int32]]) -> [Int32]? {
+        groups.max { rarity($0) < rarity($1) }
+      }
+      let keys: [Int32]?
+      if let group = all.compactMap({ rarest($0.1) }).max(by: {
+        rarity($0) < rarity($1)
+      }) {
+        keys = group
+      } else if !any.isEmpty, any.allSatisfy({ !$0.1.isEmpty }) {
+        keys = any.compactMap { rarest($0.1) }.flatMap { $0 }
+      } else {
+        keys = nil
+      }
+      if let keys {
+        for id in Set(keys) { rulesOfAnchor[Int(id)].append(Int32(index)) }
       } else {
         unanchoredRules.append(Int32(index))
       }

@@ -64,7 +64,7 @@ public final class Store {
     // writes begin IMMEDIATE (GRDB's default), so waiting is all it takes.
     configuration.busyMode = .timeout(Store.busyTimeout)
     configuration.prepareDatabase { db in
-      db.add(function: Store.foldFunction)
+      Store.addFoldFunction(db)
       try db.execute(sql: "PRAGMA synchronous = FULL")
       // An 8 MiB page cache, and all of SQLite's memory (caches, sorters
       // building indexes, the full-text index's pending terms) within

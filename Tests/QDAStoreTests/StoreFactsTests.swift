@@ -4,14 +4,6 @@ import QDATestSupport
 import Testing
 
 @Suite struct StoreFactsTests {
-  func withStore(_ body: (Store) throws -> Void) throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
-    defer { store.close() }
-    try body(store)
-  }
-
   func importTurns(_ store: Store) throws {
     // Ids chosen so that id order differs from file order.
     let turns: [(String, String, String)] = [

@@ -23,14 +23,6 @@ import Testing
       units: { iterator.next() })
   }
 
-  func withStore(_ body: (Store) throws -> Void) throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
-    defer { store.close() }
-    try body(store)
-  }
-
   func autoCode(_ store: Store) throws {
     _ = try store.replaceAutoCodings(
       codebook: CodebookDraft(

@@ -8,14 +8,6 @@ import Testing
 /// Tallies (counts written by `code auto`) must give exactly what counting
 /// the codings gives, and must never outlive the data they count.
 @Suite struct StoreTallyTests {
-  func withStore(_ body: (Store) throws -> Void) throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
-    defer { store.close() }
-    try body(store)
-  }
-
   /// Work reports over three months (one undated), some with a channel.
   func importReports(_ store: Store, name: String = "reports", count: Int = 60)
     throws

@@ -151,6 +151,8 @@ import Testing
     [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xF4, 0x90],
     [0xF0, 0x9F, 0x98, 0x80], [0xE2, 0x82], Array("x".utf8), [0x00], [0x7F],
     [0xC3], Array(String(repeating: "a", count: 40).utf8),
+    Array("word\r\nline\rend\nx\r".utf8), Array("долго\r".utf8),
+    Array("\n\n\r\r\n12345678".utf8),
   ]
 
   @Test func chunkedSurveyDecidesAsTheByteWalkDoes() throws {
@@ -177,5 +179,48 @@ import Testing
     // Both outcomes are exercised, not only one.
     #expect(refusals > 100)
     #expect(refusals < 1100)
+  }
+
+  /// Valid UTF-8: ASCII runs longer than a word, every kind of line end
+  /// (also across word and chunk edges), two-, three- and four-byte
+  /// characters.
+  let validPieces: [[UInt8]] = [
+    Array("case,request,services\n".utf8), Array("плохо".utf8),
+    Array("word\r\nline\rend\nx\r".utf8), Array("долго\r".utf8),
+    Array("\n\n\r\r\n12345678".utf8), Array("€ 😀".utf8), [0x0D], [0x0A],
+    Array(String(repeating: "b", count: 17).utf8), Array("ё\r\n".utf8),
+  ]
+
+  /// Long valid runs, where the survey skips ahead eight bytes at a time,
+  /// sometimes broken by one bad sequence: the decision, and the line and
+  /// offset of the bad byte, are the byte walk's.
+  @Test func validRunsAreSkippedAsTheByteWalkReadsThem() throws {
+    var generator = SeededGenerator(seed: 20_261_122)
+    var refusals = 0
+    for round in 0..<300 {
+      var bytes: [UInt8] = []
+      for _ in 0..<Int.random(in: 1...60, using: &generator) {
+        bytes += validPieces.randomElement(using: &generator)!
+      }
+      if round % 2 == 1 {
+        let bad: [[UInt8]] = [
+          [0xCF, 0xF0], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82],
+        ]
+        let at = Int.random(in: 0...bytes.count, using: &generator)
+        bytes.insert(
+          contentsOf: bad.randomElement(using: &generator)!, at: at)
+      }
+      for declared in [nil, TextEncoding.utf8] {
+        let expected = reference(bytes, declared: declared)
+        for chunkSize in [1 << 16, Int.random(in: 1...40, using: &generator)] {
+          let (decision, _) = try survey(
+            bytes, declared: declared, chunkSize: chunkSize)
+          #expect(decision == expected, "\(bytes) \(chunkSize)")
+        }
+        if case .refused = expected { refusals += 1 }
+      }
+    }
+    #expect(refusals > 200)
+    #expect(refusals < 400)
   }
 }

@@ -207,6 +207,48 @@ import Testing
         == nil)
   }
 
+  /// Recoding frees the old `auto` codings' pages without SQLite's secure
+  /// delete, then gives the connection back the mode it had: whether the
+  /// coding table is dropped (only `auto` codings) or emptied row by row (a
+  /// manual coding stays).
+  @Test func recodingLeavesSecureDeleteAsItWas() throws {
+    for hasManualCoding in [false, true] {
+      for mode in [0, 1] {
+        try withStore { store in
+          try importReports(store)
+          try codeAll(store)
+          try store.write { db in
+            try db.execute(sql: "PRAGMA secure_delete = \(mode)")
+            if hasManualCoding {
+              try db.execute(
+                sql: """
+                  INSERT INTO coding (unitId, code, coder, createdAt)
+                    VALUES ('reports-1', 't.a', 'ann', 'now')
+                  """)
+            }
+          }
+          let before = try store.read {
+            try Int.fetchAll(
+              $0, sql: "SELECT id FROM coding WHERE coder = 'auto'")
+          }
+          try codeAll(store)
+          let (after, manual, auto) = try store.read { db in
+            (
+              try Int.fetchOne(db, sql: "PRAGMA secure_delete"),
+              try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM coding WHERE coder = 'ann'"),
+              try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM coding WHERE coder = 'auto'")
+            )
+          }
+          #expect(after == mode)
+          #expect(manual == (hasManualCoding ? 1 : 0))
+          #expect(auto == before.count)
+        }
+      }
+    }
+  }
+
   @Test func speakersOfUnitsThatAreNotTurnsAreTallied() throws {
     try withStore { store in
       var iterator = [

@@ -30,6 +30,14 @@ public indirect enum JSONValue: Sendable, Equatable {
     return output
   }
 
+  /// The value as it is written nested `indent` levels deep: its first
+  /// line unindented, no final newline.
+  func rendered(indent: Int) -> String {
+    var output = ""
+    write(to: &output, indent: indent)
+    return output
+  }
+
   private func write(to output: inout String, indent: Int) {
     let pad = String(repeating: "  ", count: indent + 1)
     let closePad = String(repeating: "  ", count: indent)

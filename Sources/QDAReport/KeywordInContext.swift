@@ -20,6 +20,27 @@ public struct KeywordInContext: Report {
     public var match: String
     /// The text after the match.
     public var right: String
+
+    /// Creates a line.
+    public init(
+      unit: String, source: String, speaker: String?, left: String,
+      match: String, right: String
+    ) {
+      self.unit = unit
+      self.source = source
+      self.speaker = speaker
+      self.left = left
+      self.match = match
+      self.right = right
+    }
+
+    /// The line's cells, in the order of ``KeywordInContext/columns``.
+    public var cells: [Cell] {
+      [
+        .text(unit), .text(source), speaker.map(Cell.text) ?? .null,
+        .text(left), .text(match), .text(right),
+      ]
+    }
   }
 
   /// The query as given.
@@ -38,33 +59,42 @@ public struct KeywordInContext: Report {
     query: String, hits: [SearchHit], width: Int = 40, limit: Int? = nil
   ) {
     self.query = query
-    var lines: [Line] = []
-    for hit in hits {
-      let scalars = Array(hit.text.unicodeScalars)
-      for range in hit.matches where range.upperBound <= scalars.count {
-        let leftStart = Self.wordBoundary(
-          scalars, from: max(0, range.lowerBound - width), forward: true,
-          limit: range.lowerBound)
-        let rightEnd = Self.wordBoundary(
-          scalars, from: min(scalars.count, range.upperBound + width),
-          forward: false, limit: range.upperBound)
-        func text(_ slice: ArraySlice<Unicode.Scalar>) -> String {
-          String(
-            String.UnicodeScalarView(
-              slice.map { $0 == "\n" || $0 == "\r" ? " " : $0 }))
-        }
-        lines.append(
-          Line(
-            unit: hit.unit, source: hit.source, speaker: hit.speaker,
-            left: (leftStart > 0 ? "…" : "")
-              + text(scalars[leftStart..<range.lowerBound]),
-            match: text(scalars[range]),
-            right: text(scalars[range.upperBound..<rightEnd])
-              + (rightEnd < scalars.count ? "…" : "")))
-      }
-    }
+    var lines = hits.flatMap { Self.lines(of: $0, width: width) }
     if let limit { lines = Array(lines.prefix(limit)) }
     self.lines = lines
+  }
+
+  /// The lines of one hit: one per match.
+  ///
+  /// - Parameters:
+  ///   - hit: The hit.
+  ///   - width: How many characters of context to show on each side.
+  /// - Returns: The lines, in text order.
+  public static func lines(of hit: SearchHit, width: Int) -> [Line] {
+    let scalars = Array(hit.text.unicodeScalars)
+    var lines: [Line] = []
+    for range in hit.matches where range.upperBound <= scalars.count {
+      let leftStart = wordBoundary(
+        scalars, from: max(0, range.lowerBound - width), forward: true,
+        limit: range.lowerBound)
+      let rightEnd = wordBoundary(
+        scalars, from: min(scalars.count, range.upperBound + width),
+        forward: false, limit: range.upperBound)
+      func text(_ slice: ArraySlice<Unicode.Scalar>) -> String {
+        String(
+          String.UnicodeScalarView(
+            slice.map { $0 == "\n" || $0 == "\r" ? " " : $0 }))
+      }
+      lines.append(
+        Line(
+          unit: hit.unit, source: hit.source, speaker: hit.speaker,
+          left: (leftStart > 0 ? "…" : "")
+            + text(scalars[leftStart..<range.lowerBound]),
+          match: text(scalars[range]),
+          right: text(scalars[range.upperBound..<rightEnd])
+            + (rightEnd < scalars.count ? "…" : "")))
+    }
+    return lines
   }
 
   /// Moves a cut point to the nearest space between it and `limit`, so words are not cut.
@@ -82,20 +112,14 @@ public struct KeywordInContext: Report {
     return position
   }
 
+  /// The columns of every format but JSON, and the keys of JSON's rows.
+  public static let columns: [ReportTable.Column] = [
+    .init("unit"), .init("source"), .init("speaker"), .init("left"),
+    .init("match"), .init("right"),
+  ]
+
   public var table: ReportTable {
-    ReportTable(
-      columns: [
-        .init("unit"), .init("source"), .init("speaker"), .init("left"),
-        .init("match"),
-        .init("right"),
-      ],
-      rows: lines.map {
-        [
-          .text($0.unit), .text($0.source), $0.speaker.map(Cell.text) ?? .null,
-          .text($0.left),
-          .text($0.match), .text($0.right),
-        ]
-      })
+    ReportTable(columns: Self.columns, rows: lines.map(\.cells))
   }
 
   public var json: JSONValue {

@@ -87,6 +87,37 @@ extension Store {
     coder: CoderSelection = "auto",
     speaker: String? = nil, limit: Int? = nil
   ) throws -> [SearchHit] {
+    var hits: [SearchHit] = []
+    try search(
+      query, filter: filter, code: code, coder: coder, speaker: speaker,
+      limit: limit
+    ) { _, hit in hits.append(hit) }
+    return hits
+  }
+
+  /// Searches unit texts as ``search(_:filter:code:coder:speaker:limit:)``
+  /// does, handing over each hit as it is read instead of collecting them:
+  /// memory stays flat however many texts match.
+  ///
+  /// - Parameters:
+  ///   - query: The query.
+  ///   - filter: Which units are searched.
+  ///   - code: Only units coded with this code by `coder`.
+  ///   - coder: Whose codings `code` refers to.
+  ///   - speaker: Only turns by this speaker.
+  ///   - limit: At most this many fields: the first in that order.
+  ///   - passes: How many times to read the hits, all from one snapshot of
+  ///     the database (so each pass gives the same hits): two for output
+  ///     that must measure every row before writing the first.
+  ///   - body: Called with the pass (from 0) and each hit, in order.
+  /// - Throws: `SearchQueryError` for a malformed query, what `body`
+  ///   throws, or `StoreError`.
+  public func search(
+    _ query: String, filter: UnitFilter, code: String? = nil,
+    coder: CoderSelection = "auto", speaker: String? = nil,
+    limit: Int? = nil, passes: Int = 1,
+    _ body: (_ pass: Int, _ hit: SearchHit) throws -> Void
+  ) throws {
     var (condition, arguments) = filter.sql
     if let code {
       condition +=
@@ -97,10 +128,10 @@ extension Store {
       condition += " AND u.speaker = ?"
       arguments += [speaker]
     }
-    let start = "\u{1}"
-    let end = "\u{2}"
+    let start: Unicode.Scalar = "\u{1}"
+    let end: Unicode.Scalar = "\u{2}"
     do {
-      return try read { db in
+      try read { db in
         let inFileOrder =
           try String.fetchOne(
             db, sql: "SELECT value FROM projectState WHERE key = ?",
@@ -123,21 +154,26 @@ extension Store {
           page =
             " AND f.rowid IN (\(ids.map(String.init).joined(separator: ",")))"
         }
-        return try Row.fetchAll(
-          db,
+        let statement = try db.makeStatement(
           sql: """
             SELECT u.id, s.name, u.kind, u.speaker, u.date, t.field, t.text,
                    highlight(unitSearch, 0, ?, ?) AS marked
             \(from) \(page)
             ORDER BY \(order)
-            """,
-          arguments: [start, end, Self.fold(query)] + arguments
-        ).map { row in
-          SearchHit(
-            unit: row[0], source: row[1], kind: row[2], speaker: row[3],
-            date: row[4],
-            field: row[5], text: row[6],
-            matches: Self.ranges(marked: row[7], start: start, end: end))
+            """)
+        statement.arguments =
+          [String(start), String(end), Self.fold(query)] + arguments
+        for pass in 0..<passes {
+          let rows = try Row.fetchCursor(statement)
+          while let row = try rows.next() {
+            try body(
+              pass,
+              SearchHit(
+                unit: row[0], source: row[1], kind: row[2], speaker: row[3],
+                date: row[4],
+                field: row[5], text: row[6],
+                matches: Self.ranges(marked: row[7], start: start, end: end)))
+          }
         }
       }
     } catch let error as StoreError {
@@ -150,15 +186,16 @@ extension Store {
   }
 
   /// The ranges between markers, in scalar offsets of the unmarked text.
-  static func ranges(marked: String, start: String, end: String) -> [Range<Int>]
-  {
+  static func ranges(
+    marked: String, start: Unicode.Scalar, end: Unicode.Scalar
+  ) -> [Range<Int>] {
     var ranges: [Range<Int>] = []
     var offset = 0
     var open: Int?
     for scalar in marked.unicodeScalars {
-      if String(scalar) == start {
+      if scalar == start {
         open = offset
-      } else if String(scalar) == end {
+      } else if scalar == end {
         if let lower = open { ranges.append(lower..<offset) }
         open = nil
       } else {

@@ -136,6 +136,51 @@ import Testing
     }
   }
 
+  /// `find` writes its lines as it reads them: into `--output` through a
+  /// temporary file, so the file is what standard output gets, and a failed
+  /// search leaves an old file as it was and no temporary file behind.
+  @Test func findWritesAnOutputFileWholeOrNotAtAll() throws {
+    let directory = try project()
+    defer { directory.remove() }
+    for format in ["table", "csv", "json", "markdown"] {
+      let query = ["find", "night* OR ночь*", "--format", format]
+      let printed = try CommandRunner.qda(query, in: directory.url)
+      #expect(printed.status == 0, "\(printed.stderr)")
+      #expect(printed.stdout.split(separator: "\n").count > 5)
+      let written = try CommandRunner.qda(
+        query + ["--output", "found"], in: directory.url)
+      #expect(written.status == 0, "\(written.stderr)")
+      #expect(
+        try String(contentsOf: directory.url.appendingPathComponent("found"))
+          == printed.stdout)
+      // The first lines, in every format, across the table's two passes.
+      let limited = try CommandRunner.qda(
+        query + ["--limit", "3"], in: directory.url)
+      let all = try CommandRunner.qda(query, in: directory.url)
+      if format == "csv" {
+        #expect(
+          limited.stdout.split(separator: "\n").count == 4,
+          "\(limited.stdout)")
+        #expect(all.stdout.hasPrefix(limited.stdout))
+      }
+      if format == "table" {
+        #expect(limited.stdout.split(separator: "\n").count == 5)
+      }
+    }
+    let bad = try CommandRunner.qda(
+      ["find", "\"unclosed", "--output", "found"], in: directory.url)
+    #expect(bad.status == 64, "\(bad.stderr)")
+    #expect(bad.stderr.contains("invalid search query"))
+    let markdown = try CommandRunner.qda(
+      ["find", "night* OR ночь*", "--format", "markdown"], in: directory.url)
+    #expect(
+      try String(contentsOf: directory.url.appendingPathComponent("found"))
+        == markdown.stdout)
+    let left = try FileManager.default.contentsOfDirectory(
+      atPath: directory.url.path)
+    #expect(!left.contains { $0.contains(".qda-") }, "\(left)")
+  }
+
   @Test func reimportIsIdempotent() throws {
     let directory = try project()
     defer { directory.remove() }

@@ -12,18 +12,8 @@ public struct MarkdownFormat: ReportFormat {
 
   public func render(_ report: any Report) -> String {
     let table = report.table
-    var output =
-      "| " + table.columns.map { Self.escape($0.name) }.joined(separator: " | ")
-      + " |\n"
-    output +=
-      "|"
-      + table.columns.map { $0.isNumeric ? "---:" : "---" }.joined(
-        separator: "|") + "|\n"
-    for row in table.rows {
-      output +=
-        "| " + row.map { Self.escape($0.text) }.joined(separator: " | ")
-        + " |\n"
-    }
+    var output = Self.header(table.columns)
+    for row in table.rows { output += Self.line(row) }
     for row in table.footer {
       output +=
         "| "
@@ -31,6 +21,19 @@ public struct MarkdownFormat: ReportFormat {
         .joined(separator: " | ") + " |\n"
     }
     return output
+  }
+
+  /// The header line and the alignment line, each with its line end.
+  static func header(_ columns: [ReportTable.Column]) -> String {
+    "| " + columns.map { escape($0.name) }.joined(separator: " | ") + " |\n"
+      + "|"
+      + columns.map { $0.isNumeric ? "---:" : "---" }.joined(
+        separator: "|") + "|\n"
+  }
+
+  /// A row's line, with its line end.
+  static func line(_ row: [Cell]) -> String {
+    "| " + row.map { escape($0.text) }.joined(separator: " | ") + " |\n"
   }
 
   static func escape(_ text: String) -> String {

@@ -8,22 +8,57 @@ public struct TableFormat: ReportFormat {
 
   public func render(_ report: any Report) -> String {
     let table = report.table
-    let lines =
-      [table.columns.map(\.name)]
-      + (table.rows + table.footer).map { $0.map { Self.flat($0.text) } }
-    var widths = table.columns.map { _ in 0 }
-    for line in lines {
-      for (index, cell) in line.enumerated() {
-        widths[index] = max(widths[index], Self.width(of: cell))
+    let rows = (table.rows + table.footer).map { $0.map { Self.flat($0.text) } }
+    var layout = Layout(table.columns)
+    for row in rows { layout.measure(row) }
+    var output = layout.header
+    for row in rows.prefix(table.rows.count) {
+      output += layout.line(row) + "\n"
+    }
+    if !table.footer.isEmpty {
+      output += layout.rule + "\n"
+      for row in rows.dropFirst(table.rows.count) {
+        output += layout.line(row) + "\n"
       }
     }
-    func format(_ line: [String]) -> String {
+    return output
+  }
+
+  /// The columns' widths, measured over every row, and the lines laid out
+  /// with them.
+  struct Layout {
+    let columns: [ReportTable.Column]
+    /// The widest cell of each column, header included.
+    private(set) var widths: [Int]
+
+    init(_ columns: [ReportTable.Column]) {
+      self.columns = columns
+      widths = columns.map { TableFormat.width(of: $0.name) }
+    }
+
+    /// Widens the columns to fit a row of flat cells.
+    mutating func measure(_ cells: [String]) {
+      for (index, cell) in cells.enumerated() {
+        widths[index] = max(widths[index], TableFormat.width(of: cell))
+      }
+    }
+
+    /// The header line and the rule under it, each with its line end.
+    var header: String { line(columns.map(\.name)) + "\n" + rule + "\n" }
+
+    /// The rule between header, rows and footer.
+    var rule: String {
+      widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+    }
+
+    /// A row of flat cells, padded to the widths; no line end.
+    func line(_ cells: [String]) -> String {
       var parts: [String] = []
-      for (index, cell) in line.enumerated() {
+      for (index, cell) in cells.enumerated() {
         let padding = String(
-          repeating: " ", count: widths[index] - Self.width(of: cell))
-        let isLast = index == line.count - 1
-        if table.columns[index].isNumeric {
+          repeating: " ", count: widths[index] - TableFormat.width(of: cell))
+        let isLast = index == cells.count - 1
+        if columns[index].isNumeric {
           parts.append(padding + cell)
         } else {
           parts.append(isLast ? cell : cell + padding)
@@ -33,22 +68,6 @@ public struct TableFormat: ReportFormat {
       while line.last == " " { line.removeLast() }
       return line
     }
-    var output = format(lines[0]) + "\n"
-    output +=
-      widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-      + "\n"
-    for row in table.rows {
-      output += format(row.map { Self.flat($0.text) }) + "\n"
-    }
-    if !table.footer.isEmpty {
-      output +=
-        widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-        + "\n"
-      for row in table.footer {
-        output += format(row.map { Self.flat($0.text) }) + "\n"
-      }
-    }
-    return output
   }
 
   /// The display width: one column per character.

@@ -47,12 +47,25 @@ extension QDA {
         let store = try database.openForReading()
         defer { store.close() }
         do {
-          let hits = try store.search(
-            query, filter: scope.filter, code: code, coder: .coder(coder),
-            speaker: speaker, limit: limit)
-          try output.emit(
-            KeywordInContext(
-              query: query, hits: hits, width: width, limit: limit))
+          // Written as the hits are read: memory stays flat however many
+          // texts match.
+          try output.stream(
+            columns: KeywordInContext.columns,
+            jsonMembers: [("query", .string(query))], jsonRowsKey: "matches"
+          ) { writer in
+            var written = (pass: 0, lines: 0)
+            try store.search(
+              query, filter: scope.filter, code: code, coder: .coder(coder),
+              speaker: speaker, limit: limit, passes: writer.passes
+            ) { pass, hit in
+              if pass != written.pass { written = (pass, 0) }
+              for line in KeywordInContext.lines(of: hit, width: width) {
+                if let limit, written.lines >= limit { return }
+                try writer.add(line.cells, pass: pass)
+                written.lines += 1
+              }
+            }
+          }
         } catch let error as SearchQueryError {
           printError(error.description)
           throw ExitCode(ExitStatus.usage)

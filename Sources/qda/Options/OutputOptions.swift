@@ -19,6 +19,38 @@ struct OutputOptions: ParsableArguments {
     try write(format.render(report))
   }
 
+  /// Writes a report row by row as `produce` adds the rows, so that it is
+  /// never held whole: to standard output as it comes, or to a temporary
+  /// file that replaces the output file once every row is written.
+  ///
+  /// - Parameters:
+  ///   - columns: The report's columns.
+  ///   - jsonMembers: The JSON object's members before the rows.
+  ///   - jsonRowsKey: The JSON key of the rows.
+  ///   - produce: Adds the rows to the writer, `writer.passes` times.
+  /// - Throws: What `produce` throws, or `OutputError`; an output file is
+  ///   then left as it was.
+  func stream(
+    columns: [ReportTable.Column], jsonMembers: [(String, JSONValue)],
+    jsonRowsKey: String, _ produce: (inout RowWriter) throws -> Void
+  ) throws {
+    let sink = try OutputSink(path: output)
+    do {
+      var writer = RowWriter(
+        format: format, columns: columns, jsonMembers: jsonMembers,
+        jsonRowsKey: jsonRowsKey, output: sink.write)
+      try produce(&writer)
+      try writer.finish()
+      try sink.finish()
+    } catch {
+      sink.discard()
+      throw error
+    }
+    if let output {
+      logging.detail("wrote \(output) (\(plural(sink.byteCount, "byte")))")
+    }
+  }
+
   /// Writes text to the output file (atomically) or standard output.
   func write(_ text: String) throws {
     try writeOutput(text, to: output)
@@ -51,6 +83,74 @@ enum OutputError: Error, CustomStringConvertible {
     switch self {
     case .cannotWrite(let path, let reason):
       return "\(path): error: cannot write (\(reason))"
+    }
+  }
+}
+
+/// Text written piece by piece, buffered: to standard output, or to a
+/// temporary file beside the output file that replaces it at the end (so a
+/// failed command leaves the old file as it was).
+final class OutputSink {
+  private let path: String?
+  private let temporaryPath: String?
+  private let handle: FileHandle
+  private var buffer: [UInt8] = []
+  /// The bytes written so far.
+  private(set) var byteCount = 0
+
+  /// Opens standard output, or a temporary file for `path`.
+  init(path: String?) throws {
+    self.path = path
+    guard let path else {
+      temporaryPath = nil
+      handle = .standardOutput
+      return
+    }
+    var template = Array((path + ".qda-XXXXXX").utf8CString)
+    let descriptor = mkstemp(&template)
+    guard descriptor >= 0 else {
+      throw OutputError.cannotWrite(
+        path: path, reason: String(cString: strerror(errno)))
+    }
+    temporaryPath = String(
+      decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+      as: UTF8.self)
+    handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+  }
+
+  /// Adds text; written out in pieces of 64 KiB.
+  func write(_ text: String) throws {
+    buffer.append(contentsOf: text.utf8)
+    byteCount += text.utf8.count
+    if buffer.count >= 1 << 16 { try flush() }
+  }
+
+  /// Writes what is buffered and, for a file, puts it in place.
+  func finish() throws {
+    try flush()
+    guard let path, let temporaryPath else { return }
+    try handle.close()
+    guard rename(temporaryPath, path) == 0 else {
+      throw OutputError.cannotWrite(
+        path: path, reason: String(cString: strerror(errno)))
+    }
+  }
+
+  /// Removes the temporary file after a failure.
+  func discard() {
+    guard let temporaryPath else { return }
+    try? handle.close()
+    unlink(temporaryPath)
+  }
+
+  private func flush() throws {
+    guard !buffer.isEmpty else { return }
+    defer { buffer.removeAll(keepingCapacity: true) }
+    do {
+      try handle.write(contentsOf: buffer)
+    } catch {
+      throw OutputError.cannotWrite(
+        path: path ?? "standard output", reason: error.localizedDescription)
     }
   }
 }

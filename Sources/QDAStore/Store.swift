@@ -3,7 +3,9 @@ import GRDB
 
 /// The qda database: sources, units, codebooks, codes and codings, in SQLite.
 ///
-/// The database runs in WAL mode with `synchronous=FULL` and foreign keys on.
+/// The database runs in WAL mode with `synchronous=FULL` and foreign keys on
+/// (the first import into a new file uses a rollback journal; see
+/// `withRollbackJournalIfEmpty`).
 /// Every command that writes does so in one transaction, so a failed command
 /// leaves the database as it was. A database file that a failed command had
 /// to create is removed again by ``discardIfCreated()``.

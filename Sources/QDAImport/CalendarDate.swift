@@ -14,34 +14,60 @@ public struct CalendarDate: Sendable, Hashable, Comparable,
   /// Returns `nil` for any other form and for dates not on the calendar
   /// (`2020-02-30`).
   public init?(parsing text: String) {
-    let trimmed = text.trimmingASCIIWhitespace()
-    let parts: [Substring]
-    let order: (year: Int, month: Int, day: Int)
-    if trimmed.contains("-") {
-      parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
-      guard parts.count == 3, parts[0].count == 4,
-        (1...2).contains(parts[1].count),
-        (1...2).contains(parts[2].count)
-      else { return nil }
-      order = (0, 1, 2)
-    } else {
-      parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
-      guard parts.count == 3, parts[2].count == 4,
-        (1...2).contains(parts[1].count),
-        (1...2).contains(parts[0].count)
-      else { return nil }
-      order = (2, 1, 0)
-    }
-    guard parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-      let year = Int(parts[order.year]), let month = Int(parts[order.month]),
-      let day = Int(parts[order.day])
-    else { return nil }
-    guard (1...12).contains(month), day >= 1,
+    var text = text
+    guard let (year, month, day) = text.withUTF8(Self.fields(of:)),
+      (1...12).contains(month), day >= 1,
       day <= Self.days(inMonth: month, year: year)
     else { return nil }
     self.year = year
     self.month = month
     self.day = day
+  }
+
+  /// Year, month and day from `YYYY-MM-DD` or `DD.MM.YYYY` in UTF-8, with
+  /// ASCII spaces and tabs around; `nil` for any other form.
+  ///
+  /// Read byte by byte: every byte between the separators must be an ASCII
+  /// digit, so a non-ASCII character anywhere refuses the text.
+  private static func fields(of bytes: UnsafeBufferPointer<UInt8>)
+    -> (year: Int, month: Int, day: Int)?
+  {
+    var start = 0
+    var end = bytes.count
+    while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 {
+      start += 1
+    }
+    while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 {
+      end -= 1
+    }
+    let isISO = bytes[start..<end].contains(0x2D)
+    let separator: UInt8 = isISO ? 0x2D : 0x2E
+    var values = (0, 0, 0)
+    var lengths = (0, 0, 0)
+    var field = 0
+    for byte in bytes[start..<end] {
+      if byte == separator {
+        field += 1
+        guard field < 3 else { return nil }
+        continue
+      }
+      guard byte >= 0x30, byte <= 0x39 else { return nil }
+      let digit = Int(byte - 0x30)
+      switch field {
+      case 0: (values.0, lengths.0) = (values.0 * 10 + digit, lengths.0 + 1)
+      case 1: (values.1, lengths.1) = (values.1 * 10 + digit, lengths.1 + 1)
+      default: (values.2, lengths.2) = (values.2 * 10 + digit, lengths.2 + 1)
+      }
+      // No field may be longer than a year.
+      guard lengths.0 <= 4, lengths.1 <= 4, lengths.2 <= 4 else { return nil }
+    }
+    guard field == 2, (1...2).contains(lengths.1) else { return nil }
+    if isISO {
+      guard lengths.0 == 4, (1...2).contains(lengths.2) else { return nil }
+      return (values.0, values.1, values.2)
+    }
+    guard lengths.2 == 4, (1...2).contains(lengths.0) else { return nil }
+    return (values.2, values.1, values.0)
   }
 
   /// The number of days in a month of the proleptic Gregorian calendar.

@@ -22,21 +22,29 @@ public struct WorkReport: Sendable, Equatable {
 
   /// A SHA-256 over everything stored of the row, to tell a changed row on re-import.
   public var contentHash: String {
+    // Each part hashed as its UTF-8 length (8 bytes, little-endian), then
+    // its bytes, straight from the strings' storage.
     var hasher = SHA256()
-    func add(_ string: String) {
-      let bytes = Array(string.utf8)
+    func add(_ string: String, after prefix: StaticString = "") {
+      var string = string
+      var length = UInt64(prefix.utf8CodeUnitCount + string.utf8.count)
+        .littleEndian
+      withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
       hasher.update(
-        data: withUnsafeBytes(of: UInt64(bytes.count).littleEndian, Array.init))
-      hasher.update(data: bytes)
+        bufferPointer: UnsafeRawBufferPointer(
+          start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+      string.withUTF8 {
+        hasher.update(bufferPointer: UnsafeRawBufferPointer($0))
+      }
     }
     add(id)
     add(date?.description ?? "")
     for (name, text) in texts {
-      add("t:" + name)
+      add(name, after: "t:")
       add(text)
     }
     for (name, value) in attributes {
-      add("a:" + name)
+      add(name, after: "a:")
       add(value)
     }
     return hasher.finalize().hexString

@@ -40,9 +40,14 @@ let package = Package(
     .target(
       name: "QDAStore",
       dependencies: [
+        "CSQLiteSetup",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]
+    ),
+    .target(
+      name: "CSQLiteSetup",
+      linkerSettings: [.linkedLibrary("sqlite3")]
     ),
     .target(name: "QDACoding", dependencies: ["QDACodebook", "QDAStore"]),
     .target(name: "QDAReport", dependencies: ["QDAStore", "QDAAgreement"]),

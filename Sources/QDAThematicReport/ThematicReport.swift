@@ -95,7 +95,6 @@ public struct ThematicReport: Sendable {
     // One pass over every unit's kind, source, date, attributes and codes
     // (index-ordered scans, one unit in memory at a time) gathers all the
     // counts; nothing here grows with the number of units.
-    let missing = FrequencyTable.missingGroup
     var sourceUnits: [Int64: (kind: String, ordinal: Int, units: Int)] = [:]
     var kinds: [String: (units: Int, sources: Set<Int64>)] = [:]
     var firstDate: String?

@@ -28,9 +28,12 @@ let package = Package(
     .target(
       name: "QDAStore",
       dependencies: [
+        "CSQLiteSetup",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
       ]),
+    .target(
+      name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
     .target(
       name: "QDAExchange",
       dependencies: [

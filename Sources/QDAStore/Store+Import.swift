@@ -148,7 +148,8 @@ extension Store {
       })
         == false
     else { return try body() }
-    try setJournalMode("delete")
+    // Kept in WAL mode if it cannot change (another process opened the file).
+    try? setJournalMode("delete")
     defer { try? setJournalMode("wal") }
     return try body()
   }

@@ -176,6 +176,16 @@ import Testing
     #expect(
       try String(contentsOf: directory.url.appendingPathComponent("found"))
         == markdown.stdout)
+    // The file gets the mode of any other output file, not mkstemp's 0600.
+    let freq = try CommandRunner.qda(
+      ["freq", "--output", "counts"], in: directory.url)
+    #expect(freq.status == 0, "\(freq.stderr)")
+    func mode(_ name: String) throws -> Int? {
+      try FileManager.default.attributesOfItem(
+        atPath: directory.url.appendingPathComponent(name).path)[
+          .posixPermissions] as? Int
+    }
+    #expect(try mode("found") == mode("counts"))
     let left = try FileManager.default.contentsOfDirectory(
       atPath: directory.url.path)
     #expect(!left.contains { $0.contains(".qda-") }, "\(left)")

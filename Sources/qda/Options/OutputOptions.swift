@@ -115,6 +115,11 @@ final class OutputSink {
     temporaryPath = String(
       decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
       as: UTF8.self)
+    // mkstemp makes the file private; an output file gets the mode any
+    // other file would (as the reports written whole do).
+    let mask = umask(0)
+    umask(mask)
+    fchmod(descriptor, 0o666 & ~mask)
     handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
   }
 

@@ -68,7 +68,10 @@ final class AnchorTable: Sendable {
     let wordCount = text.words.count
     var anchors = AnchorSet(table: ObjectIdentifier(self), count: count)
     // Word ids, then where each word's stems start, then the stem ids.
-    var numbers = [Int32](repeating: -1, count: 2 * wordCount + 1)
+    var numbers: [Int32] = []
+    // Room for a stem id per word after the two numbers each word has.
+    numbers.reserveCapacity(3 * wordCount + 1)
+    numbers.append(contentsOf: repeatElement(-1, count: 2 * wordCount + 1))
     text.bytes.withUnsafeBufferPointer { bytes in
       for (index, word) in text.words.enumerated() {
         numbers[wordCount + index] = Int32(truncatingIfNeeded: numbers.count)

@@ -137,6 +137,9 @@ public final class TextIndex: Sendable {
       var output: [UInt8] = []
       output.reserveCapacity(source.count)
       var words: [WordSpan] = []
+      // Room for a word every six bytes, so most texts' words need one
+      // allocation rather than one per doubling.
+      words.reserveCapacity(source.count / 6 + 2)
       var scalar = 0
       var wordStart = -1
       var wordStartScalar = 0

@@ -155,14 +155,21 @@ import Testing
     Array("\n\n\r\r\n12345678".utf8),
   ]
 
+  /// A random number (in `count`) of random pieces, one after another.
+  func joined(
+    _ pieces: [[UInt8]], count: ClosedRange<Int>,
+    using generator: inout SeededGenerator
+  ) -> [UInt8] {
+    (0..<Int.random(in: count, using: &generator)).flatMap { _ in
+      pieces.randomElement(using: &generator) ?? []
+    }
+  }
+
   @Test func chunkedSurveyDecidesAsTheByteWalkDoes() throws {
     var generator = SeededGenerator(seed: 20_261_121)
     var refusals = 0
     for _ in 0..<400 {
-      var bytes: [UInt8] = []
-      for _ in 0..<Int.random(in: 0...12, using: &generator) {
-        bytes += pieces.randomElement(using: &generator)!
-      }
+      let bytes = joined(pieces, count: 0...12, using: &generator)
       for declared in [nil, TextEncoding.utf8, .windows1251] {
         let expected = reference(bytes, declared: declared)
         let (whole, hash) = try survey(
@@ -198,10 +205,7 @@ import Testing
     var generator = SeededGenerator(seed: 20_261_122)
     var refusals = 0
     for round in 0..<300 {
-      var bytes: [UInt8] = []
-      for _ in 0..<Int.random(in: 1...60, using: &generator) {
-        bytes += validPieces.randomElement(using: &generator)!
-      }
+      var bytes = joined(validPieces, count: 1...60, using: &generator)
       if round % 2 == 1 {
         let bad: [[UInt8]] = [
           [0xCF, 0xF0], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82],

@@ -5,6 +5,16 @@ import Testing
 @Suite struct PrefetcherTests {
   struct Broken: Error, Equatable { var at: Int }
 
+  /// Every element the prefetcher hands over before it throws `error`.
+  func drain(_ prefetcher: Prefetcher<Int>, failingWith error: Broken) -> [Int]
+  {
+    var seen: [Int] = []
+    #expect(throws: error) {
+      while let element = try prefetcher.next() { seen.append(element) }
+    }
+    return seen
+  }
+
   @Test func elementsComeInOrderThenTheEnd() throws {
     var next = 0
     let prefetcher = Prefetcher<Int>(batchSize: 7, depth: 2) {
@@ -24,11 +34,7 @@ import Testing
       if next == 10 { throw Broken(at: next) }
       return next
     }
-    var seen: [Int] = []
-    #expect(throws: Broken(at: 10)) {
-      while let element = try prefetcher.next() { seen.append(element) }
-    }
-    #expect(seen == Array(1...9))
+    #expect(drain(prefetcher, failingWith: Broken(at: 10)) == Array(1...9))
   }
 
   /// A consumer that stops early (an import that failed) stops the
@@ -54,11 +60,7 @@ extension PrefetcherTests {
       for element in 1...9 where !yield(element) { return }
       throw Broken(at: 10)
     }
-    var seen: [Int] = []
-    #expect(throws: Broken(at: 10)) {
-      while let element = try prefetcher.next() { seen.append(element) }
-    }
-    #expect(seen == Array(1...9))
+    #expect(drain(prefetcher, failingWith: Broken(at: 10)) == Array(1...9))
   }
 
   /// `yield` says `false` once the consumer has stopped, and the producer

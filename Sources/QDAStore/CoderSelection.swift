@@ -28,9 +28,8 @@ public enum CoderSelection: Sendable, Equatable, ExpressibleByStringLiteral,
       let marks = databaseQuestionMarks(count: coders.count)
       return (
         """
-        (SELECT NULL AS id, unitId, code, 'consensus' AS coder, NULL AS rule,
-                NULL AS codebookHash, NULL AS field, NULL AS spanStart, NULL AS spanEnd,
-                NULL AS memo, NULL AS createdAt
+        (SELECT unitId, code, 'consensus' AS coder, NULL AS runId, NULL AS rule,
+                NULL AS field, NULL AS spanStart, NULL AS spanEnd, NULL AS memo
          FROM coding WHERE coder IN (\(marks))
          GROUP BY unitId, code HAVING COUNT(DISTINCT coder) = \(coders.count))
         """,

@@ -207,14 +207,17 @@ extension Store {
       } else {
         try db.execute(sql: "DELETE FROM coding WHERE coder = 'auto'")
       }
+      // Only `auto` runs name a codebook, and their codings are gone.
+      try db.execute(
+        sql: "DELETE FROM codingRun WHERE codebookHash IS NOT NULL")
     }
+    let run = try Self.startRun(codebookHash: codebook.hash, at: now, in: db)
     var tally = TallyBuilder(groupings: try TallyBuilder.groupings(in: db))
     var insertCoding = try BulkStatement(
       db,
       sql: """
-        INSERT INTO coding (unitId, code, coder, rule, codebookHash, field, spanStart, spanEnd,
-                            createdAt)
-        VALUES (?, ?, 'auto', ?, ?, ?, ?, ?, ?)
+        INSERT INTO coding (unitId, code, coder, runId, rule, field, spanStart, spanEnd)
+        VALUES (?, ?, 'auto', ?, ?, ?, ?, ?)
         """)
     var written = 0
     var batch: [StoredUnit] = []
@@ -241,12 +244,11 @@ extension Store {
       for coding in codings.joined() {
         insertCoding.bind(coding.unit)
         insertCoding.bind(coding.code)
+        insertCoding.bind(run)
         insertCoding.bind(coding.rule)
-        insertCoding.bind(codebook.hash)
         insertCoding.bind(coding.field)
         insertCoding.bind(coding.span?.lowerBound)
         insertCoding.bind(coding.span?.upperBound)
-        insertCoding.bind(now)
         try insertCoding.execute()
         written += 1
       }
@@ -284,6 +286,25 @@ extension Store {
   /// The coder index, as the first migration made it.
   static let codingIndexSQL =
     "CREATE INDEX coding_byCoderCode ON coding(coder, code, unitId)"
+
+  /// Records the start of a command that writes codings, and returns the
+  /// run id its codings carry.
+  ///
+  /// - Parameters:
+  ///   - codebookHash: The codebook whose rules make the codings (`auto`),
+  ///     or `nil` for codings a person or another tool made.
+  ///   - now: The time the codings are made, ISO 8601.
+  ///   - db: The connection, in the command's transaction.
+  /// - Returns: The new run's id.
+  /// - Throws: `DatabaseError` when SQLite fails.
+  static func startRun(codebookHash: String?, at now: String, in db: Database)
+    throws -> Int64
+  {
+    try db.execute(
+      sql: "INSERT INTO codingRun (codebookHash, createdAt) VALUES (?, ?)",
+      arguments: [codebookHash, now])
+    return db.lastInsertedRowID
+  }
 
   static func recordAsCurrent(
     _ codebook: CodebookDraft, in db: Database, at now: String

@@ -124,9 +124,10 @@ extension Store {
       if problems.count == 1 { throw problems[0] }
       if !problems.isEmpty { throw StoreError.multiple(problems) }
       let now = ISO8601DateFormatter().string(from: Date())
+      let run = try Self.startRun(codebookHash: nil, at: now, in: db)
       let insert = try db.makeStatement(
         sql: """
-          INSERT INTO coding (unitId, code, coder, memo, createdAt) VALUES (?, ?, ?, ?, ?)
+          INSERT INTO coding (unitId, code, coder, runId, memo) VALUES (?, ?, ?, ?, ?)
           ON CONFLICT (unitId, code, coder) DO UPDATE SET memo = COALESCE(excluded.memo, memo)
           """)
       var added = 0
@@ -139,7 +140,7 @@ extension Store {
           added += 1
         }
         try insert.execute(arguments: [
-          coding.unit, coding.code, coder, coding.memo, now,
+          coding.unit, coding.code, coder, run, coding.memo,
         ])
       }
       return added

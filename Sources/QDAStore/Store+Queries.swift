@@ -366,9 +366,10 @@ extension Store {
       try Row.fetchAll(
         db,
         sql: """
-          SELECT c.unitId, c.code, c.coder, c.rule, c.codebookHash, c.field, c.spanStart,
+          SELECT c.unitId, c.code, c.coder, c.rule, r.codebookHash, c.field, c.spanStart,
                  c.spanEnd, c.memo
           FROM \(relation.sql) c
+          LEFT JOIN codingRun r ON r.id = c.runId
           JOIN unit u ON u.id = c.unitId
           JOIN source s ON s.id = u.sourceId
           LEFT JOIN code k ON k.id = c.code

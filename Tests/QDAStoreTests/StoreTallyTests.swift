@@ -165,7 +165,8 @@ import Testing
         sql: """
           INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
             VALUES ('extra', 1, 999, 'case', 'x');
-          DELETE FROM coding WHERE id = (SELECT MIN(id) FROM coding);
+          DELETE FROM coding WHERE (unitId, code, coder) =
+            (SELECT unitId, code, coder FROM coding LIMIT 1);
           """)
     }
     try outside.close()
@@ -222,14 +223,15 @@ import Testing
             if hasManualCoding {
               try db.execute(
                 sql: """
-                  INSERT INTO coding (unitId, code, coder, createdAt)
-                    VALUES ('reports-1', 't.a', 'ann', 'now')
+                  INSERT INTO codingRun (codebookHash, createdAt) VALUES (NULL, 'now');
+                  INSERT INTO coding (unitId, code, coder, runId)
+                    VALUES ('reports-1', 't.a', 'ann', last_insert_rowid())
                   """)
             }
           }
           let before = try store.read {
-            try Int.fetchAll(
-              $0, sql: "SELECT id FROM coding WHERE coder = 'auto'")
+            try String.fetchAll(
+              $0, sql: "SELECT unitId || code FROM coding WHERE coder = 'auto'")
           }
           try codeAll(store)
           let (after, manual, auto) = try store.read { db in

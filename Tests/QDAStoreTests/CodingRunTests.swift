@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import QDATestSupport
+import Testing
+
+@testable import QDAStore
+
+/// Each command that writes codings records its codebook and time once, in
+/// a `codingRun`; every coding still exports the codebook that made it.
+@Suite struct CodingRunTests {
+  func importUnits(_ store: Store, ids: [String]) throws {
+    var iterator = ids.map { id in
+      UnitDraft(
+        id: id, kind: "case", texts: [("request", "text of \(id)")],
+        contentHash: id)
+    }.makeIterator()
+    _ = try store.importSource(
+      SourceDraft(
+        name: "r", path: "r.csv", kind: "reports", contentHash: "r",
+        settings: ""),
+      units: { iterator.next() })
+  }
+
+  func code(_ store: Store, codebookHash: String) throws {
+    _ = try store.replaceAutoCodings(
+      codebook: CodebookDraft(
+        hash: codebookHash, id: "c", title: "C", version: "1", path: "c.yml",
+        codes: [.init(id: "t.a", theme: "t", themeName: "T", name: "A")])
+    ) { unit in
+      [
+        CodingDraft(
+          unit: unit.id, code: "t.a", rule: "r-\(codebookHash)",
+          field: "request", span: 0..<4)
+      ]
+    }
+  }
+
+  func runs(_ store: Store) throws -> [String?] {
+    try store.read {
+      try String?.fetchAll(
+        $0, sql: "SELECT codebookHash FROM codingRun ORDER BY id")
+    }
+  }
+
+  /// `auto` codings carry the codebook applied last, a person's none.
+  ///
+  /// Recoding leaves one `auto` run, and each manual command adds one.
+  @Test func codingsExportTheCodebookOfTheirRun() throws {
+    try withStore { store in
+      try importUnits(store, ids: ["A", "B"])
+      try code(store, codebookHash: "h1")
+      try store.addCodings(
+        [ManualCoding(unit: "A", code: "t.a", memo: "seen")], coder: "ann")
+      try code(store, codebookHash: "h2")
+      try store.addCodings([ManualCoding(unit: "B", code: "t.a")], coder: "ann")
+      let codings = try store.exportedCodings(coder: nil, filter: .init())
+      #expect(
+        codings.map { "\($0.unit) \($0.coder) \($0.rule ?? "-")" } == [
+          "A ann -", "A auto r-h2", "B ann -", "B auto r-h2",
+        ])
+      #expect(codings.map(\.codebookHash) == [nil, "h2", nil, "h2"])
+      #expect(codings.map(\.memo) == ["seen", nil, nil, nil])
+      #expect(codings.map(\.spanStart) == [nil, 0, nil, 0])
+      #expect(try runs(store) == [nil, "h2", nil])
+    }
+  }
+
+  /// A database written before runs existed (codebook and time in every
+  /// coding) is migrated with every coding and its provenance.
+  @Test func aVersion7DatabaseKeepsEveryCodingAndItsProvenance() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.path("old.sqlite")
+    var configuration = Configuration()
+    configuration.prepareDatabase { db in Store.addFoldFunction(db) }
+    let old = try DatabaseQueue(path: path, configuration: configuration)
+    try Store.migrator.migrate(old, upTo: "v7-search-without-sizes")
+    try old.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO source VALUES (1, 'r', 'r.csv', 'reports', 'h', 's', 't');
+          INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
+            VALUES ('A', 1, 1, 'case', 'a'), ('B', 1, 2, 'case', 'b');
+          INSERT INTO codebook VALUES ('h1', 'c', 'C', '1', 'c.yml', 1, 'T1');
+          INSERT INTO code VALUES ('h1', 't.a', 't', 'T', 'A', 0), ('h1', 't.b', 't', 'T', 'B', 1);
+          INSERT INTO coding (unitId, code, coder, rule, codebookHash, field, spanStart,
+                              spanEnd, memo, createdAt)
+            VALUES ('B', 't.b', 'auto', 'rb', 'h1', 'request', 3, 9, NULL, 'T1'),
+                   ('A', 't.a', 'auto', 'ra', 'h1', 'services', 0, 2, NULL, 'T1'),
+                   ('A', 't.b', 'ann', NULL, NULL, NULL, NULL, NULL, 'why', 'T2'),
+                   ('B', 't.a', 'bob', NULL, NULL, NULL, NULL, NULL, NULL, 'T2');
+          """)
+    }
+    try old.close()
+    let store = try Store.open(path: path, create: false)
+    defer { store.close() }
+    let codings = try store.exportedCodings(coder: nil, filter: .init())
+    #expect(
+      codings == [
+        ExportedCoding(
+          unit: "A", code: "t.a", coder: "auto", rule: "ra", codebookHash: "h1",
+          field: "services", spanStart: 0, spanEnd: 2, memo: nil),
+        ExportedCoding(
+          unit: "A", code: "t.b", coder: "ann", rule: nil, codebookHash: nil,
+          field: nil, spanStart: nil, spanEnd: nil, memo: "why"),
+        ExportedCoding(
+          unit: "B", code: "t.a", coder: "bob", rule: nil, codebookHash: nil,
+          field: nil, spanStart: nil, spanEnd: nil, memo: nil),
+        ExportedCoding(
+          unit: "B", code: "t.b", coder: "auto", rule: "rb", codebookHash: "h1",
+          field: "request", spanStart: 3, spanEnd: 9, memo: nil),
+      ])
+    let times = try store.read {
+      try String.fetchAll(
+        $0, sql: "SELECT createdAt FROM codingRun ORDER BY id")
+    }
+    #expect(times == ["T1", "T2"])
+    // The coder index is back, and SQLite finds the file sound.
+    let (index, check) = try store.read { db in
+      (
+        try String.fetchOne(
+          db,
+          sql:
+            "SELECT tbl_name FROM sqlite_master WHERE name = 'coding_byCoderCode'"
+        ),
+        try String.fetchOne(db, sql: "PRAGMA integrity_check")
+      )
+    }
+    #expect(index == "coding")
+    #expect(check == "ok")
+  }
+}

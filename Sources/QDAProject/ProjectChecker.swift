@@ -70,7 +70,7 @@ public struct ProjectChecker {
     }
     if let maximum = gates.maxUncoded {
       let filter = UnitFilter(kinds: gates.uncodedKind.map { [$0] } ?? [])
-      let total = try store.exportedUnits(filter).count
+      let total = try store.unitCounts(filter).first?.units ?? 0
       let uncoded = try store.uncodedUnits(coder: "auto", filter: filter).count
       let share = total == 0 ? 0 : Double(uncoded) / Double(total)
       if share > maximum {

@@ -32,19 +32,11 @@ public struct Tallies: Report {
     store: Store, coder: CoderSelection = "auto", filter: UnitFilter = .init()
   ) throws {
     self.coder = coder.description
-    let units = try store.exportedUnits(filter)
+    // What the units have, without reading them all.
+    let shape = try store.exportedUnitShape(filter)
     var dimensions: [FrequencyDimension] = [.code, .theme, .month]
-    if units.contains(where: { $0.speaker != nil }) {
-      dimensions += [.speaker, .role]
-    }
-    var attributes: [String] = []
-    for unit in units {
-      for attribute in unit.attributes
-      where !attributes.contains(attribute.name) {
-        attributes.append(attribute.name)
-      }
-    }
-    dimensions += attributes.map(FrequencyDimension.attribute)
+    if shape.hasSpeakers { dimensions += [.speaker, .role] }
+    dimensions += shape.attributes.map(FrequencyDimension.attribute)
     var rows: [Row] = []
     for dimension in dimensions {
       let table = try FrequencyTable(

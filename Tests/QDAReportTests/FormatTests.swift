@@ -1,4 +1,6 @@
+import Foundation
 import QDAReport
+import QDATestSupport
 import Testing
 
 @Suite struct FormatTests {
@@ -73,5 +75,29 @@ import Testing
     #expect(Cell.percent(1, of: 8).text == "12.5")
     #expect(Cell.percent(1, of: 16).text == "6.3")
     #expect(Cell.percent(0, of: 0) == .null)
+  }
+
+  /// The byte-wise escape gives what quoting by Unicode scalars does, on
+  /// random fields of quotes, separators, line breaks and non-ASCII text.
+  @Test func csvEscapeMatchesTheScalarReference() {
+    func reference(_ field: String) -> String {
+      let needsQuotes = field.unicodeScalars.contains {
+        $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r"
+      }
+      guard needsQuotes else { return field }
+      return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+    let pieces = [
+      "a", "\"", ",", "\n", "\r", "\r\n", "ё", "Ж", "…", "🙂", " ", "",
+    ]
+    var generator = SeededGenerator(seed: 2026_11_21)
+    for _ in 0..<3_000 {
+      let field = (0..<Int.random(in: 0...8, using: &generator)).map { _ in
+        pieces.randomElement(using: &generator) ?? ""
+      }.joined()
+      #expect(
+        CSVFormat.escape(field) == reference(field), "\(field.debugDescription)"
+      )
+    }
   }
 }

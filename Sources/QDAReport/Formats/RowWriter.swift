@@ -3,7 +3,8 @@
 ///
 /// The output is byte for byte what the format renders from the whole
 /// report (``ReportFormat/render(_:)``). The JSON document is an object whose
-/// last member holds the rows. The aligned table needs every row's width
+/// last member holds the rows, or the array of rows itself. The aligned
+/// table needs every row's width
 /// before its first line: for it the rows are given twice (``passes``), the
 /// first time only to be measured.
 ///
@@ -18,10 +19,13 @@ public struct RowWriter {
   /// How many times the rows must be given: 2 for the aligned table.
   public let passes: Int
 
+  /// The columns; set before the first row when they are known only then.
+  public var columns: [ReportTable.Column] {
+    didSet { layout = TableFormat.Layout(columns) }
+  }
   private let format: OutputFormat
-  private let columns: [ReportTable.Column]
   private let jsonMembers: [(String, JSONValue)]
-  private let jsonRowsKey: String
+  private let jsonRowsKey: String?
   private let output: (String) throws -> Void
   private var layout: TableFormat.Layout
   private var rowsWritten = 0
@@ -33,11 +37,12 @@ public struct RowWriter {
   ///   - format: The output format.
   ///   - columns: The columns.
   ///   - jsonMembers: The JSON object's members before the rows.
-  ///   - jsonRowsKey: The JSON key of the rows.
+  ///   - jsonRowsKey: The JSON key of the rows; `nil`: the document is the
+  ///     array of rows, with no object around it.
   ///   - output: Called with each piece of text, in order.
   public init(
     format: OutputFormat, columns: [ReportTable.Column],
-    jsonMembers: [(String, JSONValue)] = [], jsonRowsKey: String = "rows",
+    jsonMembers: [(String, JSONValue)] = [], jsonRowsKey: String? = "rows",
     output: @escaping (String) throws -> Void
   ) {
     self.format = format
@@ -65,8 +70,9 @@ public struct RowWriter {
       let object = JSONValue.object(
         zip(columns, row).map { ($0.name, $1.json) })
       try output(
-        (rowsWritten == 0 ? "[\n" : ",\n") + "    "
-          + object.rendered(indent: 2))
+        (rowsWritten == 0 ? "[\n" : ",\n")
+          + String(repeating: "  ", count: rowDepth)
+          + object.rendered(indent: rowDepth))
     }
     rowsWritten += 1
   }
@@ -75,8 +81,16 @@ public struct RowWriter {
   public mutating func finish() throws {
     try start()
     guard format == .json else { return }
-    try output(rowsWritten == 0 ? "[]\n}\n" : "\n  ]\n}\n")
+    let close = jsonRowsKey == nil ? "\n" : "\n}\n"
+    try output(
+      rowsWritten == 0
+        ? "[]" + close
+        : "\n" + String(repeating: "  ", count: rowDepth - 1) + "]" + close)
   }
+
+  /// How deep the JSON rows are nested: in the array, itself in the object
+  /// when there is one.
+  private var rowDepth: Int { jsonRowsKey == nil ? 1 : 2 }
 
   /// Writes what comes before the first row, once.
   private mutating func start() throws {
@@ -87,6 +101,7 @@ public struct RowWriter {
     case .csv: try output(CSVFormat.line(columns.map(\.name)))
     case .markdown: try output(MarkdownFormat.header(columns))
     case .json:
+      guard let jsonRowsKey else { return }
       var opening = "{\n"
       for (key, value) in jsonMembers {
         opening +=

@@ -26,13 +26,14 @@ struct OutputOptions: ParsableArguments {
   /// - Parameters:
   ///   - columns: The report's columns.
   ///   - jsonMembers: The JSON object's members before the rows.
-  ///   - jsonRowsKey: The JSON key of the rows.
+  ///   - jsonRowsKey: The JSON key of the rows; `nil`: the document is the
+  ///     array of rows.
   ///   - produce: Adds the rows to the writer, `writer.passes` times.
   /// - Throws: What `produce` throws, or `OutputError`; an output file is
   ///   then left as it was.
   func stream(
     columns: [ReportTable.Column], jsonMembers: [(String, JSONValue)],
-    jsonRowsKey: String, _ produce: (inout RowWriter) throws -> Void
+    jsonRowsKey: String?, _ produce: (inout RowWriter) throws -> Void
   ) throws {
     let sink = try OutputSink(path: output)
     do {

@@ -56,7 +56,7 @@ struct ReviewSession {
     let codes = try store.codebookCodes()
     guard !codes.isEmpty else { throw StoreError.noCodebook }
     let queue = try store.unitsToReview(coder: coder, filter: filter)
-    let total = try store.exportedUnits(filter).count
+    let total = try store.unitCounts(filter).first?.units ?? 0
     guard !queue.isEmpty else {
       say(
         "Nothing to review: '\(coder)' has finished all \(total) units in scope."

@@ -29,8 +29,16 @@ extension QDA.Export {
         let selection = try coder.map {
           try CoderSelection.named($0, coders: coders, store: store)
         }
-        try output.emit(
-          CodingExport(store: store, coder: selection, filter: scope.filter))
+        // Written as the codings are read: memory stays flat.
+        try output.stream(
+          columns: CodingExport.columns, jsonMembers: [], jsonRowsKey: nil
+        ) { writer in
+          try store.exportCodings(
+            coder: selection, filter: scope.filter, passes: writer.passes
+          ) { pass, coding in
+            try writer.add(CodingExport.cells(coding), pass: pass)
+          }
+        }
       }
     }
   }

@@ -17,7 +17,21 @@ extension QDA.Export {
       try reportingFailures {
         let store = try database.openForReading()
         defer { store.close() }
-        try output.emit(UnitExport(store: store, filter: scope.filter))
+        // Written as the units are read: memory stays flat however many
+        // there are. The columns are known once the store has the shape.
+        try output.stream(columns: [], jsonMembers: [], jsonRowsKey: nil) {
+          writer in
+          var layout: UnitExport.Layout?
+          try store.exportUnits(
+            scope.filter, passes: writer.passes,
+            shape: {
+              layout = UnitExport.Layout($0)
+              writer.columns = layout?.columns ?? []
+            },
+            body: { pass, unit in
+              if let layout { try writer.add(layout.cells(unit), pass: pass) }
+            })
+        }
       }
     }
   }

@@ -1,0 +1,240 @@
+import GRDB
+
+/// What the columns of a unit export depend on.
+public struct ExportedUnitShape: Sendable, Equatable {
+  /// The names of text fields, in the order first met.
+  public var textFields: [String]
+  /// The names of attributes, in the order first met.
+  public var attributes: [String]
+  /// Whether any unit is a turn with a speaker's role.
+  public var hasTurns: Bool
+  /// Whether any unit has a speaker.
+  public var hasSpeakers: Bool
+
+  /// Creates a shape.
+  public init(
+    textFields: [String], attributes: [String], hasTurns: Bool,
+    hasSpeakers: Bool
+  ) {
+    self.textFields = textFields
+    self.attributes = attributes
+    self.hasTurns = hasTurns
+    self.hasSpeakers = hasSpeakers
+  }
+}
+
+extension Store {
+  /// The units in scope with their texts and attributes, in source and file
+  /// order.
+  public func exportedUnits(_ filter: UnitFilter) throws -> [ExportedUnit] {
+    var units: [ExportedUnit] = []
+    try exportUnits(
+      filter, passes: 1, shape: { _ in }, readsShape: false,
+      body: { _, unit in units.append(unit) })
+    return units
+  }
+
+  /// The text fields and attributes of the units in scope, and whether
+  /// any is a turn or has a speaker, without reading the units.
+  public func exportedUnitShape(_ filter: UnitFilter) throws
+    -> ExportedUnitShape
+  {
+    var shape = ExportedUnitShape(
+      textFields: [], attributes: [], hasTurns: false, hasSpeakers: false)
+    try exportUnits(
+      filter, passes: 0, shape: { shape = $0 }, body: { _, _ in })
+    return shape
+  }
+
+  /// Calls `body` with each unit in scope, its texts and attributes, in
+  /// source and file order, without holding more than one unit.
+  ///
+  /// Units, texts and attributes are three cursors in the same order, merged
+  /// by unit id, all read from one snapshot of the database.
+  ///
+  /// - Parameters:
+  ///   - filter: The units in scope.
+  ///   - passes: How many times to read the units, each the same (two for
+  ///     output that must measure every row before writing the first).
+  ///   - shape: Called first with the text fields and attributes the
+  ///     units have, and whether any is a turn.
+  ///   - body: Called with the pass (from 0) and each unit.
+  /// - Throws: What `shape` or `body` throws, or `StoreError`.
+  public func exportUnits(
+    _ filter: UnitFilter, passes: Int = 1,
+    shape: (ExportedUnitShape) throws -> Void,
+    body: (_ pass: Int, _ unit: ExportedUnit) throws -> Void
+  ) throws {
+    try exportUnits(
+      filter, passes: passes, shape: shape, readsShape: true, body: body)
+  }
+
+  private func exportUnits(
+    _ filter: UnitFilter, passes: Int,
+    shape: (ExportedUnitShape) throws -> Void, readsShape: Bool,
+    body: (_ pass: Int, _ unit: ExportedUnit) throws -> Void
+  ) throws {
+    let (condition, arguments) = filter.sql
+    // The units drive the join (CROSS JOIN fixes the order), in their
+    // source-order index; texts and attributes are looked up by unit id.
+    let units = "FROM source s CROSS JOIN unit u ON u.sourceId = s.id"
+    let texts = "\(units) CROSS JOIN unitText t ON t.unitId = u.id"
+    let attributes = "\(units) CROSS JOIN unitAttribute a ON a.unitId = u.id"
+    try read { db in
+      if readsShape {
+        try shape(
+          ExportedUnitShape(
+            textFields: try Self.namesInOrder(
+              db,
+              sql:
+                "SELECT t.field \(texts) WHERE \(condition) ORDER BY s.id, u.ordinal, t.position",
+              arguments: arguments),
+            attributes: try Self.namesInOrder(
+              db,
+              sql:
+                "SELECT a.name \(attributes) WHERE \(condition) ORDER BY s.id, u.ordinal, a.position",
+              arguments: arguments),
+            hasTurns: try Bool.fetchOne(
+              db,
+              sql:
+                "SELECT EXISTS (SELECT 1 \(units) WHERE \(condition) AND u.role IS NOT NULL)",
+              arguments: arguments) ?? false,
+            hasSpeakers: try Bool.fetchOne(
+              db,
+              sql:
+                "SELECT EXISTS (SELECT 1 \(units) WHERE \(condition) AND u.speaker IS NOT NULL)",
+              arguments: arguments) ?? false))
+      }
+      for pass in 0..<passes {
+        let unitRows = try Row.fetchCursor(
+          db,
+          sql: """
+            SELECT u.id, s.name, u.kind, u.speaker, u.date, u.role, u.startTime, u.endTime
+            \(units) WHERE \(condition) ORDER BY s.id, u.ordinal
+            """, arguments: arguments)
+        var textRows = try FieldCursor(
+          db,
+          sql: """
+            SELECT u.id, t.field, t.text \(texts)
+            WHERE \(condition) ORDER BY s.id, u.ordinal, t.position
+            """, arguments: arguments)
+        var attributeRows = try FieldCursor(
+          db,
+          sql: """
+            SELECT u.id, a.name, a.value \(attributes)
+            WHERE \(condition) ORDER BY s.id, u.ordinal, a.position
+            """, arguments: arguments)
+        while let row = try unitRows.next() {
+          let id: String = row[0]
+          try body(
+            pass,
+            ExportedUnit(
+              id: id, source: row[1], kind: row[2], speaker: row[3],
+              role: row[5], startTime: row[6], endTime: row[7], date: row[4],
+              texts: try textRows.fields(of: id),
+              attributes: try attributeRows.fields(of: id)))
+        }
+      }
+    }
+  }
+
+  /// The distinct values of a query's first column, in the order first met.
+  private static func namesInOrder(
+    _ db: Database, sql: String, arguments: StatementArguments
+  ) throws -> [String] {
+    var names: [String] = []
+    var seen = Set<String>()
+    let rows = try String.fetchCursor(db, sql: sql, arguments: arguments)
+    while let name = try rows.next() {
+      if seen.insert(name).inserted { names.append(name) }
+    }
+    return names
+  }
+
+  /// The codings of units in scope (of one coder, when given), ordered by
+  /// unit, then code in codebook order, then coder.
+  public func exportedCodings(coder: CoderSelection?, filter: UnitFilter) throws
+    -> [ExportedCoding]
+  {
+    var codings: [ExportedCoding] = []
+    try exportCodings(coder: coder, filter: filter) { _, coding in
+      codings.append(coding)
+    }
+    return codings
+  }
+
+  /// Calls `body` with each coding of units in scope (of one coder, when
+  /// given), ordered by unit, then code in codebook order, then coder,
+  /// without holding them.
+  ///
+  /// - Parameters:
+  ///   - coder: Whose codings; `nil`: everyone's.
+  ///   - filter: The units in scope.
+  ///   - passes: How many times to read the codings, all from one snapshot.
+  ///   - body: Called with the pass (from 0) and each coding.
+  /// - Throws: What `body` throws, or `StoreError`.
+  public func exportCodings(
+    coder: CoderSelection?, filter: UnitFilter, passes: Int = 1,
+    _ body: (_ pass: Int, _ coding: ExportedCoding) throws -> Void
+  ) throws {
+    let (condition, filterArguments) = filter.sql
+    let relation =
+      coder?.relation ?? (sql: "coding", arguments: StatementArguments())
+    let arguments = relation.arguments + filterArguments
+    try read { db in
+      let statement = try db.makeStatement(
+        sql: """
+          SELECT c.unitId, c.code, c.coder, c.rule, r.codebookHash, c.field, c.spanStart,
+                 c.spanEnd, c.memo
+          FROM \(relation.sql) c
+          LEFT JOIN codingRun r ON r.id = c.runId
+          JOIN unit u ON u.id = c.unitId
+          JOIN source s ON s.id = u.sourceId
+          LEFT JOIN code k ON k.id = c.code
+            AND k.codebookHash = (SELECT hash FROM codebook ORDER BY appliedSequence DESC LIMIT 1)
+          WHERE \(condition)
+          ORDER BY s.id, u.ordinal, k.position IS NULL, k.position, c.code, c.coder
+          """)
+      statement.arguments = arguments
+      for pass in 0..<passes {
+        let rows = try Row.fetchCursor(statement)
+        while let row = try rows.next() {
+          try body(
+            pass,
+            ExportedCoding(
+              unit: row[0], code: row[1], coder: row[2], rule: row[3],
+              codebookHash: row[4], field: row[5], spanStart: row[6],
+              spanEnd: row[7], memo: row[8]))
+        }
+      }
+    }
+  }
+}
+
+/// Rows of (unit id, name, value) in unit order, taken unit by unit.
+private struct FieldCursor {
+  private let rows: RowCursor
+  /// The row read ahead: the first not yet taken.
+  private var next: (unit: String, field: ExportedUnit.Field)?
+
+  init(_ db: Database, sql: String, arguments: StatementArguments) throws {
+    rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+    try advance()
+  }
+
+  /// The fields of `unit`: the rows from here on that belong to it.
+  mutating func fields(of unit: String) throws -> [ExportedUnit.Field] {
+    var fields: [ExportedUnit.Field] = []
+    while let (owner, field) = next, owner == unit {
+      fields.append(field)
+      try advance()
+    }
+    return fields
+  }
+
+  private mutating func advance() throws {
+    next = try rows.next().map {
+      (unit: $0[0], field: .init(name: $0[1], value: $0[2]))
+    }
+  }
+}

@@ -41,15 +41,73 @@ public struct QuoteSelector: Sendable {
   ///
   /// - Parameters:
   ///   - code: The qualified code id.
-  ///   - units: The units coded with it, in document order.
+  ///   - units: The units coded with it.
   ///   - limit: How many quotes.
   /// - Returns: The quotes, best first.
   public func quotes(for code: String, among units: [CodedUnit], limit: Int)
     -> [Quote]
   {
-    guard codebook.code(code) != nil else { return [] }
-    let scored = units.enumerated().map {
-      order, unit -> (Quote, inRange: Bool, words: Int, order: Int) in
+    var ranking = Ranking(selector: self, code: code, limit: limit)
+    ranking.consider(units)
+    return ranking.quotes
+  }
+
+  /// The best quotes for a code among units given a batch at a time: only
+  /// the best so far are kept, so any number of units can be ranked.
+  public struct Ranking: Sendable {
+    private struct Candidate: Sendable {
+      var quote: Quote
+      var inRange: Bool
+      var words: Int
+      var position: CodedUnit.Position
+
+      /// Whether this candidate ranks before `other`.
+      func ranksBefore(_ other: Candidate) -> Bool {
+        if inRange != other.inRange { return inRange }
+        if quote.density != other.quote.density {
+          return quote.density > other.quote.density
+        }
+        if words != other.words { return words < other.words }
+        return position < other.position
+      }
+    }
+
+    private let selector: QuoteSelector
+    private let code: String
+    private let limit: Int
+    private let isKnown: Bool
+    /// The best candidates so far, best first; at most `limit`.
+    private var best: [Candidate] = []
+
+    /// Starts ranking units for `code`.
+    public init(selector: QuoteSelector, code: String, limit: Int) {
+      self.selector = selector
+      self.code = code
+      self.limit = limit
+      isKnown = selector.codebook.code(code) != nil
+    }
+
+    /// The quotes, best first.
+    public var quotes: [Quote] { best.map(\.quote) }
+
+    /// Scores `units` and keeps those among the best so far.
+    public mutating func consider(_ units: [CodedUnit]) {
+      guard isKnown, limit > 0 else { return }
+      for unit in units {
+        let candidate = score(unit)
+        if best.count == limit {
+          guard let worst = best.last, candidate.ranksBefore(worst) else {
+            continue
+          }
+          best.removeLast()
+        }
+        let index =
+          best.firstIndex { candidate.ranksBefore($0) } ?? best.endIndex
+        best.insert(candidate, at: index)
+      }
+    }
+
+    private func score(_ unit: CodedUnit) -> Candidate {
       var matchable = MatchableUnit(
         kind: unit.kind, role: unit.role,
         texts: unit.texts.map { ($0.name, $0.value) })
@@ -60,24 +118,17 @@ public struct QuoteSelector: Sendable {
       }
       let text = unit.texts.map(\.value).joined(separator: "\n")
       let words = max(1, TextIndex(text).wordCount)
-      let hits = codebook.hitCount(of: code, in: matchable)
-      let density = Double(hits) * 100 / Double(words)
-      let quote = Quote(
-        unit: unit.id, attribution: Self.attribution(unit), text: text,
-        hits: hits,
-        density: density)
+      let hits = selector.codebook.hitCount(of: code, in: matchable)
       let length = text.count
-      return (
-        quote, length >= minimumLength && length <= maximumLength, words, order
-      )
+      return Candidate(
+        quote: Quote(
+          unit: unit.id, attribution: QuoteSelector.attribution(unit),
+          text: text, hits: hits,
+          density: Double(hits) * 100 / Double(words)),
+        inRange: length >= selector.minimumLength
+          && length <= selector.maximumLength,
+        words: words, position: unit.position)
     }
-    let ranked = scored.sorted { a, b in
-      if a.inRange != b.inRange { return a.inRange }
-      if a.0.density != b.0.density { return a.0.density > b.0.density }
-      if a.words != b.words { return a.words < b.words }
-      return a.order < b.order
-    }
-    return ranked.prefix(limit).map(\.0)
   }
 
   /// `Speaker (role), document` for turns; `case ID, date` for cases.

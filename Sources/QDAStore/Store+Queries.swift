@@ -334,6 +334,21 @@ public struct CodedUnit: Sendable, Equatable {
   public var texts: [ExportedUnit.Field]
   /// The question before the turn, for turns that answer the interviewer.
   public var question: String?
+  /// Where the unit is: its source's number and its place in the source;
+  /// in this order, units are in source and file order.
+  public var position: Position
+
+  /// A unit's place among all units.
+  public struct Position: Sendable, Hashable, Comparable {
+    /// The source's row id: sources in import order.
+    public var source: Int64
+    /// The unit's place in its source.
+    public var ordinal: Int
+
+    public static func < (a: Self, b: Self) -> Bool {
+      (a.source, a.ordinal) < (b.source, b.ordinal)
+    }
+  }
 }
 
 extension Store {
@@ -358,15 +373,37 @@ extension Store {
   ///     them keeps quotes quick whatever the size of the database.
   /// - Returns: The units with their texts and, for turns, the
   ///   interviewer's question just before.
-  /// - Throws: `StoreError` when the database cannot be read.
+  /// - Throws: `StoreError`.
   public func codedUnits(
     code: String, coder: CoderSelection, filter: UnitFilter, limit: Int? = nil
   ) throws
     -> [CodedUnit]
   {
+    var units: [CodedUnit] = []
+    try codedUnits(code: code, coder: coder, filter: filter, limit: limit) {
+      units += $0
+    }
+    return units.sorted { $0.position < $1.position }
+  }
+
+  /// Calls `body` with the units coded with `code` by `coder`, a few
+  /// hundred at a time in unit id order, so that they are never all held.
+  ///
+  /// - Parameters:
+  ///   - code: The qualified code id.
+  ///   - coder: Whose codings.
+  ///   - filter: Which units are in scope.
+  ///   - limit: At most this many units: the first by unit id.
+  ///   - body: Called with each batch of units, with their texts and, for
+  ///     turns, the interviewer's question just before.
+  /// - Throws: What `body` throws, or `StoreError`.
+  public func codedUnits(
+    code: String, coder: CoderSelection, filter: UnitFilter, limit: Int?,
+    _ body: ([CodedUnit]) throws -> Void
+  ) throws {
     let (condition, arguments) = filter.sql
-    return try read { db in
-      let ids = try String.fetchAll(
+    try read { db in
+      let ids = try String.fetchCursor(
         db,
         sql: """
           SELECT c.unitId FROM \(coder.relation.sql) c JOIN unit u ON u.id = c.unitId
@@ -376,63 +413,70 @@ extension Store {
           """,
         arguments: coder.relation.arguments + [code] + arguments
           + StatementArguments(limit.map { [$0] } ?? []))
-      var units: [(source: Int64, ordinal: Int, unit: CodedUnit)] = []
       let questionStatement = try db.makeStatement(
         sql: """
           SELECT p.id, p.role FROM unit p WHERE p.sourceId = ? AND p.ordinal < ?
           ORDER BY p.ordinal DESC LIMIT 1
           """)
-      for chunk in stride(from: 0, to: ids.count, by: 500).map({
-        Array(ids[$0..<min($0 + 500, ids.count)])
-      }) {
-        let marks = databaseQuestionMarks(count: chunk.count)
-        var texts: [String: [ExportedUnit.Field]] = [:]
-        for row in try Row.fetchAll(
-          db,
-          sql: """
-            SELECT unitId, field, text FROM unitText WHERE unitId IN (\(marks))
-            ORDER BY unitId, position
-            """, arguments: StatementArguments(chunk))
-        {
-          texts[row[0], default: []].append(.init(name: row[1], value: row[2]))
-        }
-        for row in try Row.fetchAll(
-          db,
-          sql: """
-            SELECT u.id, s.name, u.kind, u.speaker, u.role, u.date, u.sourceId, u.ordinal
-            FROM unit u JOIN source s ON s.id = u.sourceId WHERE u.id IN (\(marks))
-            """, arguments: StatementArguments(chunk))
-        {
-          let id: String = row[0]
-          let kind: String = row[2]
-          let source: Int64 = row[6]
-          let ordinal: Int = row[7]
-          var question: String?
-          if kind == "turn",
-            let previous = try Row.fetchOne(
-              questionStatement, arguments: [source, ordinal]),
-            previous[1] == "interviewer"
-          {
-            question = try String.fetchAll(
-              db,
-              sql:
-                "SELECT text FROM unitText WHERE unitId = ? ORDER BY position",
-              arguments: [previous[0] as String]
-            ).joined(separator: "\n")
-          }
-          units.append(
-            (
-              source, ordinal,
-              CodedUnit(
-                id: id, source: row[1], kind: kind, speaker: row[3],
-                role: row[4], date: row[5], texts: texts[id] ?? [],
-                question: question)
-            ))
-        }
+      var chunk: [String] = []
+      func flush() throws {
+        guard !chunk.isEmpty else { return }
+        defer { chunk.removeAll(keepingCapacity: true) }
+        try body(
+          try Self.codedUnits(db, ids: chunk, questions: questionStatement))
       }
-      return units.sorted {
-        ($0.source, $0.ordinal) < ($1.source, $1.ordinal)
-      }.map(\.unit)
+      while let id = try ids.next() {
+        chunk.append(id)
+        if chunk.count == 500 { try flush() }
+      }
+      try flush()
     }
+  }
+
+  /// The units with these ids, their texts and questions, in no order.
+  private static func codedUnits(
+    _ db: Database, ids: [String], questions: Statement
+  ) throws -> [CodedUnit] {
+    let marks = databaseQuestionMarks(count: ids.count)
+    var texts: [String: [ExportedUnit.Field]] = [:]
+    for row in try Row.fetchAll(
+      db,
+      sql: """
+        SELECT unitId, field, text FROM unitText WHERE unitId IN (\(marks))
+        ORDER BY unitId, position
+        """, arguments: StatementArguments(ids))
+    {
+      texts[row[0], default: []].append(.init(name: row[1], value: row[2]))
+    }
+    var units: [CodedUnit] = []
+    for row in try Row.fetchAll(
+      db,
+      sql: """
+        SELECT u.id, s.name, u.kind, u.speaker, u.role, u.date, u.sourceId, u.ordinal
+        FROM unit u JOIN source s ON s.id = u.sourceId WHERE u.id IN (\(marks))
+        """, arguments: StatementArguments(ids))
+    {
+      let id: String = row[0]
+      let kind: String = row[2]
+      let position = CodedUnit.Position(source: row[6], ordinal: row[7])
+      var question: String?
+      if kind == "turn",
+        let previous = try Row.fetchOne(
+          questions, arguments: [position.source, position.ordinal]),
+        previous[1] == "interviewer"
+      {
+        question = try String.fetchAll(
+          db,
+          sql: "SELECT text FROM unitText WHERE unitId = ? ORDER BY position",
+          arguments: [previous[0] as String]
+        ).joined(separator: "\n")
+      }
+      units.append(
+        CodedUnit(
+          id: id, source: row[1], kind: kind, speaker: row[3], role: row[4],
+          date: row[5], texts: texts[id] ?? [], question: question,
+          position: position))
+    }
+    return units
   }
 }

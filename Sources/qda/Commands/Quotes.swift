@@ -73,12 +73,14 @@ extension QDA {
         var selector = QuoteSelector(codebook: loaded)
         selector.minimumLength = minLength
         selector.maximumLength = maxLength
-        let units = try store.codedUnits(
-          code: code, coder: .coder(coder), filter: scope.filter)
-        try output.emit(
-          QuoteReport(
-            code: code,
-            quotes: selector.quotes(for: code, among: units, limit: limit)))
+        // Every coded unit is a candidate; they are scored a batch at a
+        // time and only the best kept, so memory stays flat.
+        var ranking = QuoteSelector.Ranking(
+          selector: selector, code: code, limit: limit)
+        try store.codedUnits(
+          code: code, coder: .coder(coder), filter: scope.filter, limit: nil
+        ) { ranking.consider($0) }
+        try output.emit(QuoteReport(code: code, quotes: ranking.quotes))
       }
     }
   }

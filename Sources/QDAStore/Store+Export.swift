@@ -23,6 +23,27 @@ public struct ExportedUnitShape: Sendable, Equatable {
   }
 }
 
+/// Units without codings: by anyone, or by one coder.
+public enum WithoutCodings: Sendable, Equatable {
+  /// Units nobody has coded.
+  case byAnyone
+  /// Units this coder has not coded.
+  case by(String)
+
+  /// The condition on unit `u`, and its arguments.
+  var sql: (String, StatementArguments) {
+    switch self {
+    case .byAnyone:
+      return ("NOT EXISTS (SELECT 1 FROM coding c WHERE c.unitId = u.id)", [])
+    case .by(let coder):
+      return (
+        "NOT EXISTS (SELECT 1 FROM coding c WHERE c.unitId = u.id AND c.coder = ?)",
+        [coder]
+      )
+    }
+  }
+}
+
 extension Store {
   /// The units in scope with their texts and attributes, in source and file
   /// order.
@@ -30,6 +51,18 @@ extension Store {
     var units: [ExportedUnit] = []
     try exportUnits(
       filter, passes: 1, shape: { _ in }, readsShape: false,
+      body: { _, unit in units.append(unit) })
+    return units
+  }
+
+  /// The units in scope without codings (of `coder`, or of anyone).
+  public func uncodedUnits(coder: String?, filter: UnitFilter) throws
+    -> [ExportedUnit]
+  {
+    var units: [ExportedUnit] = []
+    try exportUnits(
+      filter, without: coder.map(WithoutCodings.by) ?? .byAnyone, passes: 1,
+      shape: { _ in }, readsShape: false,
       body: { _, unit in units.append(unit) })
     return units
   }
@@ -54,6 +87,7 @@ extension Store {
   ///
   /// - Parameters:
   ///   - filter: The units in scope.
+  ///   - without: Only the units without these codings.
   ///   - passes: How many times to read the units, each the same (two for
   ///     output that must measure every row before writing the first).
   ///   - shape: Called first with the text fields and attributes the
@@ -61,20 +95,25 @@ extension Store {
   ///   - body: Called with the pass (from 0) and each unit.
   /// - Throws: What `shape` or `body` throws, or `StoreError`.
   public func exportUnits(
-    _ filter: UnitFilter, passes: Int = 1,
+    _ filter: UnitFilter, without: WithoutCodings? = nil, passes: Int = 1,
     shape: (ExportedUnitShape) throws -> Void,
     body: (_ pass: Int, _ unit: ExportedUnit) throws -> Void
   ) throws {
     try exportUnits(
-      filter, passes: passes, shape: shape, readsShape: true, body: body)
+      filter, without: without, passes: passes, shape: shape, readsShape: true,
+      body: body)
   }
 
   private func exportUnits(
-    _ filter: UnitFilter, passes: Int,
+    _ filter: UnitFilter, without: WithoutCodings? = nil, passes: Int,
     shape: (ExportedUnitShape) throws -> Void, readsShape: Bool,
     body: (_ pass: Int, _ unit: ExportedUnit) throws -> Void
   ) throws {
-    let (condition, arguments) = filter.sql
+    var (condition, arguments) = filter.sql
+    if let (absence, absenceArguments) = without?.sql {
+      condition += " AND " + absence
+      arguments += absenceArguments
+    }
     // The units drive the join (CROSS JOIN fixes the order), in their
     // source-order index; texts and attributes are looked up by unit id.
     let units = "FROM source s CROSS JOIN unit u ON u.sourceId = s.id"

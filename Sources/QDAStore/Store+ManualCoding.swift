@@ -188,22 +188,6 @@ extension Store {
     }
   }
 
-  /// The units in scope without codings (of `coder`, or of anyone).
-  public func uncodedUnits(coder: String?, filter: UnitFilter) throws
-    -> [ExportedUnit]
-  {
-    let coded = try read { db in
-      try Set(
-        String.fetchAll(
-          db,
-          sql: coder == nil
-            ? "SELECT DISTINCT unitId FROM coding"
-            : "SELECT DISTINCT unitId FROM coding WHERE coder = ?",
-          arguments: coder.map { [$0] } ?? []))
-    }
-    return try exportedUnits(filter).filter { !coded.contains($0.id) }
-  }
-
   // MARK: - Review sessions
 
   /// The units a coder has not reviewed yet, in source and file order.

@@ -74,6 +74,34 @@ import Testing
     }
   }
 
+  /// `uncoded` streams too: the units in scope less those with codings
+  /// (by anyone, or by one coder), rendered whole.
+  @Test func uncodedIsTheUnitsLessTheCodedOnes() throws {
+    let directory = try project()
+    defer { directory.remove() }
+    let store = try Store.open(
+      path: directory.path("qda.sqlite"), create: false)
+    defer { store.close() }
+    let all = try store.exportedUnits(UnitFilter())
+    for coder in [nil, "anna", "auto"] as [String?] {
+      let coded = Set(
+        try store.exportedCodings(
+          coder: coder.map { .coder($0) }, filter: UnitFilter()
+        ).map(\.unit))
+      let expected = UnitExport(units: all.filter { !coded.contains($0.id) })
+      #expect(!expected.units.isEmpty)
+      #expect(expected.units.count < all.count)
+      for format in OutputFormat.allCases {
+        let arguments =
+          ["uncoded", "--format", format.rawValue]
+          + (coder.map { ["--coder", $0] } ?? [])
+        let result = try CommandRunner.qda(arguments, in: directory.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == format.render(expected), "\(arguments)")
+      }
+    }
+  }
+
   /// The merged cursors give each unit exactly its own texts and
   /// attributes, as looking them up one unit at a time does.
   @Test func eachUnitGetsItsOwnTextsAndAttributes() throws {

@@ -19,8 +19,9 @@ extension QDA {
       try reportingFailures {
         let store = try database.openForReading()
         defer { store.close() }
-        let units = try store.uncodedUnits(coder: coder, filter: scope.filter)
-        try output.emit(UnitExport(units: units))
+        try output.streamUnits(
+          from: store, scope.filter,
+          without: coder.map(WithoutCodings.by) ?? .byAnyone)
       }
     }
   }

@@ -36,57 +36,81 @@ public enum REFIProject {
     var name: String
     var guid: String
     var text: String
-    /// For each unit: each field's start offset and an offset map (original scalar
-    /// offset → rendered offset, one past the end included).
-    var fields: [String: [(field: String, start: Int, map: [Int])]]
+    /// For each unit, where each of its fields is.
+    var fields: [String: [FieldPlacement]]
     /// Each unit's whole text range.
     var ranges: [String: Range<Int>]
   }
 
+  /// Where a unit's field is in its rendered source, and how its offsets
+  /// move: a CR LF line end is rendered as one LF.
+  ///
+  /// Only the pairs are kept, not an offset per character: a million
+  /// units' maps took gigabytes.
+  struct FieldPlacement {
+    /// The field's name.
+    var field: String
+    /// The rendered offset of its first character.
+    var start: Int
+    /// Its length in the original text, in Unicode scalars.
+    var length: Int
+    /// The original offsets of the CRs of its CR LF pairs, ascending.
+    var pairs: [Int]
+
+    /// The rendered offset, from the field's start, of the original offset
+    /// `offset` (`0...length`): the LF of a pair falls where its CR does.
+    func rendered(_ offset: Int) -> Int {
+      var dropped = 0
+      while dropped < pairs.count, pairs[dropped] < offset { dropped += 1 }
+      return offset - dropped
+    }
+  }
+
   /// Renders a source's units as text.
   static func render(source: String, units: [ExportedUnit]) -> RenderedSource {
-    var scalars: [Unicode.Scalar] = []
-    var fields: [String: [(String, Int, [Int])]] = [:]
+    var text = ""
+    var count = 0
+    var fields: [String: [FieldPlacement]] = [:]
     var ranges: [String: Range<Int>] = [:]
-    func append(_ text: String) {
-      scalars.append(contentsOf: text.unicodeScalars)
+    func append(_ piece: String) {
+      text += piece
+      count += piece.unicodeScalars.count
     }
     for (index, unit) in units.enumerated() {
       if index > 0 { append("\n\n") }
       append("[\(unit.id)]" + (unit.speaker.map { " " + $0 } ?? "") + "\n")
-      let unitStart = scalars.count
-      var entries: [(String, Int, [Int])] = []
+      let unitStart = count
+      var placements: [FieldPlacement] = []
       for (fieldIndex, field) in unit.texts.enumerated() {
         if fieldIndex > 0 { append("\n") }
-        let start = scalars.count
-        // Line ends become LF; the map keeps original offsets usable.
-        let original = Array(field.value.unicodeScalars)
-        var map: [Int] = []
-        var position = 0
-        while position < original.count {
-          map.append(scalars.count - start)
-          let scalar = original[position]
-          if scalar == "\r" {
-            if position + 1 < original.count, original[position + 1] == "\n" {
-              map.append(scalars.count - start)
-              position += 1
+        var placement = FieldPlacement(
+          field: field.name, start: count, length: 0, pairs: [])
+        // Line ends become LF; the pairs keep original offsets usable.
+        if field.value.utf8.contains(UInt8(ascii: "\r")) {
+          var scalars = String.UnicodeScalarView()
+          var previousWasCR = false
+          for (offset, scalar) in field.value.unicodeScalars.enumerated() {
+            placement.length += 1
+            if scalar == "\n", previousWasCR {
+              placement.pairs.append(offset - 1)
+            } else {
+              scalars.append(scalar == "\r" ? "\n" : scalar)
             }
-            scalars.append("\n")
-          } else {
-            scalars.append(scalar)
+            previousWasCR = scalar == "\r"
           }
-          position += 1
+          append(String(scalars))
+        } else {
+          placement.length = field.value.unicodeScalars.count
+          append(field.value)
         }
-        map.append(scalars.count - start)
-        entries.append((field.name, start, map))
+        placements.append(placement)
       }
-      fields[unit.id] = entries
-      ranges[unit.id] = unitStart..<scalars.count
+      fields[unit.id] = placements
+      ranges[unit.id] = unitStart..<count
     }
     return RenderedSource(
-      name: source, guid: StableGUID.make("source:" + source),
-      text: String(String.UnicodeScalarView(scalars)), fields: fields,
-      ranges: ranges)
+      name: source, guid: StableGUID.make("source:" + source), text: text,
+      fields: fields, ranges: ranges)
   }
 
   /// The selection of a coding in its rendered source.
@@ -98,9 +122,11 @@ public enum REFIProject {
       let end = coding.spanEnd,
       let entry = source.fields[coding.unit]?.first(where: { $0.field == field }
       ),
-      start >= 0, end <= entry.map.count - 1, start < end
+      start >= 0, end <= entry.length, start < end
     {
-      return (entry.start + entry.map[start])..<(entry.start + entry.map[end])
+      return
+        (entry.start + entry.rendered(start))..<(entry.start
+        + entry.rendered(end))
     }
     return whole
   }

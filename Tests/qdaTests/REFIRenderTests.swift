@@ -129,4 +129,54 @@ import Testing
       }
     }
   }
+
+  /// GUIDs are derived from names and must never change: a project exported
+  /// again must name the same things the same way. (Values from Python's
+  /// `hashlib`, by the same recipe.)
+  @Test func guidsAreTheFirstSixteenBytesOfTheNamesHash() {
+    #expect(
+      StableGUID.make("source:worker-2")
+        == "926b5937-b91e-529b-9b1b-2eccf04a2497")
+    #expect(
+      StableGUID.make("code:hybrid.overdose")
+        == "a868a45a-570f-5b5d-92ee-1c65951b98d1")
+    #expect(
+      StableGUID.make("user:anna") == "ed91e8c1-42a3-5c38-8f96-47aa2c360036")
+    #expect(StableGUID.make("Ёж") == "e052bde1-00e1-5d3b-8fb5-0f277c3228b7")
+  }
+
+  /// Values with nothing to escape are handed back as they are; the others
+  /// escaped as before, on random values.
+  @Test func xmlEscapingSkipsOnlyWhatNeedsNothing() {
+    func reference(_ value: String) -> String {
+      var result = ""
+      for scalar in value.unicodeScalars {
+        switch scalar {
+        case "&": result += "&amp;"
+        case "<": result += "&lt;"
+        case ">": result += "&gt;"
+        case "\"": result += "&quot;"
+        case "'": result += "&apos;"
+        case "\n": result += "&#10;"
+        case "\r": result += "&#13;"
+        case "\t": result += "&#9;"
+        case _ where scalar.value < 0x20: continue
+        default: result.unicodeScalars.append(scalar)
+        }
+      }
+      return result
+    }
+    let pieces = [
+      "a", "Ж", "🙂", "&", "<", ">", "\"", "'", "\n", "\r", "\t", "\u{1}",
+      "\u{7f}",
+    ]
+    var generator = SeededGenerator(seed: 2026_11_21)
+    for _ in 0..<3_000 {
+      let value = (0..<Int.random(in: 0...6, using: &generator)).map { _ in
+        pieces.randomElement(using: &generator) ?? ""
+      }.joined()
+      #expect(
+        XMLText.escape(value) == reference(value), "\(value.debugDescription)")
+    }
+  }
 }

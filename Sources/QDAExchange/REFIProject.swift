@@ -150,18 +150,25 @@ public enum REFIProject {
     try? FileManager.default.removeItem(at: url)
     do {
       let archive = try Archive(url: url, accessMode: .create)
-      func add(_ entry: String, _ data: Data) throws {
-        try archive.addEntry(
-          with: entry, type: .file, uncompressedSize: Int64(data.count),
-          modificationDate: Date(timeIntervalSince1970: 1_577_836_800),
-          compressionMethod: .deflate
-        ) { position, size in
-          data.subdata(in: Data.Index(position)..<Data.Index(position) + size)
+      // Each entry is read from the text's own UTF-8 storage, a piece at a
+      // time, never copied whole.
+      func add(_ entry: String, _ text: String) throws {
+        var text = text
+        try text.withUTF8 { bytes in
+          try archive.addEntry(
+            with: entry, type: .file, uncompressedSize: Int64(bytes.count),
+            modificationDate: Date(timeIntervalSince1970: 1_577_836_800),
+            compressionMethod: .deflate
+          ) { position, size in
+            Data(
+              UnsafeBufferPointer(
+                rebasing: bytes[Int(position)..<Int(position) + size]))
+          }
         }
       }
-      try add("project.qde", Data(xml.utf8))
+      try add("project.qde", xml)
       for source in sources {
-        try add("sources/\(source.guid).txt", Data(source.text.utf8))
+        try add("sources/\(source.guid).txt", source.text)
       }
     } catch {
       throw ExchangeError.cannotWrite(path: path, reason: "\(error)")

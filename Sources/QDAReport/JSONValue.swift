@@ -78,6 +78,16 @@ public indirect enum JSONValue: Sendable, Equatable {
 
   private static func writeString(_ text: String, to output: inout String) {
     output += "\""
+    // Most texts need no escape and are appended whole; every character
+    // escaped below is ASCII, and no byte of a longer UTF-8 sequence is.
+    let needsEscapes = text.utf8.contains { byte in
+      byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+    guard needsEscapes else {
+      output += text
+      output += "\""
+      return
+    }
     for scalar in text.unicodeScalars {
       switch scalar {
       case "\"": output += "\\\""

@@ -100,4 +100,38 @@ import Testing
       )
     }
   }
+
+  /// Strings with nothing to escape are written whole; the others escaped
+  /// scalar by scalar as before, on random strings.
+  @Test func jsonStringsAreEscapedAsByTheScalarReference() {
+    func reference(_ text: String) -> String {
+      var output = "\""
+      for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": output += "\\\""
+        case "\\": output += "\\\\"
+        case "\n": output += "\\n"
+        case "\r": output += "\\r"
+        case "\t": output += "\\t"
+        case _ where scalar.value < 0x20:
+          let hex = String(scalar.value, radix: 16)
+          output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: output.unicodeScalars.append(scalar)
+        }
+      }
+      return output + "\""
+    }
+    let pieces = [
+      "a", "Ж", "🙂", "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1f}", "/", " ",
+    ]
+    var generator = SeededGenerator(seed: 2026_11_21)
+    for _ in 0..<3_000 {
+      let text = (0..<Int.random(in: 0...6, using: &generator)).map { _ in
+        pieces.randomElement(using: &generator) ?? ""
+      }.joined()
+      #expect(
+        JSONValue.string(text).rendered() == reference(text) + "\n",
+        "\(text.debugDescription)")
+    }
+  }
 }

@@ -18,3 +18,16 @@ public struct SeededGenerator: RandomNumberGenerator {
     return z ^ (z >> 31)
   }
 }
+
+extension SeededGenerator {
+  /// A text of between `counts.lowerBound` and `counts.upperBound` pieces,
+  /// each drawn from `pieces`: how randomised tests make texts full of the
+  /// characters that matter to the code under test.
+  public mutating func text(of pieces: [String], counts: ClosedRange<Int>)
+    -> String
+  {
+    (0..<Int.random(in: counts, using: &self)).map { _ in
+      pieces.randomElement(using: &self) ?? ""
+    }.joined()
+  }
+}

@@ -92,9 +92,7 @@ import Testing
     ]
     var generator = SeededGenerator(seed: 2026_11_21)
     for _ in 0..<3_000 {
-      let field = (0..<Int.random(in: 0...8, using: &generator)).map { _ in
-        pieces.randomElement(using: &generator) ?? ""
-      }.joined()
+      let field = generator.text(of: pieces, counts: 0...8)
       #expect(
         CSVFormat.escape(field) == reference(field), "\(field.debugDescription)"
       )
@@ -126,9 +124,7 @@ import Testing
     ]
     var generator = SeededGenerator(seed: 2026_11_21)
     for _ in 0..<3_000 {
-      let text = (0..<Int.random(in: 0...6, using: &generator)).map { _ in
-        pieces.randomElement(using: &generator) ?? ""
-      }.joined()
+      let text = generator.text(of: pieces, counts: 0...6)
       #expect(
         JSONValue.string(text).rendered() == reference(text) + "\n",
         "\(text.debugDescription)")

@@ -13,9 +13,7 @@ import Testing
   ]
 
   func text(_ generator: inout SeededGenerator) -> String {
-    (0..<Int.random(in: 0...3, using: &generator)).map { _ in
-      pieces.randomElement(using: &generator) ?? ""
-    }.joined()
+    generator.text(of: pieces, counts: 0...3)
   }
 
   func streamed(_ report: KeywordInContext, _ format: OutputFormat) throws

@@ -16,9 +16,7 @@ import Testing
     var rows: [(Int64, String?, String, String?)] = []
     for id in 0..<2_000 {
       func text() -> String {
-        (0..<Int.random(in: 0...30, using: &generator)).map { _ in
-          pieces.randomElement(using: &generator) ?? ""
-        }.joined()
+        generator.text(of: pieces, counts: 0...30)
       }
       rows.append(
         (

@@ -71,10 +71,7 @@ import Testing
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let path = directory.path("old.sqlite")
-    var configuration = Configuration()
-    configuration.prepareDatabase { db in Store.addFoldFunction(db) }
-    let old = try DatabaseQueue(path: path, configuration: configuration)
-    try Store.migrator.migrate(old, upTo: "v7-search-without-sizes")
+    let old = try oldDatabase(at: path, upTo: "v7-search-without-sizes")
     try old.write { db in
       try db.execute(
         sql: """

@@ -65,10 +65,7 @@ import Testing
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let path = directory.path("old.sqlite")
-    var configuration = Configuration()
-    configuration.prepareDatabase { db in Store.addFoldFunction(db) }
-    let old = try DatabaseQueue(path: path, configuration: configuration)
-    try Store.migrator.migrate(old, upTo: "v4-project-state")
+    let old = try oldDatabase(at: path, upTo: "v4-project-state")
     try old.write { db in
       try db.execute(
         sql: """

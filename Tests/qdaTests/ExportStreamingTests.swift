@@ -12,10 +12,12 @@ import Testing
   static let interviews = TestPaths.package("Samples/interviews")
   static let codebook = TestPaths.package("Codebooks/web-outreach.yml").path
 
-  /// Reports and interviews (turns with roles and times, fields named
-  /// `text`), auto-coded, with a person's codings whose memos need quoting.
-  func project() throws -> TemporaryDirectory {
+  /// Runs `body` with a project of reports and interviews (turns with
+  /// roles and times, fields named `text`), auto-coded, with a person's
+  /// codings whose memos need quoting, and its database opened.
+  func withProject(_ body: (TemporaryDirectory, Store) throws -> Void) throws {
     let directory = try TemporaryDirectory()
+    defer { directory.remove() }
     let memos = directory.path("memos.csv")
     try #"""
     unit,code,memo
@@ -40,36 +42,36 @@ import Testing
       let result = try CommandRunner.qda(arguments, in: directory.url)
       #expect(result.status == 0, "\(arguments): \(result.stderr)")
     }
-    return directory
-  }
-
-  @Test func streamedExportsAreTheWholeExportsRendered() throws {
-    let directory = try project()
-    defer { directory.remove() }
     let store = try Store.open(
       path: directory.path("qda.sqlite"), create: false)
     defer { store.close() }
-    let scopes: [(arguments: [String], filter: UnitFilter)] = [
-      ([], UnitFilter()),
-      (["--source", "worker-2"], UnitFilter(sources: ["worker-2"])),
-      (["--kind", "case"], UnitFilter(kinds: ["case"])),
-    ]
-    for (arguments, filter) in scopes {
-      let units = UnitExport(units: try store.exportedUnits(filter))
-      let codings = CodingExport(
-        codings: try store.exportedCodings(coder: nil, filter: filter))
-      #expect(!units.units.isEmpty && !codings.codings.isEmpty)
-      for format in OutputFormat.allCases {
-        let options = ["--format", format.rawValue] + arguments
-        let unitOutput = try CommandRunner.qda(
-          ["export", "units"] + options, in: directory.url)
-        #expect(unitOutput.status == 0, "\(unitOutput.stderr)")
-        #expect(unitOutput.stdout == format.render(units), "units \(options)")
-        let codingOutput = try CommandRunner.qda(
-          ["export", "codings"] + options, in: directory.url)
-        #expect(codingOutput.status == 0, "\(codingOutput.stderr)")
-        #expect(
-          codingOutput.stdout == format.render(codings), "codings \(options)")
+    try body(directory, store)
+  }
+
+  @Test func streamedExportsAreTheWholeExportsRendered() throws {
+    try withProject { directory, store in
+      let scopes: [(arguments: [String], filter: UnitFilter)] = [
+        ([], UnitFilter()),
+        (["--source", "worker-2"], UnitFilter(sources: ["worker-2"])),
+        (["--kind", "case"], UnitFilter(kinds: ["case"])),
+      ]
+      for (arguments, filter) in scopes {
+        let units = UnitExport(units: try store.exportedUnits(filter))
+        let codings = CodingExport(
+          codings: try store.exportedCodings(coder: nil, filter: filter))
+        #expect(!units.units.isEmpty && !codings.codings.isEmpty)
+        for format in OutputFormat.allCases {
+          let options = ["--format", format.rawValue] + arguments
+          let unitOutput = try CommandRunner.qda(
+            ["export", "units"] + options, in: directory.url)
+          #expect(unitOutput.status == 0, "\(unitOutput.stderr)")
+          #expect(unitOutput.stdout == format.render(units), "units \(options)")
+          let codingOutput = try CommandRunner.qda(
+            ["export", "codings"] + options, in: directory.url)
+          #expect(codingOutput.status == 0, "\(codingOutput.stderr)")
+          #expect(
+            codingOutput.stdout == format.render(codings), "codings \(options)")
+        }
       }
     }
   }
@@ -77,27 +79,24 @@ import Testing
   /// `uncoded` streams too: the units in scope less those with codings
   /// (by anyone, or by one coder), rendered whole.
   @Test func uncodedIsTheUnitsLessTheCodedOnes() throws {
-    let directory = try project()
-    defer { directory.remove() }
-    let store = try Store.open(
-      path: directory.path("qda.sqlite"), create: false)
-    defer { store.close() }
-    let all = try store.exportedUnits(UnitFilter())
-    for coder in [nil, "anna", "auto"] as [String?] {
-      let coded = Set(
-        try store.exportedCodings(
-          coder: coder.map { .coder($0) }, filter: UnitFilter()
-        ).map(\.unit))
-      let expected = UnitExport(units: all.filter { !coded.contains($0.id) })
-      #expect(!expected.units.isEmpty)
-      #expect(expected.units.count < all.count)
-      for format in OutputFormat.allCases {
-        let arguments =
-          ["uncoded", "--format", format.rawValue]
-          + (coder.map { ["--coder", $0] } ?? [])
-        let result = try CommandRunner.qda(arguments, in: directory.url)
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == format.render(expected), "\(arguments)")
+    try withProject { directory, store in
+      let all = try store.exportedUnits(UnitFilter())
+      for coder in [nil, "anna", "auto"] as [String?] {
+        let coded = Set(
+          try store.exportedCodings(
+            coder: coder.map { .coder($0) }, filter: UnitFilter()
+          ).map(\.unit))
+        let expected = UnitExport(units: all.filter { !coded.contains($0.id) })
+        #expect(!expected.units.isEmpty)
+        #expect(expected.units.count < all.count)
+        for format in OutputFormat.allCases {
+          let arguments =
+            ["uncoded", "--format", format.rawValue]
+            + (coder.map { ["--coder", $0] } ?? [])
+          let result = try CommandRunner.qda(arguments, in: directory.url)
+          #expect(result.status == 0, "\(result.stderr)")
+          #expect(result.stdout == format.render(expected), "\(arguments)")
+        }
       }
     }
   }
@@ -105,47 +104,44 @@ import Testing
   /// The merged cursors give each unit exactly its own texts and
   /// attributes, as looking them up one unit at a time does.
   @Test func eachUnitGetsItsOwnTextsAndAttributes() throws {
-    let directory = try project()
-    defer { directory.remove() }
-    let store = try Store.open(
-      path: directory.path("qda.sqlite"), create: false)
-    defer { store.close() }
-    var shape: ExportedUnitShape?
-    var units: [ExportedUnit] = []
-    try store.exportUnits(
-      UnitFilter(), shape: { shape = $0 },
-      body: { _, unit in units.append(unit) })
-    let reader = try DatabaseQueue(path: directory.path("qda.sqlite"))
-    defer { try? reader.close() }
-    try reader.read { db in
-      #expect(
-        units.map(\.id)
-          == (try String.fetchAll(
+    try withProject { directory, store in
+      var shape: ExportedUnitShape?
+      var units: [ExportedUnit] = []
+      try store.exportUnits(
+        UnitFilter(), shape: { shape = $0 },
+        body: { _, unit in units.append(unit) })
+      let reader = try DatabaseQueue(path: directory.path("qda.sqlite"))
+      defer { try? reader.close() }
+      try reader.read { db in
+        #expect(
+          units.map(\.id)
+            == (try String.fetchAll(
+              db,
+              sql:
+                "SELECT u.id FROM unit u JOIN source s ON s.id = u.sourceId ORDER BY s.id, u.ordinal"
+            )))
+        for unit in units {
+          let texts = try Row.fetchAll(
             db,
             sql:
-              "SELECT u.id FROM unit u JOIN source s ON s.id = u.sourceId ORDER BY s.id, u.ordinal"
-          )))
-      for unit in units {
-        let texts = try Row.fetchAll(
-          db,
-          sql:
-            "SELECT field, text FROM unitText WHERE unitId = ? ORDER BY position",
-          arguments: [unit.id])
-        #expect(unit.texts.map(\.name) == texts.map { $0[0] as String })
-        #expect(unit.texts.map(\.value) == texts.map { $0[1] as String })
-        let attributes = try Row.fetchAll(
-          db,
-          sql:
-            "SELECT name, value FROM unitAttribute WHERE unitId = ? ORDER BY position",
-          arguments: [unit.id])
-        #expect(
-          unit.attributes.map(\.name) == attributes.map { $0[0] as String })
-        #expect(
-          unit.attributes.map(\.value) == attributes.map { $0[1] as String })
+              "SELECT field, text FROM unitText WHERE unitId = ? ORDER BY position",
+            arguments: [unit.id])
+          #expect(unit.texts.map(\.name) == texts.map { $0[0] as String })
+          #expect(unit.texts.map(\.value) == texts.map { $0[1] as String })
+          let attributes = try Row.fetchAll(
+            db,
+            sql:
+              "SELECT name, value FROM unitAttribute WHERE unitId = ? ORDER BY position",
+            arguments: [unit.id])
+          #expect(
+            unit.attributes.map(\.name) == attributes.map { $0[0] as String })
+          #expect(
+            unit.attributes.map(\.value) == attributes.map { $0[1] as String })
+        }
       }
+      #expect(shape == UnitExport(units: units).shape)
+      #expect(shape?.hasTurns == true)
+      #expect(shape?.attributes.contains("channel") == true)
     }
-    #expect(shape == UnitExport(units: units).shape)
-    #expect(shape?.hasTurns == true)
-    #expect(shape?.attributes.contains("channel") == true)
   }
 }

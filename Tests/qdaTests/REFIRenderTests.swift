@@ -100,9 +100,7 @@ import Testing
           texts: (0..<Int.random(in: 0...3, using: &generator)).map { field in
             .init(
               name: "f\(field)",
-              value: (0..<Int.random(in: 0...10, using: &generator)).map { _ in
-                pieces.randomElement(using: &generator) ?? ""
-              }.joined())
+              value: generator.text(of: pieces, counts: 0...10))
           },
           attributes: [])
       }
@@ -172,9 +170,7 @@ import Testing
     ]
     var generator = SeededGenerator(seed: 2026_11_21)
     for _ in 0..<3_000 {
-      let value = (0..<Int.random(in: 0...6, using: &generator)).map { _ in
-        pieces.randomElement(using: &generator) ?? ""
-      }.joined()
+      let value = generator.text(of: pieces, counts: 0...6)
       #expect(
         XMLText.escape(value) == reference(value), "\(value.debugDescription)")
     }

@@ -191,11 +191,17 @@ public enum REFIProject {
     let sources = sourceOrder.map {
       render(source: $0, units: unitsBySource[$0] ?? [])
     }
+    // Each source's codings of the codebook's codes, in export order: one
+    // pass, not one per source.
     let sourceOfUnit = Dictionary(
       uniqueKeysWithValues: units.map { ($0.id, $0.source) })
-    let sourceByName = Dictionary(
-      uniqueKeysWithValues: sources.map { ($0.name, $0) })
     let knownCodes = Set(codebook.codes.map(\.qualifiedID))
+    var codingsBySource: [String: [ExportedCoding]] = [:]
+    for coding in codings where knownCodes.contains(coding.code) {
+      if let source = sourceOfUnit[coding.unit] {
+        codingsBySource[source, default: []].append(coding)
+      }
+    }
 
     var xml = XMLText()
     xml.open(
@@ -293,13 +299,8 @@ public enum REFIProject {
             ("guid", source.guid), ("name", source.name),
             ("plainTextPath", "internal://\(source.guid).txt"),
           ])
-        for coding in codings
-        where knownCodes.contains(coding.code)
-          && sourceOfUnit[coding.unit] == source.name
-        {
-          guard let source = sourceByName[source.name],
-            let range = selection(of: coding, in: source)
-          else { continue }
+        for coding in codingsBySource[source.name] ?? [] {
+          guard let range = selection(of: coding, in: source) else { continue }
           let key = "\(coding.unit)|\(coding.code)|\(coding.coder)"
           xml.open(
             "PlainTextSelection",

@@ -26,6 +26,10 @@ public final class Store {
   public let isNewlyCreated: Bool
   /// The last time a tally's stamp was found current (see `tallied`).
   var lastTallyCheck: TallyCheck?
+  /// Whether a bulk load indexes its texts for search on a thread of its
+  /// own (`SearchIndexBuilder`) rather than after storing them; the index is
+  /// the same either way, which tests check by turning it off.
+  var indexesSearchAside = true
 
   private init(path: String, queue: DatabaseQueue, isNewlyCreated: Bool) {
     self.path = path

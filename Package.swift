@@ -116,6 +116,7 @@ let package = Package(
         "QDAAgreement", "QDAProject", "QDATestSupport", "QDAImport",
         "QDACodebook", "QDAExchange",
         .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ],
       exclude: ["Golden", "Fixtures"]
     ),

@@ -31,15 +31,17 @@ public enum ExchangeError: Error, Sendable, CustomStringConvertible {
 /// cases and transcripts become `Case`s with their date and attributes as
 /// variables. GUIDs are derived from names, so exports are reproducible.
 public enum REFIProject {
-  /// A text source as rendered, with where each unit's texts are.
+  /// A text source rendered whole: what tests compare with the rendering
+  /// as it was (the export renders unit by unit, with ``SourceRenderer``).
   struct RenderedSource {
     var name: String
     var guid: String
     var text: String
-    /// For each unit, where each of its fields is.
-    var fields: [String: [FieldPlacement]]
+    /// Where each unit and its fields are.
+    var placements: [String: UnitPlacement]
+
     /// Each unit's whole text range.
-    var ranges: [String: Range<Int>]
+    var ranges: [String: Range<Int>] { placements.mapValues(\.range) }
   }
 
   /// Where a unit's field is in its rendered source, and how its offsets
@@ -66,18 +68,49 @@ public enum REFIProject {
     }
   }
 
-  /// Renders a source's units as text.
-  static func render(source: String, units: [ExportedUnit]) -> RenderedSource {
-    var text = ""
-    var count = 0
-    var fields: [String: [FieldPlacement]] = [:]
-    var ranges: [String: Range<Int>] = [:]
-    func append(_ piece: String) {
-      text += piece
-      count += piece.unicodeScalars.count
+  /// Where a unit is in its rendered source.
+  struct UnitPlacement {
+    /// The unit's text, after its header line.
+    var range: Range<Int>
+    /// Its fields, in order.
+    var fields: [FieldPlacement]
+
+    /// The selection of one of the unit's codings: the matched span when
+    /// it is known and lies in its field, otherwise the unit's whole text.
+    func selection(of coding: ExportedCoding) -> Range<Int> {
+      if let field = coding.field, let start = coding.spanStart,
+        let end = coding.spanEnd,
+        let entry = fields.first(where: { $0.field == field }),
+        start >= 0, end <= entry.length, start < end
+      {
+        return
+          (entry.start + entry.rendered(start))..<(entry.start
+          + entry.rendered(end))
+      }
+      return range
     }
-    for (index, unit) in units.enumerated() {
-      if index > 0 { append("\n\n") }
+  }
+
+  /// Renders a source's units one after another, as its text file holds
+  /// them: a `[UNIT-ID]` header line (with the speaker for turns), then the
+  /// texts one per line, blocks separated by a blank line, line ends as LF.
+  struct SourceRenderer {
+    /// The Unicode scalars rendered so far.
+    private(set) var count = 0
+
+    /// Appends `unit`'s block to `text`.
+    ///
+    /// - Returns: Where the unit and its fields are.
+    mutating func append(_ unit: ExportedUnit, to text: inout String)
+      -> UnitPlacement
+    {
+      var count = self.count
+      defer { self.count = count }
+      func append(_ piece: String) {
+        text += piece
+        count += piece.unicodeScalars.count
+      }
+      if count > 0 { append("\n\n") }
       append("[\(unit.id)]" + (unit.speaker.map { " " + $0 } ?? "") + "\n")
       let unitStart = count
       var placements: [FieldPlacement] = []
@@ -105,33 +138,36 @@ public enum REFIProject {
         }
         placements.append(placement)
       }
-      fields[unit.id] = placements
-      ranges[unit.id] = unitStart..<count
+      return UnitPlacement(range: unitStart..<count, fields: placements)
     }
-    return RenderedSource(
-      name: source, guid: StableGUID.make("source:" + source), text: text,
-      fields: fields, ranges: ranges)
   }
 
-  /// The selection of a coding in its rendered source.
+  /// Renders a source's units as text, whole.
+  static func render(source: String, units: [ExportedUnit]) -> RenderedSource {
+    var renderer = SourceRenderer()
+    var text = ""
+    var placements: [String: UnitPlacement] = [:]
+    for unit in units {
+      placements[unit.id] = renderer.append(unit, to: &text)
+    }
+    return RenderedSource(
+      name: source, guid: sourceGUID(source), text: text,
+      placements: placements)
+  }
+
+  /// The selection of a coding in its rendered source; `nil` when its unit
+  /// is not there.
   static func selection(of coding: ExportedCoding, in source: RenderedSource)
     -> Range<Int>?
   {
-    guard let whole = source.ranges[coding.unit] else { return nil }
-    if let field = coding.field, let start = coding.spanStart,
-      let end = coding.spanEnd,
-      let entry = source.fields[coding.unit]?.first(where: { $0.field == field }
-      ),
-      start >= 0, end <= entry.length, start < end
-    {
-      return
-        (entry.start + entry.rendered(start))..<(entry.start
-        + entry.rendered(end))
-    }
-    return whole
+    source.placements[coding.unit]?.selection(of: coding)
   }
 
   /// Writes a `.qdpx` of the whole database.
+  ///
+  /// The project is written part by part to scratch files as units and
+  /// their codings are read, and zipped from there: memory stays flat
+  /// however many units there are.
   ///
   /// - Parameters:
   ///   - store: The database.
@@ -144,65 +180,199 @@ public enum REFIProject {
     store: Store, codebook: Codebook, name: String, to path: String,
     origin: String
   ) throws {
-    let (xml, sources) = try document(
-      store: store, codebook: codebook, name: name, origin: origin)
+    try export(
+      store: store, codebook: codebook, name: name, to: path, origin: origin,
+      chunk: ScratchFile.chunk)
+  }
+
+  /// Writes a `.qdpx`, gathering `chunk` bytes of each part before writing
+  /// them (tests write a byte at a time: the archive must not change).
+  static func export(
+    store: Store, codebook: Codebook, name: String, to path: String,
+    origin: String, chunk: Int
+  ) throws {
+    let scratch = FileManager.default.temporaryDirectory
+      .appendingPathComponent("qda-qdpx-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let parts: ProjectParts
+    do {
+      // The parts hold the texts: readable by this user only.
+      try FileManager.default.createDirectory(
+        at: scratch, withIntermediateDirectories: false,
+        attributes: [.posixPermissions: 0o700])
+      parts = try writeParts(
+        store: store, codebook: codebook, name: name, origin: origin,
+        in: scratch, chunk: chunk)
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw ExchangeError.cannotWrite(path: path, reason: "\(error)")
+    }
     let url = URL(fileURLWithPath: path)
     try? FileManager.default.removeItem(at: url)
     do {
       let archive = try Archive(url: url, accessMode: .create)
-      // Each entry is read from the text's own UTF-8 storage, a piece at a
-      // time, never copied whole.
-      func add(_ entry: String, _ text: String) throws {
-        var text = text
-        try text.withUTF8 { bytes in
-          try archive.addEntry(
-            with: entry, type: .file, uncompressedSize: Int64(bytes.count),
-            modificationDate: Date(timeIntervalSince1970: 1_577_836_800),
-            compressionMethod: .deflate
-          ) { position, size in
-            Data(
-              UnsafeBufferPointer(
-                rebasing: bytes[Int(position)..<Int(position) + size]))
-          }
+      func add(_ entry: String, _ files: [ScratchFile]) throws {
+        let reader = ConcatenatedFiles(files)
+        defer { reader.close() }
+        try archive.addEntry(
+          with: entry, type: .file, uncompressedSize: Int64(reader.size),
+          modificationDate: Date(timeIntervalSince1970: 1_577_836_800),
+          compressionMethod: .deflate
+        ) { position, size in
+          try reader.read(at: Int(position), count: size)
         }
       }
-      try add("project.qde", xml)
-      for source in sources {
-        try add("sources/\(source.guid).txt", source.text)
+      try add("project.qde", parts.project)
+      for source in parts.sources {
+        try add("sources/\(source.guid).txt", [source.file])
       }
     } catch {
       throw ExchangeError.cannotWrite(path: path, reason: "\(error)")
     }
   }
 
-  /// The `project.qde` text and the rendered sources.
-  static func document(
-    store: Store, codebook: Codebook, name: String, origin: String
-  ) throws -> (String, [RenderedSource]) {
-    let units = try store.exportedUnits(.init())
-    let codings = try store.exportedCodings(coder: nil, filter: .init())
-    let coders = try store.coders()
-    var sourceOrder: [String] = []
-    var unitsBySource: [String: [ExportedUnit]] = [:]
-    for unit in units {
-      if unitsBySource[unit.source] == nil { sourceOrder.append(unit.source) }
-      unitsBySource[unit.source, default: []].append(unit)
-    }
-    let sources = sourceOrder.map {
-      render(source: $0, units: unitsBySource[$0] ?? [])
-    }
-    // Each source's codings of the codebook's codes, in export order: one
-    // pass, not one per source.
-    let sourceOfUnit = Dictionary(
-      uniqueKeysWithValues: units.map { ($0.id, $0.source) })
+  /// The files a `.qdpx` is zipped from: `project.qde` in pieces, and each
+  /// source's text.
+  struct ProjectParts {
+    var project: [ScratchFile]
+    var sources: [(guid: String, file: ScratchFile)]
+  }
+
+  /// Writes the parts of the project to files in `directory`, reading the
+  /// units and their codings once.
+  ///
+  /// `project.qde` is three pieces: what comes before the cases (users,
+  /// codebook, variables), known only once every unit is read; the cases;
+  /// and the sources with their selections, which end the document.
+  static func writeParts(
+    store: Store, codebook: Codebook, name: String, origin: String,
+    in directory: URL, chunk: Int
+  ) throws -> ProjectParts {
     let knownCodes = Set(codebook.codes.map(\.qualifiedID))
-    var codingsBySource: [String: [ExportedCoding]] = [:]
-    for coding in codings where knownCodes.contains(coding.code) {
-      if let source = sourceOfUnit[coding.unit] {
-        codingsBySource[source, default: []].append(coding)
+    let casesFile = try ScratchFile(
+      directory.appendingPathComponent("cases.xml"))
+    let sourcesFile = try ScratchFile(
+      directory.appendingPathComponent("sources.xml"))
+    var cases = XMLText(fragmentAt: 1)
+    var selections = XMLText(fragmentAt: 1)
+    var sources: [(guid: String, file: ScratchFile)] = []
+    // The source being written: its text, and its renderer.
+    var source: (name: String, file: ScratchFile, renderer: SourceRenderer)?
+    var text = ""
+    var attributeNames: [String] = []
+    var seenAttributes = Set<String>()
+    var hasDates = false
+    var seenTranscripts = Set<String>()
+    var caseCount = 0
+
+    func addCase(
+      _ name: String, date: String?, attributes: [ExportedUnit.Field],
+      source: String
+    ) {
+      if caseCount == 0 { cases.open("Cases") }
+      caseCount += 1
+      cases.open(
+        "Case", [("guid", StableGUID.make("case:" + name)), ("name", name)])
+      if let date {
+        cases.open("VariableValue")
+        cases.empty("VariableRef", [("targetGUID", variableGUID("date"))])
+        cases.element("DateValue", date)
+        cases.close("VariableValue")
       }
+      for attribute in attributes {
+        cases.open("VariableValue")
+        cases.empty(
+          "VariableRef", [("targetGUID", variableGUID(attribute.name))])
+        cases.element("TextValue", attribute.value)
+        cases.close("VariableValue")
+      }
+      cases.empty("SourceRef", [("targetGUID", sourceGUID(source))])
+      cases.close("Case")
+    }
+    func endSource() throws {
+      guard let current = source else { return }
+      try current.file.write(text)
+      text = ""
+      try current.file.close()
+      selections.close("TextSource")
+      source = nil
     }
 
+    try store.exportUnitsWithCodings(.init()) { unit, codings in
+      if source?.name != unit.source {
+        try endSource()
+        if sources.isEmpty { selections.open("Sources") }
+        let guid = sourceGUID(unit.source)
+        let file = try ScratchFile(
+          directory.appendingPathComponent("source-\(sources.count).txt"))
+        sources.append((guid, file))
+        source = (unit.source, file, SourceRenderer())
+        selections.open(
+          "TextSource",
+          [
+            ("guid", guid), ("name", unit.source),
+            ("plainTextPath", "internal://\(guid).txt"),
+          ])
+      }
+      hasDates = hasDates || unit.date != nil
+      for attribute in unit.attributes
+      where seenAttributes.insert(attribute.name).inserted {
+        attributeNames.append(attribute.name)
+      }
+      // Cases: work-report cases, and one per transcript.
+      if unit.kind == "case" {
+        addCase(
+          unit.id, date: unit.date, attributes: unit.attributes,
+          source: unit.source)
+      } else if seenTranscripts.insert(unit.source).inserted {
+        addCase(
+          unit.source, date: unit.date, attributes: unit.attributes,
+          source: unit.source)
+      }
+      guard let placement = source?.renderer.append(unit, to: &text) else {
+        return
+      }
+      for coding in codings where knownCodes.contains(coding.code) {
+        writeSelection(
+          of: coding, at: placement.selection(of: coding), into: &selections)
+      }
+      if text.utf8.count >= chunk {
+        try source?.file.write(text)
+        text = ""
+      }
+      if cases.text.utf8.count >= chunk { try casesFile.write(cases.take()) }
+      if selections.text.utf8.count >= chunk {
+        try sourcesFile.write(selections.take())
+      }
+    }
+    try endSource()
+    if caseCount > 0 { cases.close("Cases") }
+    if !sources.isEmpty { selections.close("Sources") }
+    selections.close("Project")
+    try casesFile.write(cases.take())
+    try casesFile.close()
+    try sourcesFile.write(selections.take())
+    try sourcesFile.close()
+
+    let headFile = try ScratchFile(directory.appendingPathComponent("head.xml"))
+    try headFile.write(
+      try head(
+        store: store, codebook: codebook, name: name, origin: origin,
+        hasDates: hasDates, attributeNames: attributeNames))
+    try headFile.close()
+    return ProjectParts(
+      project: [headFile, casesFile, sourcesFile], sources: sources)
+  }
+
+  /// `project.qde` up to its cases: the project, its users (the coders),
+  /// the codebook, and the variables (the date, and every attribute as
+  /// text).
+  private static func head(
+    store: Store, codebook: Codebook, name: String, origin: String,
+    hasDates: Bool, attributeNames: [String]
+  ) throws -> String {
+    let coders = try store.coders()
     var xml = XMLText()
     xml.open(
       "Project",
@@ -220,16 +390,6 @@ public enum REFIProject {
     xml.open("CodeBook")
     REFICodebook.writeCodes(codebook, into: &xml)
     xml.close("CodeBook")
-
-    // Variables: the date, and every attribute (text).
-    var attributeNames: [String] = []
-    for unit in units {
-      for attribute in unit.attributes
-      where !attributeNames.contains(attribute.name) {
-        attributeNames.append(attribute.name)
-      }
-    }
-    let hasDates = units.contains { $0.date != nil }
     if hasDates || !attributeNames.isEmpty {
       xml.open("Variables")
       if hasDates {
@@ -250,85 +410,38 @@ public enum REFIProject {
       }
       xml.close("Variables")
     }
-    // Cases: work-report cases, and one per transcript.
-    var cases:
-      [(
-        name: String, date: String?, attributes: [ExportedUnit.Field],
-        source: String
-      )] = []
-    var seenTranscripts = Set<String>()
-    for unit in units {
-      if unit.kind == "case" {
-        cases.append((unit.id, unit.date, unit.attributes, unit.source))
-      } else if seenTranscripts.insert(unit.source).inserted {
-        cases.append((unit.source, unit.date, unit.attributes, unit.source))
-      }
-    }
-    if !cases.isEmpty {
-      xml.open("Cases")
-      for item in cases {
-        xml.open(
-          "Case",
-          [("guid", StableGUID.make("case:" + item.name)), ("name", item.name)])
-        if let date = item.date {
-          xml.open("VariableValue")
-          xml.empty("VariableRef", [("targetGUID", variableGUID("date"))])
-          xml.element("DateValue", date)
-          xml.close("VariableValue")
-        }
-        for attribute in item.attributes {
-          xml.open("VariableValue")
-          xml.empty(
-            "VariableRef", [("targetGUID", variableGUID(attribute.name))])
-          xml.element("TextValue", attribute.value)
-          xml.close("VariableValue")
-        }
-        xml.empty(
-          "SourceRef",
-          [("targetGUID", StableGUID.make("source:" + item.source))])
-        xml.close("Case")
-      }
-      xml.close("Cases")
-    }
-    if !sources.isEmpty {
-      xml.open("Sources")
-      for source in sources {
-        xml.open(
-          "TextSource",
-          [
-            ("guid", source.guid), ("name", source.name),
-            ("plainTextPath", "internal://\(source.guid).txt"),
-          ])
-        for coding in codingsBySource[source.name] ?? [] {
-          guard let range = selection(of: coding, in: source) else { continue }
-          let key = "\(coding.unit)|\(coding.code)|\(coding.coder)"
-          xml.open(
-            "PlainTextSelection",
-            [
-              ("guid", StableGUID.make("selection:" + key)),
-              ("name", coding.unit),
-              ("startPosition", String(range.lowerBound)),
-              ("endPosition", String(range.upperBound)),
-              ("creatingUser", userGUID(coding.coder)),
-            ])
-          if let memo = coding.memo { xml.element("Description", memo) }
-          xml.open(
-            "Coding",
-            [
-              ("guid", StableGUID.make("coding:" + key)),
-              ("creatingUser", userGUID(coding.coder)),
-            ])
-          xml.empty(
-            "CodeRef", [("targetGUID", REFICodebook.guid(code: coding.code))])
-          xml.close("Coding")
-          xml.close("PlainTextSelection")
-        }
-        xml.close("TextSource")
-      }
-      xml.close("Sources")
-    }
-    xml.close("Project")
-    return (xml.text, sources)
+    return xml.text
+  }
+
+  /// A coding as a `PlainTextSelection` of its source.
+  private static func writeSelection(
+    of coding: ExportedCoding, at range: Range<Int>, into xml: inout XMLText
+  ) {
+    let key = "\(coding.unit)|\(coding.code)|\(coding.coder)"
+    xml.open(
+      "PlainTextSelection",
+      [
+        ("guid", StableGUID.make("selection:" + key)),
+        ("name", coding.unit),
+        ("startPosition", String(range.lowerBound)),
+        ("endPosition", String(range.upperBound)),
+        ("creatingUser", userGUID(coding.coder)),
+      ])
+    if let memo = coding.memo { xml.element("Description", memo) }
+    xml.open(
+      "Coding",
+      [
+        ("guid", StableGUID.make("coding:" + key)),
+        ("creatingUser", userGUID(coding.coder)),
+      ])
+    xml.empty(
+      "CodeRef", [("targetGUID", REFICodebook.guid(code: coding.code))])
+    xml.close("Coding")
+    xml.close("PlainTextSelection")
+  }
+
+  static func sourceGUID(_ source: String) -> String {
+    StableGUID.make("source:" + source)
   }
 
   static func userGUID(_ coder: String) -> String {

@@ -5,6 +5,22 @@ struct XMLText {
   private(set) var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
   private var depth = 0
 
+  /// A document, from its XML declaration.
+  init() {}
+
+  /// A part of a document, at `depth` elements deep, without the
+  /// declaration: what a large document is written in, part by part.
+  init(fragmentAt depth: Int) {
+    text = ""
+    self.depth = depth
+  }
+
+  /// The text written since the last call, which is then forgotten.
+  mutating func take() -> String {
+    defer { text = "" }
+    return text
+  }
+
   /// Escapes text for an attribute value or element content.
   static func escape(_ value: String) -> String {
     // Most values (names, GUIDs, numbers) need nothing: handed back as

@@ -104,10 +104,42 @@ extension Store {
       body: body)
   }
 
+  /// Calls `body` with each unit in scope and everyone's codings of it
+  /// (in the order of ``exportCodings(coder:filter:passes:_:)``), from one
+  /// snapshot and without holding either: units and codings are read by
+  /// cursors in the same unit order and merged.
+  ///
+  /// - Parameters:
+  ///   - filter: The units in scope.
+  ///   - body: Called with each unit, in source and file order, and its
+  ///     codings.
+  /// - Throws: What `body` throws, or `StoreError`.
+  public func exportUnitsWithCodings(
+    _ filter: UnitFilter,
+    body: (_ unit: ExportedUnit, _ codings: [ExportedCoding]) throws -> Void
+  ) throws {
+    try exportUnits(
+      filter, passes: 1, shape: { _ in }, readsShape: false, withCodings: true,
+      body: { _, unit, codings in try body(unit, codings) })
+  }
+
   private func exportUnits(
     _ filter: UnitFilter, without: WithoutCodings? = nil, passes: Int,
     shape: (ExportedUnitShape) throws -> Void, readsShape: Bool,
     body: (_ pass: Int, _ unit: ExportedUnit) throws -> Void
+  ) throws {
+    try exportUnits(
+      filter, without: without, passes: passes, shape: shape,
+      readsShape: readsShape, withCodings: false,
+      body: { pass, unit, _ in try body(pass, unit) })
+  }
+
+  private func exportUnits(
+    _ filter: UnitFilter, without: WithoutCodings? = nil, passes: Int,
+    shape: (ExportedUnitShape) throws -> Void, readsShape: Bool,
+    withCodings: Bool,
+    body: (_ pass: Int, _ unit: ExportedUnit, _ codings: [ExportedCoding])
+      throws -> Void
   ) throws {
     var (condition, arguments) = filter.sql
     if let (absence, absenceArguments) = without?.sql {
@@ -163,6 +195,11 @@ extension Store {
             SELECT u.id, a.name, a.value \(attributes)
             WHERE \(condition) ORDER BY s.id, u.ordinal, a.position
             """, arguments: arguments)
+        var codingRows =
+          withCodings
+          ? try CodingCursor(
+            Self.codingStatement(db, relation: nil, condition: condition),
+            arguments: arguments) : nil
         while let row = try unitRows.next() {
           let id: String = row[0]
           try body(
@@ -171,7 +208,8 @@ extension Store {
               id: id, source: row[1], kind: row[2], speaker: row[3],
               role: row[5], startTime: row[6], endTime: row[7], date: row[4],
               texts: try textRows.fields(of: id),
-              attributes: try attributeRows.fields(of: id)))
+              attributes: try attributeRows.fields(of: id)),
+            try codingRows?.codings(of: id) ?? [])
         }
       }
     }
@@ -217,36 +255,73 @@ extension Store {
     _ body: (_ pass: Int, _ coding: ExportedCoding) throws -> Void
   ) throws {
     let (condition, filterArguments) = filter.sql
-    let relation =
-      coder?.relation ?? (sql: "coding", arguments: StatementArguments())
-    let arguments = relation.arguments + filterArguments
+    let relation = coder?.relation
+    let arguments = (relation?.arguments ?? []) + filterArguments
     try read { db in
-      let statement = try db.makeStatement(
-        sql: """
-          SELECT c.unitId, c.code, c.coder, c.rule, r.codebookHash, c.field, c.spanStart,
-                 c.spanEnd, c.memo
-          FROM \(relation.sql) c
-          LEFT JOIN codingRun r ON r.id = c.runId
-          JOIN unit u ON u.id = c.unitId
-          JOIN source s ON s.id = u.sourceId
-          LEFT JOIN code k ON k.id = c.code
-            AND k.codebookHash = (SELECT hash FROM codebook ORDER BY appliedSequence DESC LIMIT 1)
-          WHERE \(condition)
-          ORDER BY s.id, u.ordinal, k.position IS NULL, k.position, c.code, c.coder
-          """)
+      let statement = try Self.codingStatement(
+        db, relation: relation?.sql, condition: condition)
       statement.arguments = arguments
       for pass in 0..<passes {
         let rows = try Row.fetchCursor(statement)
         while let row = try rows.next() {
-          try body(
-            pass,
-            ExportedCoding(
-              unit: row[0], code: row[1], coder: row[2], rule: row[3],
-              codebookHash: row[4], field: row[5], spanStart: row[6],
-              spanEnd: row[7], memo: row[8]))
+          try body(pass, ExportedCoding(row))
         }
       }
     }
+  }
+
+  /// The codings of units that meet `condition` (on unit `u` and source
+  /// `s`), from `relation` (every coding when `nil`), ordered by unit, then
+  /// code in codebook order, then coder.
+  private static func codingStatement(
+    _ db: Database, relation: String?, condition: String
+  ) throws -> Statement {
+    try db.makeStatement(
+      sql: """
+        SELECT c.unitId, c.code, c.coder, c.rule, r.codebookHash, c.field, c.spanStart,
+               c.spanEnd, c.memo
+        FROM \(relation ?? "coding") c
+        LEFT JOIN codingRun r ON r.id = c.runId
+        JOIN unit u ON u.id = c.unitId
+        JOIN source s ON s.id = u.sourceId
+        LEFT JOIN code k ON k.id = c.code
+          AND k.codebookHash = (SELECT hash FROM codebook ORDER BY appliedSequence DESC LIMIT 1)
+        WHERE \(condition)
+        ORDER BY s.id, u.ordinal, k.position IS NULL, k.position, c.code, c.coder
+        """)
+  }
+}
+
+extension ExportedCoding {
+  /// A row of `codingStatement`.
+  fileprivate init(_ row: Row) {
+    self.init(
+      unit: row[0], code: row[1], coder: row[2], rule: row[3],
+      codebookHash: row[4], field: row[5], spanStart: row[6], spanEnd: row[7],
+      memo: row[8])
+  }
+}
+
+/// Codings in unit order, taken unit by unit.
+private struct CodingCursor {
+  private let rows: RowCursor
+  /// The coding read ahead: the first not yet taken.
+  private var next: ExportedCoding?
+
+  init(_ statement: Statement, arguments: StatementArguments) throws {
+    statement.arguments = arguments
+    rows = try Row.fetchCursor(statement)
+    next = try rows.next().map(ExportedCoding.init)
+  }
+
+  /// The codings of `unit`: the ones from here on that belong to it.
+  mutating func codings(of unit: String) throws -> [ExportedCoding] {
+    var codings: [ExportedCoding] = []
+    while let coding = next, coding.unit == unit {
+      codings.append(coding)
+      next = try rows.next().map(ExportedCoding.init)
+    }
+    return codings
   }
 }
 

@@ -1,9 +1,13 @@
 import Foundation
 import GRDB
+import QDACodebook
 import QDAReport
-import QDAStore
 import QDATestSupport
 import Testing
+import ZIPFoundation
+
+@testable import QDAExchange
+@testable import QDAStore
 
 /// `export units` and `export codings` write rows as they read them: in
 /// every format, the output must be byte for byte the whole export rendered.
@@ -142,6 +146,102 @@ import Testing
       #expect(shape == UnitExport(units: units).shape)
       #expect(shape?.hasTurns == true)
       #expect(shape?.attributes.contains("channel") == true)
+    }
+  }
+
+  /// `export qdpx` writes the project part by part to scratch files as it
+  /// reads the units and their codings: the archive holds what rendering
+  /// the whole project at once gives, whatever the size of the parts.
+  @Test func qdpxWrittenPartByPartIsTheWholeProjectRendered() throws {
+    try withProject { directory, store in
+      let codebook = try Codebook.load(path: Self.codebook)
+      let known = Set(codebook.codes.map(\.qualifiedID))
+      // Expected: every source rendered whole, and each coding's selection
+      // in it.
+      let units = try store.exportedUnits(.init())
+      var sourceNames: [String] = []
+      var unitsBySource: [String: [ExportedUnit]] = [:]
+      for unit in units {
+        if unitsBySource[unit.source] == nil { sourceNames.append(unit.source) }
+        unitsBySource[unit.source, default: []].append(unit)
+      }
+      let rendered = sourceNames.map {
+        REFIProject.render(source: $0, units: unitsBySource[$0] ?? [])
+      }
+      let sourceOfUnit = Dictionary(
+        uniqueKeysWithValues: units.map { ($0.id, $0.source) })
+      let codings = try store.exportedCodings(coder: nil, filter: .init())
+        .filter { known.contains($0.code) }
+      let expectedSelections = rendered.flatMap { source in
+        codings.filter { sourceOfUnit[$0.unit] == source.name }.map { coding in
+          let range = REFIProject.selection(of: coding, in: source)
+          return [
+            source.name, coding.unit, "\(range?.lowerBound ?? -1)",
+            "\(range?.upperBound ?? -1)", REFIProject.userGUID(coding.coder),
+            REFICodebook.guid(code: coding.code), coding.memo ?? "",
+          ].joined(separator: " ")
+        }
+      }
+      #expect(expectedSelections.count > 300)
+      #expect(codings.contains { $0.memo != nil })
+      let expectedCases =
+        units.filter { $0.kind == "case" }.map(\.id)
+        + sourceNames.filter { name in
+          unitsBySource[name]?.first?.kind != "case"
+        }
+      var archives: [Data] = []
+      for chunk in [1, 4096, ScratchFile.chunk] {
+        let path = directory.path("project-\(chunk).qdpx")
+        try REFIProject.export(
+          store: store, codebook: codebook, name: "p", to: path,
+          origin: "test", chunk: chunk)
+        archives.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let archive = try Archive(
+          url: URL(fileURLWithPath: path), accessMode: .read)
+        func entry(_ name: String) throws -> Data {
+          guard let entry = archive[name] else { return Data() }
+          var data = Data()
+          _ = try archive.extract(entry) { data.append($0) }
+          return data
+        }
+        #expect(Array(archive).count == rendered.count + 1)
+        for source in rendered {
+          #expect(
+            String(
+              decoding: try entry("sources/\(source.guid).txt"), as: UTF8.self)
+              == source.text, "\(source.name)")
+        }
+        let project = try XMLNode.parse(try entry("project.qde"))
+        let selections = (project.first("Sources")?.all("TextSource") ?? [])
+          .flatMap { source in
+            source.all("PlainTextSelection").map { selection in
+              [
+                source.attributes["name"] ?? "",
+                selection.attributes["name"] ?? "",
+                selection.attributes["startPosition"] ?? "",
+                selection.attributes["endPosition"] ?? "",
+                selection.attributes["creatingUser"] ?? "",
+                selection.first("Coding")?.first("CodeRef")?
+                  .attributes["targetGUID"] ?? "",
+                selection.first("Description")?.text ?? "",
+              ].joined(separator: " ")
+            }
+          }
+        #expect(selections == expectedSelections, "chunk \(chunk)")
+        let cases = (project.first("Cases")?.all("Case") ?? []).map {
+          $0.attributes["name"] ?? ""
+        }
+        #expect(cases == expectedCases, "chunk \(chunk)")
+        let variables = (project.first("Variables")?.all("Variable") ?? []).map
+        {
+          $0.attributes["name"] ?? ""
+        }
+        #expect(variables.first == "date")
+        #expect(
+          Set(variables.dropFirst())
+            == Set(units.flatMap { $0.attributes.map(\.name) }))
+      }
+      #expect(Set(archives).count == 1)
     }
   }
 }

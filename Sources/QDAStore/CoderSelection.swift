@@ -96,7 +96,7 @@ extension Store {
         )
       }
     }
-    let units = try exportedUnits(filter).map(\.id)
+    let units = try unitIDs(filter)
     let inScope = Set(units)
     var codings: [[String: Set<String>]] = []
     var used = Set<String>()

@@ -65,7 +65,7 @@ extension QDA {
           diff = CodingDiff(
             old: try CodingDiff.codes(in: old, coder: coder),
             new: try CodingDiff.codes(in: new, coder: coder),
-            units: try new.exportedUnits(.init()).map(\.id),
+            units: try new.unitIDs(.init()),
             codeOrder: try new.currentCodes().map(\.id))
         }
         try output.emit(DiffReport(diff: diff, listsUnits: units))

@@ -511,6 +511,28 @@ private struct UnitAssembler {
 }
 
 extension Store {
+  /// Calls `body` with every unit, its texts and its question context, in
+  /// source and file order, `size` units at a time (fewer in the last
+  /// batch), from one snapshot.
+  ///
+  /// - Throws: What `body` throws, or `StoreError`.
+  public func forEachUnitBatch(
+    size: Int, _ body: ([StoredUnit]) throws -> Void
+  ) throws {
+    try read { db in
+      var batch: [StoredUnit] = []
+      batch.reserveCapacity(size)
+      try forEachUnit(db) { unit in
+        batch.append(unit)
+        if batch.count >= size {
+          try body(batch)
+          batch.removeAll(keepingCapacity: true)
+        }
+      }
+      if !batch.isEmpty { try body(batch) }
+    }
+  }
+
   /// Every unit with its texts and its question context, in source and file order.
   public func storedUnits() throws -> [StoredUnit] {
     try read { db in

@@ -52,11 +52,10 @@ extension QDA {
           let new = try QDACodebook.Codebook.load(path: codebooks[1])
           let store = try database.openForReading()
           defer { store.close() }
-          let stored = try store.storedUnits()
-          diff = CodingDiff(
-            old: CodingDiff.autoCodes(old, units: stored),
-            new: CodingDiff.autoCodes(new, units: stored),
-            units: stored.map(\.id), codeOrder: new.codes.map(\.qualifiedID))
+          // JSON lists the changes with the frequencies.
+          diff = try CodingDiff.autoCodes(
+            old: old, new: new, in: store,
+            keepsChanges: units || output.format == .json)
         } else {
           let old = try Store.open(path: databases[0], create: false)
           defer { old.close() }

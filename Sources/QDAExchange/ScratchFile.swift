@@ -1,21 +1,23 @@
 import Foundation
 
-/// A file that a large export is written to piece by piece before it is
-/// zipped: what keeps memory flat however large the project.
-final class ScratchFile {
+/// A file that a large output is written to piece by piece, buffered,
+/// before it is zipped or put in place: what keeps memory flat however
+/// large the output.
+public final class ScratchFile {
   /// The file.
-  let url: URL
-  /// The bytes written so far.
-  private(set) var size = 0
+  public let url: URL
+  /// The bytes written so far, buffered ones included.
+  public private(set) var size = 0
   private var handle: FileHandle?
+  private var buffer: [UInt8] = []
 
-  /// How much text an export gathers before writing it: 1 MiB.
-  static let chunk = 1 << 20
+  /// How much is gathered before it is written: 1 MiB.
+  public static let chunk = 1 << 20
 
   /// Creates the file, readable by this user only (it holds the texts).
   ///
   /// - Throws: `CocoaError` when it cannot be created.
-  init(_ url: URL) throws {
+  public init(_ url: URL) throws {
     self.url = url
     guard
       FileManager.default.createFile(
@@ -31,17 +33,23 @@ final class ScratchFile {
   /// Appends `text`'s UTF-8 bytes.
   ///
   /// - Throws: The file system's error (a full disk).
-  func write(_ text: String) throws {
-    guard !text.isEmpty, let handle else { return }
-    let bytes = Data(text.utf8)
-    try handle.write(contentsOf: bytes)
-    size += bytes.count
+  public func write(_ text: String) throws {
+    buffer.append(contentsOf: text.utf8)
+    size += text.utf8.count
+    if buffer.count >= Self.chunk { try flush() }
   }
 
-  /// Closes the file for writing.
+  private func flush() throws {
+    guard !buffer.isEmpty, let handle else { return }
+    defer { buffer.removeAll(keepingCapacity: true) }
+    try handle.write(contentsOf: buffer)
+  }
+
+  /// Writes what is buffered and closes the file for writing.
   ///
   /// - Throws: The file system's error.
-  func close() throws {
+  public func close() throws {
+    try flush()
     try handle?.close()
     handle = nil
   }

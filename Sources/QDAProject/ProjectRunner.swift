@@ -33,8 +33,6 @@ public struct ProjectRunner {
     public var written: [String] = []
     /// Outputs already up to date.
     public var unchanged: [String] = []
-    /// Every output as rendered, by resolved path.
-    public var rendered: [(path: String, data: Data)] = []
   }
 
   /// Loads a project file.
@@ -183,9 +181,9 @@ public struct ProjectRunner {
     // Outputs.
     for output in file.outputs ?? [] {
       let target = resolve(output.path)
-      let data = try render(output, store: store, codebook: codebook)
-      outcome.rendered.append((target, data))
-      if FileManager.default.contents(atPath: target) == data {
+      let rendered = try render(output, store: store, codebook: codebook)
+      defer { rendered.discard() }
+      if try rendered.isContent(ofFileAt: target) {
         outcome.unchanged.append(output.path)
         continue
       }
@@ -194,7 +192,7 @@ public struct ProjectRunner {
         try FileManager.default.createDirectory(
           at: URL(fileURLWithPath: target).deletingLastPathComponent(),
           withIntermediateDirectories: true)
-        try data.write(to: URL(fileURLWithPath: target), options: .atomic)
+        try rendered.write(to: target)
         log("wrote \(output.path)")
       }
     }
@@ -212,7 +210,7 @@ public struct ProjectRunner {
 
   /// Renders one output.
   func render(_ output: ProjectFile.Output, store: Store, codebook: Codebook)
-    throws -> Data
+    throws -> RenderedOutput
   {
     let filter = UnitFilter(kinds: output.kind.map { [$0] } ?? [])
     let coder: CoderSelection
@@ -222,13 +220,36 @@ public struct ProjectRunner {
     } else {
       coder = .coder(output.coder ?? "auto")
     }
-    func format(_ report: any Report) throws -> Data {
+    func outputFormat() throws -> OutputFormat {
       guard let name = OutputFormat(rawValue: output.format ?? "csv") else {
         throw ProjectError.badOutput(
           path: path, output: output.path,
           message: "unknown format '\(output.format ?? "")'")
       }
-      return Data(name.render(report).utf8)
+      return name
+    }
+    func format(_ report: any Report) throws -> RenderedOutput {
+      .data(Data(try outputFormat().render(report).utf8))
+    }
+    /// Rows written to a scratch file as they are read, as `qda export`
+    /// writes them: a table of every unit or coding is never held whole.
+    func stream(
+      _ produce: (inout RowWriter) throws -> Void
+    ) throws -> RenderedOutput {
+      let format = try outputFormat()
+      let file = try ScratchFile(RenderedOutput.scratchURL())
+      do {
+        var writer = RowWriter(
+          format: format, columns: [], jsonRowsKey: nil, output: file.write)
+        try produce(&writer)
+        try writer.finish()
+        try file.close()
+      } catch {
+        try? file.close()
+        try? FileManager.default.removeItem(at: file.url)
+        throw error
+      }
+      return .file(file.url)
     }
     switch output.type {
     case "freq":
@@ -256,34 +277,144 @@ public struct ProjectRunner {
         AgreementReport(
           store: store, coders: output.coders ?? [], filter: filter))
     case "units":
-      return try format(UnitExport(store: store, filter: filter))
+      return try stream { writer in
+        var layout: UnitExport.Layout?
+        try store.exportUnits(
+          filter, passes: writer.passes,
+          shape: {
+            layout = UnitExport.Layout($0)
+            writer.columns = layout?.columns ?? []
+          },
+          body: { pass, unit in
+            if let layout { try writer.add(layout.cells(unit), pass: pass) }
+          })
+      }
     case "codings":
-      return try format(
-        CodingExport(
-          store: store, coder: output.coder == nil ? nil : coder, filter: filter
-        ))
+      return try stream { writer in
+        writer.columns = CodingExport.columns
+        try store.exportCodings(
+          coder: output.coder == nil ? nil : coder, filter: filter,
+          passes: writer.passes
+        ) { pass, coding in
+          try writer.add(CodingExport.cells(coding), pass: pass)
+        }
+      }
     case "report":
       let report = try ThematicReport(
         store: store, codebook: codebook, title: output.title ?? codebook.title,
         version: version)
-      return Data(
-        (output.format == "markdown" ? report.markdown() : report.html()).utf8)
+      return .data(
+        Data(
+          (output.format == "markdown" ? report.markdown() : report.html())
+            .utf8))
     case "qdc":
-      return Data(
-        REFICodebook.document(codebook, origin: "qda \(version)").utf8)
+      return .data(
+        Data(REFICodebook.document(codebook, origin: "qda \(version)").utf8))
     case "qdpx":
-      let temporary = FileManager.default.temporaryDirectory
-        .appendingPathComponent("qda-\(UUID().uuidString).qdpx").path
-      defer { try? FileManager.default.removeItem(atPath: temporary) }
-      try REFIProject.export(
-        store: store, codebook: codebook, name: output.title ?? codebook.title,
-        to: temporary,
-        origin: "qda \(version)")
-      return FileManager.default.contents(atPath: temporary) ?? Data()
+      let archive = RenderedOutput.scratchURL()
+      do {
+        try REFIProject.export(
+          store: store, codebook: codebook,
+          name: output.title ?? codebook.title, to: archive.path,
+          origin: "qda \(version)")
+      } catch {
+        try? FileManager.default.removeItem(at: archive)
+        throw error
+      }
+      return .file(archive)
     default:
       throw ProjectError.badOutput(
         path: path, output: output.path,
         message: "unknown type '\(output.type)'")
+    }
+  }
+}
+
+/// An output as rendered: text in memory, or a file written as it was
+/// rendered (the tables of every unit or coding, and the project archive).
+enum RenderedOutput {
+  case data(Data)
+  case file(URL)
+
+  /// A new scratch file's place, in the temporary directory.
+  static func scratchURL() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent(
+      "qda-output-\(UUID().uuidString)")
+  }
+
+  /// Whether the file at `path` holds exactly this output.
+  ///
+  /// - Throws: The file system's error reading the scratch file.
+  func isContent(ofFileAt path: String) throws -> Bool {
+    switch self {
+    case .data(let data):
+      return FileManager.default.contents(atPath: path) == data
+    case .file(let url):
+      let manager = FileManager.default
+      guard
+        let existing = try? manager.attributesOfItem(atPath: path)[.size]
+          as? Int,
+        let rendered = try manager.attributesOfItem(atPath: url.path)[.size]
+          as? Int,
+        existing == rendered,
+        let old = FileHandle(forReadingAtPath: path)
+      else { return false }
+      defer { try? old.close() }
+      let new = try FileHandle(forReadingFrom: url)
+      defer { try? new.close() }
+      while true {
+        let piece = try new.read(upToCount: ScratchFile.chunk) ?? Data()
+        if piece != (try old.read(upToCount: ScratchFile.chunk) ?? Data()) {
+          return false
+        }
+        if piece.isEmpty { return true }
+      }
+    }
+  }
+
+  /// Puts the output at `path`, atomically: the old file stays whole until
+  /// the new one replaces it.
+  ///
+  /// - Throws: The file system's error.
+  func write(to path: String) throws {
+    switch self {
+    case .data(let data):
+      try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    case .file(let url):
+      if rename(url.path, path) != 0 {
+        guard errno == EXDEV else { throw Self.error(path) }
+        // The temporary directory is on another file system: copied
+        // beside the output first, then renamed over it.
+        let staged = path + ".qda-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: url.path, toPath: staged)
+        guard rename(staged, path) == 0 else {
+          let error = Self.error(path)
+          unlink(staged)
+          throw error
+        }
+      }
+      // Scratch files are private; an output file gets the mode any other
+      // file would (as the outputs written whole do).
+      let mask = umask(0)
+      umask(mask)
+      chmod(path, 0o666 & ~mask)
+    }
+  }
+
+  /// The error of the last failed system call, about `path`.
+  private static func error(_ path: String) -> Error {
+    CocoaError(
+      .fileWriteUnknown,
+      userInfo: [
+        NSFilePathErrorKey: path,
+        NSLocalizedDescriptionKey: String(cString: strerror(errno)),
+      ])
+  }
+
+  /// Removes the scratch file, if it is still there.
+  func discard() {
+    if case .file(let url) = self {
+      try? FileManager.default.removeItem(at: url)
     }
   }
 }

@@ -247,4 +247,87 @@ import Testing
       ], directory)
     #expect(databases.stdout == fromCodebooks.stdout)
   }
+
+  /// Tables of every unit or coding and the project archive are written to
+  /// a scratch file as they are read, then compared with the output and
+  /// put in its place: the bytes `qda export` writes, unchanged outputs left
+  /// alone, a stale one replaced, with an ordinary file's mode.
+  @Test func streamedOutputsAreWhatExportWrites() throws {
+    let directory = try copyOfSamples()
+    defer { directory.remove() }
+    let outputs: [(yaml: String, path: String, export: [String])] = [
+      (
+        "type: units\n    kind: case\n    format: csv",
+        "results/units.csv",
+        ["export", "units", "--kind", "case", "--format", "csv"]
+      ),
+      (
+        "type: units\n    format: json", "results/units.json",
+        ["export", "units", "--format", "json"]
+      ),
+      (
+        "type: codings\n    coder: anna\n    format: json",
+        "results/anna.json",
+        ["export", "codings", "--coder", "anna", "--format", "json"]
+      ),
+      (
+        "type: codings\n    format: table", "results/codings.txt",
+        ["export", "codings", "--format", "table"]
+      ),
+    ]
+    let project = directory.url.appendingPathComponent("Samples/qda.yml")
+    var yaml = try String(contentsOf: project, encoding: .utf8)
+    yaml = yaml.replacingOccurrences(
+      of: "outputs:\n",
+      with: "outputs:\n"
+        + outputs.map { "  - \($0.yaml)\n    path: \($0.path)\n" }.joined()
+        + "  - type: qdpx\n    path: results/project.qdpx\n")
+    try yaml.write(to: project, atomically: true, encoding: .utf8)
+    let first = try qda(["run", "Samples/qda.yml"], directory)
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stderr.contains("write 5 of 15 outputs"), "\(first.stderr)")
+    let database = ["--db", "out/samples.sqlite"]
+    let results = directory.url.appendingPathComponent("Samples")
+    func written(_ path: String) -> String? {
+      FileManager.default.contents(
+        atPath: results.appendingPathComponent(path).path
+      ).map { String(decoding: $0, as: UTF8.self) }
+    }
+    for output in outputs {
+      let exported = try qda(output.export + database, directory)
+      #expect(exported.status == 0, "\(exported.stderr)")
+      #expect(exported.stdout.count > 1000)
+      #expect(written(output.path) == exported.stdout, "\(output.path)")
+    }
+    let archive = directory.path("exported.qdpx")
+    #expect(
+      try qda(["export", "qdpx", "--output", archive] + database, directory)
+        .status == 0)
+    #expect(
+      FileManager.default.contents(atPath: archive)
+        == FileManager.default.contents(
+          atPath: results.appendingPathComponent("results/project.qdpx").path))
+    let mask = umask(0)
+    umask(mask)
+    let mode =
+      try FileManager.default.attributesOfItem(
+        atPath: results.appendingPathComponent("results/units.csv").path
+      )[.posixPermissions] as? Int
+    #expect(mode == Int(0o666 & ~mask))
+
+    // Unchanged: nothing written. A stale table: replaced.
+    let second = try qda(["run", "Samples/qda.yml"], directory)
+    #expect(second.stderr.contains("write 0 of 15 outputs"), "\(second.stderr)")
+    let units = results.appendingPathComponent("results/units.csv")
+    let current = try Data(contentsOf: units)
+    try (current.dropLast() + Data("x".utf8)).write(to: units)
+    let third = try qda(["run", "Samples/qda.yml"], directory)
+    #expect(third.stderr.contains("write 1 of 15 outputs"), "\(third.stderr)")
+    #expect(try Data(contentsOf: units) == current)
+    // No scratch file is left behind.
+    let scratch = try FileManager.default.contentsOfDirectory(
+      atPath: FileManager.default.temporaryDirectory.path
+    ).filter { $0.hasPrefix("qda-output-") }
+    #expect(scratch.isEmpty, "\(scratch)")
+  }
 }

@@ -128,6 +128,18 @@ extension Store {
     }
   }
 
+  /// Imports a source whose units are all at hand, as
+  /// ``importSource(_:units:finish:duplicate:)`` does.
+  ///
+  /// - Throws: `StoreError`; nothing is written then.
+  @discardableResult
+  public func importSource(_ source: SourceDraft, drafts: [UnitDraft]) throws
+    -> ImportSummary
+  {
+    var iterator = drafts.makeIterator()
+    return try importSource(source, units: { iterator.next() })
+  }
+
   /// Runs `body` (one transaction) with a rollback journal instead of the
   /// WAL when this process created the file and it holds no unit yet: the
   /// first import of a new database.

@@ -20,19 +20,17 @@ import Testing
     var reports: [WorkReport] = []
     while let report = try reader.next() { reports.append(report) }
     // Three copies of the samples.
-    var drafts = (0..<3).flatMap { copy in
-      reports.map { report in
-        UnitDraft(
-          id: "\(report.id)-\(copy)", kind: "case",
-          texts: report.texts,
-          contentHash: "\(report.id)-\(copy)")
-      }
-    }.makeIterator()
-    _ = try store.importSource(
+    try store.importSource(
       SourceDraft(
         name: "r", path: "r.csv", kind: "reports", contentHash: "h",
         settings: "s"),
-      units: { drafts.next() })
+      drafts: (0..<3).flatMap { copy in
+        reports.map { report in
+          UnitDraft(
+            id: "\(report.id)-\(copy)", kind: "case", texts: report.texts,
+            contentHash: "\(report.id)-\(copy)")
+        }
+      })
 
     let path = TestPaths.package("Codebooks/web-outreach.yml").path
     let old = try Codebook.load(path: path)

@@ -9,16 +9,15 @@ import Testing
 /// a `codingRun`; every coding still exports the codebook that made it.
 @Suite struct CodingRunTests {
   func importUnits(_ store: Store, ids: [String]) throws {
-    var iterator = ids.map { id in
-      UnitDraft(
-        id: id, kind: "case", texts: [("request", "text of \(id)")],
-        contentHash: id)
-    }.makeIterator()
-    _ = try store.importSource(
+    try store.importSource(
       SourceDraft(
         name: "r", path: "r.csv", kind: "reports", contentHash: "r",
         settings: ""),
-      units: { iterator.next() })
+      drafts: ids.map { id in
+        UnitDraft(
+          id: id, kind: "case", texts: [("request", "text of \(id)")],
+          contentHash: id)
+      })
   }
 
   func code(_ store: Store, codebookHash: String) throws {

@@ -13,18 +13,18 @@ import Testing
       ("d:3", "interviewer", "And then?"),
       ("d:4", "participant", "Voice messages."),
     ]
-    var iterator = turns.enumerated().map { index, turn in
-      UnitDraft(
-        id: turn.0, kind: "turn", role: turn.1, line: index + 1,
-        texts: [("text", turn.2)],
-        attributes: index == 1 ? [("site", "north"), ("channel", "chat")] : [],
-        contentHash: turn.0)
-    }.makeIterator()
-    _ = try store.importSource(
+    try store.importSource(
       SourceDraft(
         name: "d", path: "d.txt", kind: "transcript", contentHash: "h",
         settings: ""),
-      units: { iterator.next() })
+      drafts: turns.enumerated().map { index, turn in
+        UnitDraft(
+          id: turn.0, kind: "turn", role: turn.1, line: index + 1,
+          texts: [("text", turn.2)],
+          attributes: index == 1
+            ? [("site", "north"), ("channel", "chat")] : [],
+          contentHash: turn.0)
+      })
     _ = try store.replaceAutoCodings(
       codebook: CodebookDraft(
         hash: "h", id: "c", title: "C", version: "1", path: "c.yml",

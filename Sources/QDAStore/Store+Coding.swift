@@ -213,12 +213,13 @@ extension Store {
     }
     let run = try Self.startRun(codebookHash: codebook.hash, at: now, in: db)
     var tally = TallyBuilder(groupings: try TallyBuilder.groupings(in: db))
-    var insertCoding = try BulkStatement(
+    var insertCoding = BatchedInsert(
       db,
-      sql: """
+      head: """
         INSERT INTO coding (unitId, code, coder, runId, rule, field, spanStart, spanEnd)
-        VALUES (?, ?, 'auto', ?, ?, ?, ?, ?)
-        """)
+        VALUES
+        """,
+      row: "(?, ?, 'auto', ?, ?, ?, ?, ?)")
     var written = 0
     var batch: [StoredUnit] = []
     var batchGroups: [UnitGroups] = []
@@ -249,7 +250,7 @@ extension Store {
         insertCoding.bind(coding.field)
         insertCoding.bind(coding.span?.lowerBound)
         insertCoding.bind(coding.span?.upperBound)
-        try insertCoding.execute()
+        if insertCoding.endRow() { try insertCoding.flush() }
         written += 1
       }
     }
@@ -267,6 +268,7 @@ extension Store {
     }
     if !batch.isEmpty { try rotate((batch, batchGroups)) }
     while !pending.isEmpty { try rotate(nil) }
+    try insertCoding.flush()
 
     try tally.write(to: db)
     return written

@@ -262,12 +262,40 @@ extension Store {
         }
         try duplicate(unit, firstLine)
       }
+      let findOwner = try db.makeStatement(
+        sql: """
+          SELECT s.id, s.name, u.line FROM unit u JOIN source s ON s.id = u.sourceId
+          WHERE u.id = ?
+          """)
+      /// A new unit whose id is taken: by an earlier unit of this source
+      /// (a duplicate, which `duplicate` may skip), or by a unit of another.
+      func conflict(_ unit: UnitDraft, _ error: DatabaseError) throws {
+        guard let owner = try Row.fetchOne(findOwner, arguments: [unit.id])
+        else { throw error }
+        if owner[0] == sourceID {
+          try isDuplicate(unit, firstLine: owner[2])
+          return
+        }
+        throw StoreError.unitConflict(
+          path: source.path, line: unit.line, unit: unit.id,
+          source: owner[1])
+      }
       // Only a re-import needs to know which old units are still there (and
       // which ids it has seen: its units may update rows, which the unique
       // index does not stop).
       var seen: [String: Int?] = [:]
       var ordinal = 0
-      while let unit = try units() {
+      while true {
+        let next: UnitDraft?
+        do {
+          next = try units()
+        } catch {
+          // The units read before the bad one are written first: an error
+          // among them (a duplicate id) comes first, as it did in the file.
+          summary.added += try writer.flush(onConflict: conflict)
+          throw error
+        }
+        guard let unit = next else { break }
         ordinal += 1
         if !previous.isEmpty {
           if let firstLine = seen[unit.id] {
@@ -282,32 +310,16 @@ extension Store {
             summary.unchanged += 1
             continue
           }
+          summary.added += try writer.flush(onConflict: conflict)
           summary.droppedAutoCodings += try writer.replace(
             unit, ordinal: ordinal)
           summary.changed += 1
         } else {
-          do {
-            try writer.insert(unit, sourceID: sourceID, ordinal: ordinal)
-          } catch let error as DatabaseError
-            where error.resultCode == .SQLITE_CONSTRAINT
-          {
-            // The id is taken: by a unit of another source, or by an
-            // earlier unit of this one.
-            guard
-              let owner = try Row.fetchOne(
-                writer.findOwner, arguments: [unit.id])
-            else { throw error }
-            if owner[0] == sourceID {
-              try isDuplicate(unit, firstLine: owner[2])
-              continue
-            }
-            throw StoreError.unitConflict(
-              path: source.path, line: unit.line, unit: unit.id,
-              source: owner[1])
-          }
-          summary.added += 1
+          summary.added += try writer.insert(
+            unit, sourceID: sourceID, ordinal: ordinal, onConflict: conflict)
         }
       }
+      summary.added += try writer.flush(onConflict: conflict)
       try finish()
       if isBulkLoad {
         for index in Store.secondaryIndexes { try db.execute(sql: index.sql) }
@@ -361,36 +373,50 @@ extension Store {
 }
 
 /// Prepared statements for writing units, reused across rows.
+///
+/// New units are written in batches (``BatchedInsert``): a unit, its texts
+/// and its attributes are bound when they come and written with the rest of
+/// their batch. A batch whose units clash with units already stored is
+/// written again a unit at a time, so that each clashing unit is told to
+/// `onConflict` in file order and the others are written as before.
 private struct UnitWriter {
-  var insertUnit: BulkStatement
+  var insertUnit: BatchedInsert
   let updateUnit: Statement
   let updateOrdinal: Statement
-  var insertText: BulkStatement
-  var insertAttribute: BulkStatement
+  var insertText: BatchedInsert
+  var insertAttribute: BatchedInsert
   let deleteTexts: Statement
   let deleteAttributes: Statement
   let deleteAutoCodings: Statement
-  let findOwner: Statement
   let db: Database
   /// The row id of the next text: given explicitly, so every text this
   /// import writes has an id at or above the one it started with.
   var nextTextID: Int64
   /// Where a bulk load's texts are indexed as they are stored.
   let searchIndex: SearchIndexBuilder?
+  /// The new units bound and not yet written, with their source and
+  /// ordinal, and the id of the first one's first text.
+  private var queued: [(unit: UnitDraft, sourceID: Int64, ordinal: Int)] = []
+  private var queuedTextID: Int64
+
+  /// What a writer is told of a new unit whose id is taken: it throws to
+  /// end the import, or returns to leave the unit out.
+  typealias Conflict = (UnitDraft, DatabaseError) throws -> Void
 
   init(
     _ db: Database, firstTextID: Int64, searchIndex: SearchIndexBuilder?
   ) throws {
     self.db = db
     nextTextID = firstTextID
+    queuedTextID = firstTextID
     self.searchIndex = searchIndex
-    insertUnit = try BulkStatement(
+    insertUnit = BatchedInsert(
       db,
-      sql: """
+      head: """
         INSERT INTO unit (id, sourceId, ordinal, kind, date, speaker, role, startTime, endTime,
-                          line, contentHash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
+                          line, contentHash) VALUES
+        """,
+      row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     updateUnit = try db.makeStatement(
       sql: """
         UPDATE unit SET ordinal = ?, kind = ?, date = ?, speaker = ?, role = ?, startTime = ?,
@@ -399,31 +425,113 @@ private struct UnitWriter {
         """)
     updateOrdinal = try db.makeStatement(
       sql: "UPDATE unit SET ordinal = ? WHERE id = ?")
-    insertText = try BulkStatement(
+    insertText = BatchedInsert(
       db,
-      sql:
-        "INSERT INTO unitText (id, unitId, field, position, text) VALUES (?, ?, ?, ?, ?)"
-    )
-    insertAttribute = try BulkStatement(
+      head: "INSERT INTO unitText (id, unitId, field, position, text) VALUES",
+      row: "(?, ?, ?, ?, ?)", rowsPerStep: 128)
+    insertAttribute = BatchedInsert(
       db,
-      sql:
-        "INSERT INTO unitAttribute (unitId, name, position, value) VALUES (?, ?, ?, ?)"
-    )
+      head: "INSERT INTO unitAttribute (unitId, name, position, value) VALUES",
+      row: "(?, ?, ?, ?)", rowsPerStep: 128)
     deleteTexts = try db.makeStatement(
       sql: "DELETE FROM unitText WHERE unitId = ?")
     deleteAttributes = try db.makeStatement(
       sql: "DELETE FROM unitAttribute WHERE unitId = ?")
-    findOwner = try db.makeStatement(
-      sql: """
-        SELECT s.id, s.name, u.line FROM unit u JOIN source s ON s.id = u.sourceId
-        WHERE u.id = ?
-        """)
     deleteAutoCodings = try db.makeStatement(
       sql: "DELETE FROM coding WHERE unitId = ? AND coder = 'auto'")
   }
 
-  mutating func insert(_ unit: UnitDraft, sourceID: Int64, ordinal: Int) throws
-  {
+  /// Queues a new unit, and writes the queue when it is full.
+  ///
+  /// - Returns: How many units were written (0 while the queue fills).
+  mutating func insert(
+    _ unit: UnitDraft, sourceID: Int64, ordinal: Int,
+    onConflict: Conflict
+  ) throws -> Int {
+    queued.append((unit, sourceID, ordinal))
+    var isFull = bindUnit(unit, sourceID: sourceID, ordinal: ordinal)
+    isFull = bindContent(unit) || isFull
+    return isFull ? try flush(onConflict: onConflict) : 0
+  }
+
+  /// Writes the queued units.
+  ///
+  /// - Returns: How many were written: all of them, but those whose id was
+  ///   taken and that `onConflict` left out.
+  mutating func flush(onConflict: Conflict) throws -> Int {
+    guard !queued.isEmpty else { return 0 }
+    defer {
+      queued.removeAll(keepingCapacity: true)
+      queuedTextID = nextTextID
+    }
+    do {
+      try insertUnit.flush()
+    } catch let error as DatabaseError
+      where error.resultCode == .SQLITE_CONSTRAINT
+    {
+      // None of the batch was written: again, a unit at a time.
+      insertText.discard()
+      insertAttribute.discard()
+      nextTextID = queuedTextID
+      return try insertEach(onConflict: onConflict)
+    }
+    try insertText.flush()
+    try insertAttribute.flush()
+    indexTexts(queued.lazy.map(\.unit), from: queuedTextID)
+    return queued.count
+  }
+
+  /// Writes the queued units one by one, leaving out those `onConflict`
+  /// leaves out.
+  private mutating func insertEach(onConflict: Conflict) throws -> Int {
+    var written = 0
+    for (unit, sourceID, ordinal) in queued {
+      _ = bindUnit(unit, sourceID: sourceID, ordinal: ordinal)
+      do {
+        try insertUnit.flush()
+      } catch let error as DatabaseError
+        where error.resultCode == .SQLITE_CONSTRAINT
+      {
+        try onConflict(unit, error)
+        continue
+      }
+      let firstTextID = nextTextID
+      try writeContent(unit)
+      indexTexts(CollectionOfOne(unit), from: firstTextID)
+      written += 1
+    }
+    return written
+  }
+
+  /// Replaces a changed unit; returns how many `auto` codings were dropped.
+  ///
+  /// The queue must be empty (``flush(onConflict:)``).
+  mutating func replace(_ unit: UnitDraft, ordinal: Int) throws -> Int {
+    precondition(queued.isEmpty)
+    try updateUnit.execute(arguments: [
+      ordinal, unit.kind, unit.date, unit.speaker, unit.role, unit.startTime,
+      unit.endTime,
+      unit.line, unit.contentHash, unit.id,
+    ])
+    try deleteTexts.execute(arguments: [unit.id])
+    try deleteAttributes.execute(arguments: [unit.id])
+    try deleteAutoCodings.execute(arguments: [unit.id])
+    let dropped = db.changesCount
+    let firstTextID = nextTextID
+    try writeContent(unit)
+    indexTexts(CollectionOfOne(unit), from: firstTextID)
+    queuedTextID = nextTextID
+    return dropped
+  }
+
+  func setOrdinal(_ id: String, _ ordinal: Int) throws {
+    try updateOrdinal.execute(arguments: [ordinal, id])
+  }
+
+  /// Binds a unit's row; returns whether the batch is full.
+  private mutating func bindUnit(
+    _ unit: UnitDraft, sourceID: Int64, ordinal: Int
+  ) -> Bool {
     insertUnit.bind(unit.id)
     insertUnit.bind(sourceID)
     insertUnit.bind(ordinal)
@@ -435,38 +543,20 @@ private struct UnitWriter {
     insertUnit.bind(unit.endTime)
     insertUnit.bind(unit.line)
     insertUnit.bind(unit.contentHash)
-    try insertUnit.execute()
-    try insertContent(unit)
+    return insertUnit.endRow()
   }
 
-  /// Replaces a changed unit; returns how many `auto` codings were dropped.
-  mutating func replace(_ unit: UnitDraft, ordinal: Int) throws -> Int {
-    try updateUnit.execute(arguments: [
-      ordinal, unit.kind, unit.date, unit.speaker, unit.role, unit.startTime,
-      unit.endTime,
-      unit.line, unit.contentHash, unit.id,
-    ])
-    try deleteTexts.execute(arguments: [unit.id])
-    try deleteAttributes.execute(arguments: [unit.id])
-    try deleteAutoCodings.execute(arguments: [unit.id])
-    let dropped = db.changesCount
-    try insertContent(unit)
-    return dropped
-  }
-
-  func setOrdinal(_ id: String, _ ordinal: Int) throws {
-    try updateOrdinal.execute(arguments: [ordinal, id])
-  }
-
-  private mutating func insertContent(_ unit: UnitDraft) throws {
+  /// Binds a unit's texts, numbered from `nextTextID`, and attributes;
+  /// returns whether either batch is full.
+  private mutating func bindContent(_ unit: UnitDraft) -> Bool {
+    var isFull = false
     for (position, field) in unit.texts.enumerated() {
       insertText.bind(nextTextID)
       insertText.bind(unit.id)
       insertText.bind(field.name)
       insertText.bind(position)
       insertText.bind(field.text)
-      try insertText.execute()
-      searchIndex?.add(id: nextTextID, text: field.text)
+      isFull = insertText.endRow() || isFull
       nextTextID += 1
     }
     for (position, attribute) in unit.attributes.enumerated() {
@@ -474,7 +564,29 @@ private struct UnitWriter {
       insertAttribute.bind(attribute.name)
       insertAttribute.bind(position)
       insertAttribute.bind(attribute.value)
-      try insertAttribute.execute()
+      isFull = insertAttribute.endRow() || isFull
+    }
+    return isFull
+  }
+
+  /// Writes a unit's texts and attributes at once.
+  private mutating func writeContent(_ unit: UnitDraft) throws {
+    _ = bindContent(unit)
+    try insertText.flush()
+    try insertAttribute.flush()
+  }
+
+  /// Hands written texts to the search index, numbered from `firstID`.
+  private func indexTexts(
+    _ units: some Sequence<UnitDraft>, from firstID: Int64
+  ) {
+    guard let searchIndex else { return }
+    var id = firstID
+    for unit in units {
+      for field in unit.texts {
+        searchIndex.add(id: id, text: field.text)
+        id += 1
+      }
     }
   }
 }

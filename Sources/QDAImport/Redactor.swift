@@ -79,13 +79,19 @@ public struct Redactor: Sendable {
   public func redact(_ text: String) -> (String, RedactionCounts) {
     var counts = RedactionCounts()
     var result = text
+    // Which expressions could match at all, from one look at each byte.
     var digits = 0
     var hasAt = false
     var hasDotMe = false
-    for byte in text.utf8 {
-      if byte >= 0x30 && byte <= 0x39 { digits += 1 }
-      if byte == UInt8(ascii: "@") { hasAt = true }
-      if byte == UInt8(ascii: "/") { hasDotMe = true }
+    func look(_ bytes: some Sequence<UInt8>) {
+      for byte in bytes {
+        if byte >= 0x30 && byte <= 0x39 { digits += 1 }
+        if byte == UInt8(ascii: "@") { hasAt = true }
+        if byte == UInt8(ascii: "/") { hasDotMe = true }
+      }
+    }
+    if text.utf8.withContiguousStorageIfAvailable(look) == nil {
+      look(text.utf8)
     }
     if hasDotMe {
       result = replace(link, in: result, with: "[link]", count: &counts.links)

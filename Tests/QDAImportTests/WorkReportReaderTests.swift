@@ -137,6 +137,25 @@ import Testing
     #expect(try readAll(path)[0].texts[0].text == "\u{E9}")
   }
 
+  /// The byte-wise check that text is NFC already agrees with normalizing
+  /// it, on text of ASCII runs longer and shorter than a word, Latin-1,
+  /// Cyrillic, combining marks, Greek, Armenian, CJK and emoji.
+  @Test func nfcIsWhatNormalizingGives() {
+    var generator = SeededGenerator(seed: 3)
+    let pieces = [
+      "a", "case", "abcdefghijkl", " ", "é", "ÿ", "ǅ", "ʯ", "ё", "Ё", "щ",
+      "ӿ", "e\u{301}", "\u{301}", "\u{327}", "α", "Ω", "ա", "中", "😀",
+      "\u{0}", "Å", "\u{212B}", "ﬁ",
+    ]
+    for _ in 0..<5_000 {
+      let text = generator.text(of: pieces, counts: 0...12)
+      #expect(
+        text.nfc.unicodeScalars.elementsEqual(
+          text.precomposedStringWithCanonicalMapping.unicodeScalars),
+        "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+    }
+  }
+
   @Test func calendarDates() {
     #expect(CalendarDate(parsing: "2020-02-29")?.description == "2020-02-29")
     #expect(CalendarDate(parsing: "2019-02-29") == nil)

@@ -135,13 +135,7 @@ struct BatchedInsert {
       sqlite3_clear_bindings(handle)
       return code
     }
-    guard code == SQLITE_DONE else {
-      let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
-      sqlite3_reset(handle)
-      throw DatabaseError(
-        resultCode: ResultCode(rawValue: code), message: message,
-        sql: statement.sql)
-    }
+    guard code == SQLITE_DONE else { throw stepFailure(code, of: statement) }
     sqlite3_reset(handle)
   }
 

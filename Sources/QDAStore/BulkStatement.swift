@@ -97,11 +97,7 @@ struct BulkStatement {
       return code
     }
     guard code == SQLITE_DONE || code == SQLITE_ROW else {
-      let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
-      sqlite3_reset(handle)
-      throw DatabaseError(
-        resultCode: ResultCode(rawValue: code), message: message,
-        sql: statement.sql)
+      throw stepFailure(code, of: statement)
     }
     sqlite3_reset(handle)
   }
@@ -176,4 +172,16 @@ struct BulkStatement {
       to: CChar.self)
   }
 
+}
+
+/// Resets a statement whose step failed with `code`, and returns the error
+/// as GRDB's `Statement.execute` throws it: SQLite's result code and
+/// message, and the statement's SQL.
+func stepFailure(_ code: Int32, of statement: Statement) -> DatabaseError {
+  let handle = statement.sqliteStatement
+  let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+  sqlite3_reset(handle)
+  return DatabaseError(
+    resultCode: ResultCode(rawValue: code), message: message,
+    sql: statement.sql)
 }

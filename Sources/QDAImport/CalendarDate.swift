@@ -82,7 +82,25 @@ public struct CalendarDate: Sendable, Hashable, Comparable,
 
   /// The ISO 8601 form, `YYYY-MM-DD`.
   public var description: String {
-    pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+    guard (0...9999).contains(year), (1...12).contains(month),
+      (1...31).contains(day)
+    else { return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) }
+    // Every imported row's date is written so: its ten bytes at once.
+    return String(unsafeUninitializedCapacity: 10) { bytes in
+      func put(_ value: Int, at end: Int, width: Int) {
+        var value = value
+        for offset in stride(from: end - 1, through: end - width, by: -1) {
+          bytes[offset] = UInt8(ascii: "0") + UInt8(value % 10)
+          value /= 10
+        }
+      }
+      put(year, at: 4, width: 4)
+      bytes[4] = UInt8(ascii: "-")
+      put(month, at: 7, width: 2)
+      bytes[7] = UInt8(ascii: "-")
+      put(day, at: 10, width: 2)
+      return 10
+    }
   }
 
   public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {

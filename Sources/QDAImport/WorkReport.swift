@@ -252,11 +252,15 @@ public final class WorkReportReader {
       }
       date = parsed
     }
-    var texts: [(String, String)] = []
+    // Labelled as the report's: an array of unlabelled pairs would be cast,
+    // a copy of every row's arrays.
+    var texts: [(name: String, text: String)] = []
+    texts.reserveCapacity(textIndexes.count)
     for index in textIndexes {
       texts.append((header[index], redact(value(index))))
     }
-    var attributes: [(String, String)] = []
+    var attributes: [(name: String, value: String)] = []
+    attributes.reserveCapacity(attributeIndexes.count)
     for index in attributeIndexes {
       attributes.append((header[index], redact(value(index))))
     }

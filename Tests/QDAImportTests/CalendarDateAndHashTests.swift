@@ -111,6 +111,30 @@ import Testing
     return hasher.finalize().map { String(format: "%02x", $0) }.joined()
   }
 
+  /// A date written ten bytes at once reads as the padded pieces it was
+  /// joined from, and so does any other (out of range) date.
+  @Test func datesAreWrittenAsTheirPaddedFields() throws {
+    func padded(_ value: Int, _ width: Int) -> String {
+      let digits = String(value)
+      return String(repeating: "0", count: max(0, width - digits.count))
+        + digits
+    }
+    var date = try #require(CalendarDate(parsing: "2020-01-01"))
+    for year in [0, 7, 99, 999, 1970, 2020, 9999, 10_000, 12_345, -5] {
+      for month in 0...13 {
+        for day in [0, 1, 9, 10, 28, 31, 32, 100] {
+          date.year = year
+          date.month = month
+          date.day = day
+          #expect(
+            date.description
+              == padded(year, 4) + "-" + padded(month, 2) + "-"
+              + padded(day, 2))
+        }
+      }
+    }
+  }
+
   @Test func rowHashesAreTheFirstOnes() {
     var generator = SeededGenerator(seed: 98)
     let words = ["", "a", "naloxone", "ночью", "ё", "😀", "a,b", "\n", "t:"]

@@ -92,6 +92,29 @@ public final class ByteStream {
     }
   }
 
+  /// Consumes the buffered bytes up to the first that `stops` marks (or to
+  /// the end of the buffered bytes), appending them to `bytes`.
+  ///
+  /// Lets a parser take a field's plain bytes in one copy instead of one
+  /// `next()` and one append each; it goes on byte by byte from the stop.
+  ///
+  /// - Parameters:
+  ///   - bytes: Where the run's bytes go.
+  ///   - stops: 256 flags, one per byte value.
+  @inline(__always)
+  func consumeRun(into bytes: inout [UInt8], stops: UnsafePointer<Bool>) {
+    let start = index
+    buffer.withUnsafeBufferPointer { buffer in
+      var end = start
+      while end < buffer.count, !stops[Int(buffer[end])] { end += 1 }
+      if end > start {
+        bytes.append(
+          contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
+      }
+      index = end
+    }
+  }
+
   /// Reads the next chunk; returns whether any byte is available.
   private func refill() -> Bool {
     guard !isExhausted, let handle else { return false }

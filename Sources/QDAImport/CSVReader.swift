@@ -61,6 +61,8 @@ public final class CSVReader {
     self.delimiter = delimiter
     self.maximumFieldBytes = maximumFieldBytes
     self.path = path
+    unquotedStops = Self.stops([delimiter, Self.lf, Self.cr, 0])
+    quotedStops = Self.stops([Self.quote, Self.lf, Self.cr, 0])
     if stream.peek() == 0xEF {
       // Only a full BOM is skipped; anything else starting with 0xEF is data.
       _ = stream.next()
@@ -72,6 +74,23 @@ public final class CSVReader {
   }
 
   private enum State { case fieldStart, unquoted, quoted, afterQuote }
+
+  /// The bytes that end a run of plain bytes in an unquoted field and in a
+  /// quoted one: each needs the state machine (a NUL, to be refused).
+  private let unquotedStops: UnsafeMutablePointer<Bool>
+  private let quotedStops: UnsafeMutablePointer<Bool>
+
+  private static func stops(_ bytes: [UInt8]) -> UnsafeMutablePointer<Bool> {
+    let flags = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+    flags.initialize(repeating: false, count: 256)
+    for byte in bytes { flags[Int(byte)] = true }
+    return flags
+  }
+
+  deinit {
+    unquotedStops.deallocate()
+    quotedStops.deallocate()
+  }
 
   private static let quote = UInt8(ascii: "\"")
   private static let lf = UInt8(ascii: "\n")
@@ -117,6 +136,8 @@ public final class CSVReader {
         } else {
           field.append(byte)
           state = .unquoted
+          stream.consumeRun(into: &field, stops: unquotedStops)
+          try checkSize(field)
         }
       case .unquoted, .afterQuote:
         if byte == delimiter {
@@ -131,6 +152,7 @@ public final class CSVReader {
           throw ImportError.textAfterQuote(path: path, line: line)
         } else {
           field.append(byte)
+          stream.consumeRun(into: &field, stops: unquotedStops)
           try checkSize(field)
         }
       case .quoted:
@@ -146,6 +168,7 @@ public final class CSVReader {
           if byte == Self.lf || (byte == Self.cr && stream.peek() != Self.lf) {
             line += 1
           }
+          stream.consumeRun(into: &field, stops: quotedStops)
           try checkSize(field)
         }
       }

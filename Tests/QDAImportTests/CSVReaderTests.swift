@@ -1,4 +1,6 @@
+import Foundation
 import QDAImport
+import QDATestSupport
 import Testing
 
 @Suite struct CSVReaderTests {
@@ -14,6 +16,54 @@ import Testing
       rows.append(record.fields.map { String(decoding: $0, as: UTF8.self) })
     }
     return rows
+  }
+
+  /// Every record (fields and line) and every error, for a file read in
+  /// chunks of `chunkSize` bytes.
+  func parse(_ bytes: [UInt8], chunkSize: Int, limit: Int) throws -> [String] {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.path("f.csv")
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let reader = CSVReader(
+      stream: try ByteStream(path: path, chunkSize: chunkSize),
+      maximumFieldBytes: limit)
+    var records: [String] = []
+    do {
+      while let record = try reader.next() {
+        records.append("\(record.line) \(record.fields)")
+      }
+    } catch {
+      records.append("\(error)")
+    }
+    return records
+  }
+
+  /// Plain bytes are taken a run at a time, up to the end of what is
+  /// buffered: read a byte at a time (where every run is empty), in random
+  /// small chunks and in whole ones, random files give the same records,
+  /// lines and errors: quotes, doubled quotes, CR, LF and CR LF inside and
+  /// outside quotes, text after a closing quote, NUL, oversized fields.
+  @Test func runsOfPlainBytesParseAsBytesOneByOne() throws {
+    var generator = SeededGenerator(seed: 23)
+    let pieces = [
+      "a", "case", "ночью", ",", ",", "\"", "\"\"", "\n", "\r", "\r\n", " ",
+      "naloxone overdose", "\u{0}",
+    ]
+    for round in 0..<300 {
+      var text = generator.text(of: pieces, counts: 0...60)
+      if round % 7 == 0 {
+        text = text.replacingOccurrences(of: "\u{0}", with: "")
+      }
+      let bytes = Array(text.utf8)
+      let limit = round % 5 == 0 ? 12 : 1 << 20
+      let expected = try parse(bytes, chunkSize: 1, limit: limit)
+      for chunkSize in [Int.random(in: 2...9, using: &generator), 1 << 16] {
+        #expect(
+          try parse(bytes, chunkSize: chunkSize, limit: limit) == expected,
+          "\(text.debugDescription) in chunks of \(chunkSize)")
+      }
+    }
   }
 
   @Test func quotedFieldsHoldDelimitersQuotesAndLineBreaks() throws {

@@ -68,13 +68,8 @@ final class SearchIndexBuilder: @unchecked Sendable {
     connection = try DatabaseQueue(path: "", configuration: configuration)
     try connection.inDatabase { db in
       try db.execute(sql: create)
-      // The policy of the indexing statement in `importSource`: segments
-      // merge only when 256 pile up on a level.
-      try db.execute(
-        sql: """
-          INSERT INTO unitSearch (unitSearch, rank) VALUES ('automerge', 0);
-          INSERT INTO unitSearch (unitSearch, rank) VALUES ('crisismerge', 256);
-          """)
+      // The settings of the indexing statement in `importSource`.
+      try db.execute(sql: Store.bulkIndexSettings)
     }
     pending.reserveCapacity(Self.batchSize)
     let thread = Thread { [self] in run() }
@@ -186,10 +181,7 @@ final class SearchIndexBuilder: @unchecked Sendable {
     // forgotten: a rollback to a savepoint it took part in makes it read
     // the index again. The command is the one the indexing statement
     // ends with, and is rolled back and then run for good.
-    let resetMerges = """
-      INSERT INTO unitSearch (unitSearch, rank) VALUES ('automerge', 4);
-      INSERT INTO unitSearch (unitSearch, rank) VALUES ('crisismerge', 16);
-      """
+    let resetMerges = Store.defaultIndexSettings
     try db.execute(
       sql:
         "SAVEPOINT qda_search; \(resetMerges) ROLLBACK TO qda_search; RELEASE qda_search;"

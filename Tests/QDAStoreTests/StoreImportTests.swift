@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import QDAStore
 import QDATestSupport
 import Testing
@@ -197,5 +198,29 @@ import Testing
       try Store.open(path: directory.path("x.sqlite"), create: false)
     }
     #expect(!FileManager.default.fileExists(atPath: directory.path("x.sqlite")))
+  }
+
+  @Test func newFilesHaveLargePagesAndOldFilesKeepTheirs() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    func pageSize(_ store: Store) throws -> Int? {
+      try DatabaseQueue(path: store.path).read {
+        try Int.fetchOne($0, sql: "PRAGMA page_size")
+      }
+    }
+    let new = try Store.open(path: directory.path("new.sqlite"), create: true)
+    defer { new.close() }
+    #expect(try pageSize(new) == 16384)
+    _ = try importUnits(new, [unit("A1", "a vein blew")], hash: "h1")
+    #expect(try pageSize(new) == 16384)
+
+    // A database an older qda made, with SQLite's 4 KiB pages.
+    let path = directory.path("old.sqlite")
+    try oldDatabase(at: path, upTo: "v4-project-state").close()
+    let old = try Store.open(path: path, create: true)
+    defer { old.close() }
+    _ = try importUnits(old, [unit("A1", "a vein blew")], hash: "h1")
+    #expect(try pageSize(old) == 4096)
+    #expect(try old.unitCount() == 1)
   }
 }

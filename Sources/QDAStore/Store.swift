@@ -124,7 +124,8 @@ public final class Store {
   static let pageSize = 16384
 
   /// Sets SQLite up for the process, before its first connection: memory
-  /// statistics off, statement journals in memory up to 1 MiB.
+  /// statistics off, statement journals in memory up to 1 MiB, and journal
+  /// files written at most 64 KiB at a time.
   ///
   /// Nothing in qda reads the statistics, and keeping them takes a global
   /// mutex on every allocation SQLite makes (the system library is built
@@ -133,9 +134,15 @@ public final class Store {
   /// memory. A statement that writes many rows and may fail part-way (a
   /// ``BatchedInsert``) keeps what it overwrites in a statement journal,
   /// which SQLite writes to a temporary file past 64 KiB: coding a million
-  /// cases made 1.55 million writes instead of 176,000. If SQLite is already
-  /// initialized (a test opened a database first), the defaults stay, which
-  /// only costs that time.
+  /// cases made 1.55 million writes instead of 176,000. A journal that
+  /// spills past the threshold writes what it held in pieces as large as
+  /// the threshold, and SQLite's Unix file layer writes at most
+  /// 128 KiB - 1 bytes at a time, reporting the rest as "database or disk is
+  /// full": so a file layer of qda's own (`CSQLiteSetup.c`) cuts the
+  /// writes to temporary journals in 64 KiB pieces. (Without it, a second
+  /// import of 200,000 cases failed, and so did `purge` of a source that
+  /// size.) If SQLite is already initialized (a test opened a database
+  /// first), the defaults stay, which only costs that time.
   static let sqliteSetUp: Int32 = qda_sqlite_configure()
 
   /// How long a command waits for another process's write, in seconds.

@@ -140,8 +140,8 @@ public final class Store {
   /// 128 KiB - 1 bytes at a time, reporting the rest as "database or disk is
   /// full": so a file layer of qda's own (`CSQLiteSetup.c`) cuts the
   /// writes to temporary journals in 64 KiB pieces. (Without it, a second
-  /// import of 200,000 cases failed, and so did `purge` of a source that
-  /// size.) If SQLite is already initialized (a test opened a database
+  /// import of 200,000 cases failed, and so did `purge` of a 200,000-case
+  /// source.) If SQLite is already initialized (a test opened a database
   /// first), the defaults stay, which only costs that time.
   static let sqliteSetUp: Int32 = qda_sqlite_configure()
 

@@ -57,6 +57,8 @@ struct BatchedInsert {
     self.parametersPerRow =
       row.utf8.lazy.filter { $0 == UInt8(ascii: "?") }
       .count
+    // SQLite's default limit on a statement's parameters.
+    precondition(parametersPerRow * rowsPerStep <= 32766)
     self.rowsPerStep = rowsPerStep
     values.reserveCapacity(parametersPerRow * rowsPerStep)
   }

@@ -429,13 +429,17 @@ private struct UnitWriter {
     nextTextID = firstTextID
     queuedTextID = firstTextID
     self.searchIndex = searchIndex
+    // Hundreds of rows per statement, not tens: each statement keeps the
+    // pages it overwrites (the last of each B-tree) in its journal, once
+    // per statement, so fewer statements copy fewer pages (with 16 KiB
+    // pages, 1.2 % of a 20,000-case import's instructions under callgrind).
     insertUnit = BatchedInsert(
       db,
       head: """
         INSERT INTO unit (id, sourceId, ordinal, kind, date, speaker, role, startTime, endTime,
                           line, contentHash) VALUES
         """,
-      row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rowsPerStep: 512)
     updateUnit = try db.makeStatement(
       sql: """
         UPDATE unit SET ordinal = ?, kind = ?, date = ?, speaker = ?, role = ?, startTime = ?,
@@ -447,11 +451,11 @@ private struct UnitWriter {
     insertText = BatchedInsert(
       db,
       head: "INSERT INTO unitText (id, unitId, field, position, text) VALUES",
-      row: "(?, ?, ?, ?, ?)", rowsPerStep: 128)
+      row: "(?, ?, ?, ?, ?)", rowsPerStep: 1024)
     insertAttribute = BatchedInsert(
       db,
       head: "INSERT INTO unitAttribute (unitId, name, position, value) VALUES",
-      row: "(?, ?, ?, ?)", rowsPerStep: 128)
+      row: "(?, ?, ?, ?)", rowsPerStep: 1024)
     deleteTexts = try db.makeStatement(
       sql: "DELETE FROM unitText WHERE unitId = ?")
     deleteAttributes = try db.makeStatement(

@@ -296,6 +296,11 @@ struct WordProgram: Sendable {
         // each word here, and only where it matches is the rest matched.
         let lead = code[0]
         let leadID = code[1]
+        // One that begins with a choice of words and stems cannot begin at
+        // a word that is none of the table's words and has none of its
+        // stems, as most words of a text are: those are passed over
+        // without trying each alternative.
+        let leadNeedsAnchor = lead == Self.choice && Self.choiceNeedsWord(code)
         for start in 0..<count {
           let next: Int?
           switch lead {
@@ -305,7 +310,13 @@ struct WordProgram: Sendable {
             next =
               matcher.hasStem(start, leadID) ? matcher.match(2, start + 1) : nil
           default:
-            next = matcher.match(0, start)
+            if leadNeedsAnchor, numbers[start] < 0,
+              numbers[count + start] == numbers[count + start + 1]
+            {
+              next = nil
+            } else {
+              next = matcher.match(0, start)
+            }
           }
           if let end = next {
             result.append(words[start].start..<words[end - 1].end)
@@ -314,6 +325,21 @@ struct WordProgram: Sendable {
       }
     }
     return result
+  }
+
+  /// Whether every alternative of the choice that `code` begins with has a
+  /// word or stem (none is empty), so that the choice matches only at a
+  /// word with an id or a stem.
+  private static func choiceNeedsWord(_ code: UnsafeBufferPointer<Int32>)
+    -> Bool
+  {
+    var alternative = 3
+    for _ in 0..<Int(code[2]) {
+      let length = Int(code[alternative])
+      if length == 0 { return false }
+      alternative += 1 + 2 * length
+    }
+    return true
   }
 
   /// Runs a program over numbered words.

@@ -213,18 +213,13 @@ extension Store {
     }
     let run = try Self.startRun(codebookHash: codebook.hash, at: now, in: db)
     var tally = TallyBuilder(groupings: try TallyBuilder.groupings(in: db))
-    // A thousand rows per statement: each statement journals the pages it
-    // overwrites, here the last leaf of each code's run in the coder
-    // index, so 64 rows per statement copied 16 KiB pages for every few
-    // codings (3 % of a 20,000-case `code auto`'s instructions under
-    // callgrind; 4,096 rows cost as much as 64).
     var insertCoding = BatchedInsert(
       db,
       head: """
         INSERT INTO coding (unitId, code, coder, runId, rule, field, spanStart, spanEnd)
         VALUES
         """,
-      row: "(?, ?, 'auto', ?, ?, ?, ?, ?)", rowsPerStep: 1024)
+      row: "(?, ?, 'auto', ?, ?, ?, ?, ?)")
     var written = 0
     var batch: [StoredUnit] = []
     var batchGroups: [UnitGroups] = []

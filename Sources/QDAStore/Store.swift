@@ -142,7 +142,8 @@ public final class Store {
   /// writes to temporary journals in 64 KiB pieces. (Without it, a second
   /// import of 200,000 cases failed, and so did `purge` of a 200,000-case
   /// source.) If SQLite is already initialized (a test opened a database
-  /// first), the defaults stay, which only costs that time.
+  /// first), the statistics and the threshold keep their defaults, which
+  /// only costs that time; the file layer is registered all the same.
   static let sqliteSetUp: Int32 = qda_sqlite_configure()
 
   /// How long a command waits for another process's write, in seconds.

@@ -21,9 +21,11 @@ for target in "${targets[@]}"; do
     *) echo "unknown target $target" >&2; exit 64 ;;
   esac
   work=$(mktemp -d)
+  # The targets write each input to a file there (FuzzSupport/InputFile).
+  scratch=$(mktemp -d)
   cp corpus/"$target"/* "$work"/
   echo "== $binary, $seconds s"
-  if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 .build/debug/$binary "$work" -max_total_time="$seconds" -timeout=20 \
+  if ! TMPDIR="$scratch" SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 .build/debug/$binary "$work" -max_total_time="$seconds" -timeout=20 \
       -rss_limit_mb=3000 -max_len=65536 -detect_leaks=0 -seed=1 -artifact_prefix="crashes/$target-" \
       -print_final_stats=1 2>&1 | grep -E "^stat::number_of_executed_units|ERROR|SUMMARY|Done"; then
     :
@@ -32,6 +34,6 @@ for target in "${targets[@]}"; do
     echo "error: $binary found a crash: $(ls crashes/"$target"-*)" >&2
     status=1
   fi
-  rm -rf "$work"
+  rm -rf "$work" "$scratch"
 done
 exit $status

@@ -3,12 +3,17 @@ import QDAImport
 import QDATestSupport
 import Testing
 
-@Suite struct WorkReportReaderTests {
+@Suite final class WorkReportReaderTests {
+  /// Each test's files, removed when it ends.
+  let directory: TemporaryDirectory
+
+  init() throws { directory = try TemporaryDirectory() }
+
+  deinit { directory.remove() }
+
   func write(_ text: String, bytes: [UInt8]? = nil) throws -> String {
-    let url = FileManager.default.temporaryDirectory
-      .appendingPathComponent("qda-\(UUID().uuidString).csv")
-    try Data(bytes ?? Array(text.utf8)).write(to: url)
-    return url.path
+    try directory.write(
+      "\(UUID().uuidString).csv", bytes: bytes ?? Array(text.utf8))
   }
 
   func readAll(_ path: String, options: ReportReadOptions = .init()) throws

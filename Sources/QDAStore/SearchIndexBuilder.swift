@@ -158,17 +158,24 @@ final class SearchIndexBuilder: @unchecked Sendable {
     join()
   }
 
-  /// Indexes the last texts, waits for the thread, and replaces the
-  /// index tables of `db` by the ones built.
-  ///
-  /// - Parameter db: The database being loaded, in its transaction.
-  /// - Throws: What indexing threw, or `DatabaseError` from the copy.
-  func finish(into db: Database) throws {
+  /// Hands over the last texts: the thread indexes them and commits (FTS5
+  /// writes out the terms it still holds) while the caller goes on, until
+  /// ``finish(into:)``.
+  func close() {
     if !pending.isEmpty { hand() }
     condition.lock()
     isClosed = true
     condition.broadcast()
     condition.unlock()
+  }
+
+  /// Indexes the last texts (``close()``, if not called yet), waits for the
+  /// thread, and replaces the index tables of `db` by the ones built.
+  ///
+  /// - Parameter db: The database being loaded, in its transaction.
+  /// - Throws: What indexing threw, or `DatabaseError` from the copy.
+  func finish(into db: Database) throws {
+    close()
     join()
     if let failure { throw failure }
     try connection.inDatabase { source in

@@ -94,9 +94,12 @@ private struct ListRef {
 
 /// A pattern's place in the flat arrays.
 private struct PatternEntry {
-  /// Its word program: `code[codeStart..<codeEnd]`.
+  /// Its word program: `code[codeStart..<codeEnd]`, and the program's
+  /// ``WordProgram/leads``: `leads[leadStart..<leadEnd]`.
   var codeStart: Int32
   var codeEnd: Int32
+  var leadStart: Int32
+  var leadEnd: Int32
   /// Its requirements, from `requirements[requirementStart]`: the number of
   /// groups, then each group's number of anchor ids followed by the ids.
   var requirementStart: Int32
@@ -145,6 +148,7 @@ private struct PreparedUnit {
 private final class RuleProgram: Sendable {
   let table: AnchorTable
   let code: [Int32]
+  let leads: [UInt64]
   let requirements: [Int32]
   let patterns: [PatternEntry]
   let rules: [RuleEntry]
@@ -163,6 +167,7 @@ private final class RuleProgram: Sendable {
   init(rules: [Rule], table: AnchorTable) {
     self.table = table
     var code: [Int32] = []
+    var leads: [UInt64] = []
     var requirements: [Int32] = []
     var patterns: [PatternEntry] = []
     var lists: [Int32] = []
@@ -190,11 +195,14 @@ private final class RuleProgram: Sendable {
       let groups = bound.boundRequirements ?? []
       var entry = PatternEntry(
         codeStart: Int32(code.count), codeEnd: Int32(code.count),
+        leadStart: Int32(leads.count), leadEnd: Int32(leads.count),
         requirementStart: Int32(requirements.count), regex: -1)
       switch bound.body {
       case .words(let words):
         code += words.code
         entry.codeEnd = Int32(code.count)
+        leads += words.leads
+        entry.leadEnd = Int32(leads.count)
       case .regex(let expression):
         entry.regex = Int32(regexes.count)
         regexes.append(expression)
@@ -250,6 +258,7 @@ private final class RuleProgram: Sendable {
       }
     }
     self.code = code
+    self.leads = leads
     self.requirements = requirements
     self.patterns = patterns
     self.rules = entries
@@ -286,18 +295,21 @@ private final class RuleProgram: Sendable {
   /// Calls `body` with buffers over the arrays.
   func withBuffers<Result>(_ body: (Buffers) -> Result) -> Result {
     code.withUnsafeBufferPointer { code in
-      requirements.withUnsafeBufferPointer { requirements in
-        patterns.withUnsafeBufferPointer { patterns in
-          rules.withUnsafeBufferPointer { rules in
-            lists.withUnsafeBufferPointer { lists in
-              anchorRules.withUnsafeBufferPointer { anchorRules in
-                anchorRuleStart.withUnsafeBufferPointer { anchorRuleStart in
-                  body(
-                    Buffers(
-                      program: self, code: code, requirements: requirements,
-                      patterns: patterns, rules: rules, lists: lists,
-                      anchorRules: anchorRules,
-                      anchorRuleStart: anchorRuleStart))
+      leads.withUnsafeBufferPointer { leads in
+        requirements.withUnsafeBufferPointer { requirements in
+          patterns.withUnsafeBufferPointer { patterns in
+            rules.withUnsafeBufferPointer { rules in
+              lists.withUnsafeBufferPointer { lists in
+                anchorRules.withUnsafeBufferPointer { anchorRules in
+                  anchorRuleStart.withUnsafeBufferPointer { anchorRuleStart in
+                    body(
+                      Buffers(
+                        program: self, code: code, leads: leads,
+                        requirements: requirements,
+                        patterns: patterns, rules: rules, lists: lists,
+                        anchorRules: anchorRules,
+                        anchorRuleStart: anchorRuleStart))
+                  }
                 }
               }
             }
@@ -312,6 +324,7 @@ private final class RuleProgram: Sendable {
 private struct Buffers {
   unowned(unsafe) let program: RuleProgram
   let code: UnsafeBufferPointer<Int32>
+  let leads: UnsafeBufferPointer<UInt64>
   let requirements: UnsafeBufferPointer<Int32>
   let patterns: UnsafeBufferPointer<PatternEntry>
   let rules: UnsafeBufferPointer<RuleEntry>
@@ -422,6 +435,8 @@ private struct Evaluator {
     return WordProgram.run(
       UnsafeBufferPointer(
         rebasing: buffers.code[Int(entry.codeStart)..<Int(entry.codeEnd)]),
+      leads: UnsafeBufferPointer(
+        rebasing: buffers.leads[Int(entry.leadStart)..<Int(entry.leadEnd)]),
       on: prepared, of: unit.texts[field])
   }
 

@@ -218,6 +218,10 @@ struct WordProgram: Sendable {
   /// Every group must have one of its ids present.
   let requirements: [[Int32]]
   let code: [Int32]
+  /// For a program that begins with a choice, the ids of the words and
+  /// stems its alternatives begin with, as bits over the table's ids; empty
+  /// when the program begins otherwise or an alternative is empty.
+  let leads: [UInt64]
 
   private static let word: Int32 = 0
   private static let stem: Int32 = 1
@@ -260,6 +264,32 @@ struct WordProgram: Sendable {
       }
     }
     self.code = code
+    self.leads = Self.leads(of: elements, table)
+  }
+
+  /// The ids that the alternatives of a leading choice begin with, as bits
+  /// (see ``leads``).
+  ///
+  /// Word and stem ids are one numbering, so a word begins an alternative
+  /// if its own id or the id of one of its stems is a bit of the set.
+  private static func leads(
+    of elements: [Pattern.Element], _ table: AnchorTable
+  ) -> [UInt64] {
+    guard case .choice(let choices) = elements.first,
+      choices.allSatisfy({ !$0.isEmpty })
+    else { return [] }
+    var bits = [UInt64](repeating: 0, count: table.count / 64 + 1)
+    for choice in choices {
+      let id: Int32?
+      switch choice[0] {
+      case .word(let word): id = table.id(of: .word(FoldedWord(word)))
+      case .stem(let stem): id = table.id(of: .stem(stem))
+      default: id = nil
+      }
+      // An alternative whose first word the table lacks matches nowhere.
+      if let id { bits[Int(id) >> 6] |= 1 << UInt64(id & 63) }
+    }
+    return bits
   }
 
   /// Whether a text holding `anchors` may hold the pattern.
@@ -275,16 +305,19 @@ struct WordProgram: Sendable {
   /// occurs; `prepared` is `text` numbered by ``table``.
   func matches(in text: TextIndex, _ prepared: PreparedText) -> [Range<Int>] {
     guard mayOccur(prepared.anchors) else { return [] }
-    return code.withUnsafeBufferPointer {
-      Self.run($0, on: prepared, of: text)
+    return code.withUnsafeBufferPointer { code in
+      leads.withUnsafeBufferPointer { leads in
+        Self.run(code, leads: leads, on: prepared, of: text)
+      }
     }
   }
 
   /// The ranges, in Unicode scalar offsets of `text`, where the program
-  /// `code` matches; `prepared` is `text` numbered by the program's table.
+  /// `code` matches; `prepared` is `text` numbered by the program's table,
+  /// and `leads` are the program's ``leads``.
   static func run(
-    _ code: UnsafeBufferPointer<Int32>, on prepared: PreparedText,
-    of text: TextIndex
+    _ code: UnsafeBufferPointer<Int32>, leads: UnsafeBufferPointer<UInt64>,
+    on prepared: PreparedText, of text: TextIndex
   ) -> [Range<Int>] {
     let count = prepared.wordCount
     guard count > 0, code.count >= 2 else { return [] }
@@ -296,11 +329,10 @@ struct WordProgram: Sendable {
         // each word here, and only where it matches is the rest matched.
         let lead = code[0]
         let leadID = code[1]
-        // One that begins with a choice of words and stems cannot begin at
-        // a word that is none of the table's words and has none of its
-        // stems, as most words of a text are: those are passed over
-        // without trying each alternative.
-        let leadNeedsAnchor = lead == Self.choice && Self.choiceNeedsWord(code)
+        // One that begins with a choice of words and stems is tried only at
+        // a word that begins one of its alternatives, by its word's or its
+        // stems' bits in `leads`: a choice may have dozens of alternatives,
+        // and most words of a text begin none.
         for start in 0..<count {
           let next: Int?
           switch lead {
@@ -310,9 +342,7 @@ struct WordProgram: Sendable {
             next =
               matcher.hasStem(start, leadID) ? matcher.match(2, start + 1) : nil
           default:
-            if leadNeedsAnchor, numbers[start] < 0,
-              numbers[count + start] == numbers[count + start + 1]
-            {
+            if !leads.isEmpty, !matcher.begins(start, in: leads) {
               next = nil
             } else {
               next = matcher.match(0, start)
@@ -325,21 +355,6 @@ struct WordProgram: Sendable {
       }
     }
     return result
-  }
-
-  /// Whether every alternative of the choice that `code` begins with has a
-  /// word or stem (none is empty), so that the choice matches only at a
-  /// word with an id or a stem.
-  private static func choiceNeedsWord(_ code: UnsafeBufferPointer<Int32>)
-    -> Bool
-  {
-    var alternative = 3
-    for _ in 0..<Int(code[2]) {
-      let length = Int(code[alternative])
-      if length == 0 { return false }
-      alternative += 1 + 2 * length
-    }
-    return true
   }
 
   /// Runs a program over numbered words.
@@ -357,6 +372,23 @@ struct WordProgram: Sendable {
       let end = Int(numbers[count + word + 1])
       while index < end {
         if numbers[index] == id { return true }
+        index += 1
+      }
+      return false
+    }
+
+    /// Whether word `word`, or one of its stems, has its id in `bits`.
+    @inline(__always)
+    func begins(_ word: Int, in bits: UnsafeBufferPointer<UInt64>) -> Bool {
+      @inline(__always) func has(_ id: Int32) -> Bool {
+        bits[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0
+      }
+      let id = numbers[word]
+      if id >= 0, has(id) { return true }
+      var index = Int(numbers[count + word])
+      let end = Int(numbers[count + word + 1])
+      while index < end {
+        if has(numbers[index]) { return true }
         index += 1
       }
       return false

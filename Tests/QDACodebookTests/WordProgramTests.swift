@@ -65,8 +65,13 @@ import Testing
       case 2: return ".."
       case 3: return "..\(1 + random.next() % 2)"
       case 4:
-        return (0...(random.next() % 2)).map { _ in
-          random.next() % 2 == 0 ? word() : word() + "*"
+        // A choice of up to four alternatives, some of two words.
+        return (0...(random.next() % 4)).map { _ in
+          switch random.next() % 4 {
+          case 0: return word() + "*"
+          case 1: return "\(word())-\(word())"
+          default: return word()
+          }
         }.joined(separator: "|")
       case 5: return "\(word())-\(word())"
       default: return word()
@@ -109,5 +114,12 @@ import Testing
     let bound = pattern.bound(to: table)
     #expect(bound.matches(in: TextIndex("an abscess here")).isEmpty)
     #expect(pattern.matches(in: TextIndex("an abscess here")) == [3..<15])
+    // So does an alternative of a choice: the others still match.
+    let choice = try Pattern("abscess|vein*|вен _")
+    let boundChoice = choice.bound(
+      to: AnchorTable(patterns: [try Pattern("vein* here")]))
+    let text = TextIndex("abscess here, veins there, вен тут")
+    #expect(boundChoice.matches(in: text) == [14..<25])
+    #expect(choice.matches(in: text) == [0..<12, 14..<25, 27..<34])
   }
 }

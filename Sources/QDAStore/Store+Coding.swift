@@ -114,13 +114,15 @@ extension Store {
   public func replaceAutoCodings(
     codebook: CodebookDraft, code: (StoredUnit) -> [CodingDraft]
   ) throws -> Int {
-    try write(keepsTallies: true) { db in
-      try replaceAutoCodings(
-        in: db, codebook: codebook, batchSize: 1024,
-        start: { units in
-          let codings = units.map(code)
-          return { codings }
-        }, didCode: { _, _ in })
+    try withoutForeignKeys {
+      try write(keepsTallies: true) { db in
+        try replaceAutoCodings(
+          in: db, codebook: codebook, batchSize: 1024,
+          start: { units in
+            let codings = units.map(code)
+            return { codings }
+          }, didCode: { _, _ in })
+      }
     }
   }
 
@@ -146,23 +148,25 @@ extension Store {
     let group = DispatchGroup()
     // A batch still being coded when a write fails is waited for.
     defer { group.wait() }
-    return try write(keepsTallies: true) { db in
-      try replaceAutoCodings(
-        in: db, codebook: codebook, batchSize: batchSize,
-        start: { units in
-          let result = CodingBatch()
-          group.enter()
-          result.done.enter()
-          DispatchQueue.global().async {
-            result.codings = code(units)
-            result.done.leave()
-            group.leave()
-          }
-          return {
-            result.done.wait()
-            return result.codings
-          }
-        }, didCode: didCode)
+    return try withoutForeignKeys {
+      try write(keepsTallies: true) { db in
+        try replaceAutoCodings(
+          in: db, codebook: codebook, batchSize: batchSize,
+          start: { units in
+            let result = CodingBatch()
+            group.enter()
+            result.done.enter()
+            DispatchQueue.global().async {
+              result.codings = code(units)
+              result.done.leave()
+              group.leave()
+            }
+            return {
+              result.done.wait()
+              return result.codings
+            }
+          }, didCode: didCode)
+      }
     }
   }
 
@@ -213,10 +217,17 @@ extension Store {
     }
     let run = try Self.startRun(codebookHash: codebook.hash, at: now, in: db)
     var tally = TallyBuilder(groupings: try TallyBuilder.groupings(in: db))
+    // `OR FAIL`, and foreign keys off (``withoutForeignKeys(_:)``): a
+    // statement of many rows that may have to undo the rows it wrote before
+    // a failing one keeps a journal of every page it changes, and copying
+    // those pages was a tenth of this transaction's work. A failing row
+    // fails the whole transaction here, so there is nothing to undo. Each
+    // coding must name the unit it was made for (checked below), which the
+    // units read hold: that is what the foreign key checked.
     var insertCoding = BatchedInsert(
       db,
       head: """
-        INSERT INTO coding (unitId, code, coder, runId, rule, field, spanStart, spanEnd)
+        INSERT OR FAIL INTO coding (unitId, code, coder, runId, rule, field, spanStart, spanEnd)
         VALUES
         """,
       row: "(?, ?, 'auto', ?, ?, ?, ?, ?)")
@@ -241,6 +252,14 @@ extension Store {
       didCode(units, codings)
       for (unitGroups, unitCodings) in zip(groups, codings) {
         tally.add(unitGroups, codes: unitCodings.lazy.map(\.code))
+      }
+      for (unit, unitCodings) in zip(units, codings) {
+        for coding in unitCodings where coding.unit != unit.id {
+          throw StoreError.sqlite(
+            path: path,
+            message:
+              "a coding of unit \(coding.unit) was made for unit \(unit.id)")
+        }
       }
       for coding in codings.joined() {
         insertCoding.bind(coding.unit)
@@ -272,6 +291,26 @@ extension Store {
 
     try tally.write(to: db)
     return written
+  }
+
+  /// Runs `body` (which writes in transactions of its own) with foreign key
+  /// constraints off, then turns them on again.
+  ///
+  /// For writes that know the parent of every row they add: SQLite does not
+  /// enforce foreign keys then, nor take their actions (cascades), so such
+  /// a write deletes dependent rows itself.
+  func withoutForeignKeys<T>(_ body: () throws -> T) throws -> T {
+    // The setting cannot change inside a transaction, so it is made
+    // outside one.
+    try queue.writeWithoutTransaction {
+      try $0.execute(sql: "PRAGMA foreign_keys = OFF")
+    }
+    defer {
+      try? queue.writeWithoutTransaction {
+        try $0.execute(sql: "PRAGMA foreign_keys = ON")
+      }
+    }
+    return try body()
   }
 
   /// Runs `body` with SQLite's secure delete in its `FAST` mode (freed
@@ -315,6 +354,11 @@ extension Store {
       try Int.fetchOne(
         db, sql: "SELECT COALESCE(MAX(appliedSequence), 0) + 1 FROM codebook")
       ?? 1
+    // Its codes are deleted here rather than by the foreign key's cascade,
+    // which does not act while foreign keys are off (auto coding).
+    try db.execute(
+      sql: "DELETE FROM code WHERE codebookHash = ?", arguments: [codebook.hash]
+    )
     try db.execute(
       sql: "DELETE FROM codebook WHERE hash = ?", arguments: [codebook.hash])
     try db.execute(

@@ -64,6 +64,49 @@ import Testing
     }
   }
 
+  /// `auto` codings are written with foreign keys off (see
+  /// `withoutForeignKeys`): what the keys checked is checked by the writer,
+  /// what their cascades did is done by hand, and the keys are on again
+  /// afterwards.
+  @Test func autoCodingKeepsWhatForeignKeysKept() throws {
+    try withStore { store in
+      try importUnits(store, ids: ["A", "B"])
+      try code(store, codebookHash: "h1")
+      // The same codebook again: its codes replaced, not doubled.
+      try code(store, codebookHash: "h1")
+      #expect(
+        try store.read {
+          try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM code")
+        } == 1)
+      // A coding that names another unit than the one it was made for
+      // fails the run, and the codings stay as they were.
+      #expect(throws: StoreError.self) {
+        _ = try store.replaceAutoCodings(
+          codebook: CodebookDraft(
+            hash: "h3", id: "c", title: "C", version: "1", path: "c.yml",
+            codes: [.init(id: "t.a", theme: "t", themeName: "T", name: "A")])
+        ) { unit in
+          [
+            CodingDraft(
+              unit: unit.id + "x", code: "t.a", rule: nil, field: nil, span: nil
+            )
+          ]
+        }
+      }
+      let codings = try store.exportedCodings(coder: nil, filter: .init())
+      #expect(
+        codings.map { "\($0.unit) \($0.rule ?? "-")" } == ["A r-h1", "B r-h1"])
+      try store.write { db in
+        #expect(try Int.fetchOne(db, sql: "PRAGMA foreign_keys") == 1)
+        // The cascade acts again: a unit takes its codings with it.
+        try db.execute(sql: "DELETE FROM unit WHERE id = 'A'")
+      }
+      #expect(
+        try store.exportedCodings(coder: nil, filter: .init()).map(\.unit)
+          == ["B"])
+    }
+  }
+
   /// A database written before runs existed (codebook and time in every
   /// coding) is migrated with every coding and its provenance.
   @Test func aVersion7DatabaseKeepsEveryCodingAndItsProvenance() throws {

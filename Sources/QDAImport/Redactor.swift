@@ -80,20 +80,9 @@ public struct Redactor: Sendable {
     var counts = RedactionCounts()
     var result = text
     // Which expressions could match at all, from one look at each byte.
-    var digits = 0
-    var hasAt = false
-    var hasDotMe = false
-    func look(_ bytes: some Sequence<UInt8>) {
-      for byte in bytes {
-        if byte >= 0x30 && byte <= 0x39 { digits += 1 }
-        if byte == UInt8(ascii: "@") { hasAt = true }
-        if byte == UInt8(ascii: "/") { hasDotMe = true }
-      }
-    }
-    if text.utf8.withContiguousStorageIfAvailable(look) == nil {
-      look(text.utf8)
-    }
-    if hasDotMe {
+    var text = text
+    let (digits, hasAt, hasSlash) = text.withUTF8(Self.look)
+    if hasSlash {
       result = replace(link, in: result, with: "[link]", count: &counts.links)
     }
     if hasAt {
@@ -110,6 +99,27 @@ public struct Redactor: Sendable {
         phone, in: result, with: "[phone]", count: &counts.phones)
     }
     return (result, counts)
+  }
+
+  /// How many ASCII digits the bytes hold, and whether they hold an `@`
+  /// and a `/`: what the expressions need to match at all.
+  ///
+  /// A function of the bytes alone: counting into variables of `redact`
+  /// took three exclusivity checks a text (callgrind: the look 52 → 47
+  /// million instructions on 20,000 cases; sixteen bytes at a time with
+  /// Swift's SIMD types took 192 million).
+  private static func look(_ bytes: UnsafeBufferPointer<UInt8>) -> (
+    digits: Int, hasAt: Bool, hasSlash: Bool
+  ) {
+    var digits = 0
+    var ats = 0
+    var slashes = 0
+    for byte in bytes {
+      digits &+= byte &- 0x30 < 10 ? 1 : 0
+      ats &+= byte == UInt8(ascii: "@") ? 1 : 0
+      slashes &+= byte == UInt8(ascii: "/") ? 1 : 0
+    }
+    return (digits, ats > 0, slashes > 0)
   }
 
   private func replace(

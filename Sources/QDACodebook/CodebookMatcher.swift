@@ -405,22 +405,18 @@ private struct Evaluator {
     return !unit.isInterviewer
   }
 
-  /// The fields the rule reads, in order (own fields, then context); `nil`
-  /// when it reads none.
-  private func scope(_ rule: RuleEntry) -> [Int]? {
-    var scope: [Int] = []
+  /// Whether the rule reads field `field` of the unit (fields are read in
+  /// order: own fields, then context). Asked field by field, so that
+  /// evaluating a rule makes no list of them.
+  @inline(__always)
+  private func reads(_ rule: RuleEntry, field: Int) -> Bool {
     if rule.fields.isGiven, !unit.ignoresScope {
-      for field in unit.names.indices
-      where list(rule.fields, contains: unit.fieldNames[field]) {
-        scope.append(field)
-      }
-    } else if rule.fields.isGiven, rule.readsOnlyContext {
-      // A bare example has no question before it.
-      return nil
-    } else {
-      scope = Array(0..<unit.ownFieldCount)
+      return list(rule.fields, contains: unit.fieldNames[field])
     }
-    return scope.isEmpty ? nil : scope
+    // A bare example (`ignoresScope`) has no question before it, so a rule
+    // that reads only context reads nothing of it.
+    if rule.fields.isGiven, rule.readsOnlyContext { return false }
+    return field < unit.ownFieldCount
   }
 
   /// Where pattern `pattern` occurs in field `field`.
@@ -441,22 +437,26 @@ private struct Evaluator {
   }
 
   /// The occurrences in field `field` that no `not` occurrence overlaps.
+  ///
+  /// Each `not` pattern's occurrences are checked in turn rather than
+  /// gathered into one array: most find none, and then nothing is made.
   private func unvetoed(
     _ matches: [Range<Int>], in field: Int, _ rule: RuleEntry
   ) -> [Range<Int>] {
-    guard !matches.isEmpty, rule.not.count > 0 else { return matches }
-    let vetoes = rule.not.range.flatMap {
-      self.matches(buffers.lists[$0], in: field)
+    var kept = matches
+    for index in rule.not.range where !kept.isEmpty {
+      let vetoes = self.matches(buffers.lists[index], in: field)
+      if vetoes.isEmpty { continue }
+      kept.removeAll { range in vetoes.contains { $0.overlaps(range) } }
     }
-    return matches.filter { range in !vetoes.contains { $0.overlaps(range) } }
+    return kept
   }
 
-  /// The first unvetoed occurrence of pattern `pattern` in the fields.
-  private func firstOccurrence(
-    of pattern: Int32, in scope: [Int], _ rule: Int
-  ) -> RuleMatch? {
+  /// The first unvetoed occurrence of pattern `pattern` in the fields rule
+  /// `rule` reads.
+  private func firstOccurrence(of pattern: Int32, _ rule: Int) -> RuleMatch? {
     let entry = buffers.rules[rule]
-    for field in scope {
+    for field in unit.names.indices where reads(entry, field: field) {
       let found = matches(pattern, in: field)
       if found.isEmpty { continue }
       if let range = unvetoed(found, in: field, entry).first {
@@ -471,25 +471,26 @@ private struct Evaluator {
   /// Evaluates rule `rule` (see ``Rule``).
   func evaluate(_ rule: Int) -> RuleMatch? {
     let entry = buffers.rules[rule]
-    guard applies(entry), let scope = scope(entry) else { return nil }
+    guard applies(entry) else { return nil }
     for index in entry.unless.range {
       let pattern = buffers.lists[index]
-      for field in scope
-      where !unvetoed(matches(pattern, in: field), in: field, entry).isEmpty {
-        return nil
+      for field in unit.names.indices where reads(entry, field: field) {
+        if !unvetoed(matches(pattern, in: field), in: field, entry).isEmpty {
+          return nil
+        }
       }
     }
     var hit: RuleMatch?
     for index in entry.all.range {
       guard
-        let found = firstOccurrence(of: buffers.lists[index], in: scope, rule)
+        let found = firstOccurrence(of: buffers.lists[index], rule)
       else { return nil }
       hit = hit ?? found
     }
     if entry.any.count > 0 {
       guard
         let found = entry.any.range.lazy.compactMap({
-          firstOccurrence(of: buffers.lists[$0], in: scope, rule)
+          firstOccurrence(of: buffers.lists[$0], rule)
         }).first
       else { return nil }
       hit = found
@@ -502,10 +503,9 @@ private struct Evaluator {
   func hitCount(_ rule: Int) -> Int {
     guard evaluate(rule) != nil else { return 0 }
     let entry = buffers.rules[rule]
-    guard let scope = scope(entry) else { return 0 }
     var total = 0
     for index in Array(entry.any.range) + Array(entry.all.range) {
-      for field in scope {
+      for field in unit.names.indices where reads(entry, field: field) {
         total +=
           unvetoed(matches(buffers.lists[index], in: field), in: field, entry)
           .count

@@ -20,7 +20,12 @@ import Testing
       })
   }
 
-  func code(_ store: Store, codebookHash: String) throws {
+  /// Codes every unit with code `t.a`; `unitOf` gives the unit id each
+  /// coding names.
+  func code(
+    _ store: Store, codebookHash: String,
+    unitOf: (String) -> String = { $0 }
+  ) throws {
     _ = try store.replaceAutoCodings(
       codebook: CodebookDraft(
         hash: codebookHash, id: "c", title: "C", version: "1", path: "c.yml",
@@ -28,7 +33,7 @@ import Testing
     ) { unit in
       [
         CodingDraft(
-          unit: unit.id, code: "t.a", rule: "r-\(codebookHash)",
+          unit: unitOf(unit.id), code: "t.a", rule: "r-\(codebookHash)",
           field: "request", span: 0..<4)
       ]
     }
@@ -81,17 +86,7 @@ import Testing
       // A coding that names another unit than the one it was made for
       // fails the run, and the codings stay as they were.
       #expect(throws: StoreError.self) {
-        _ = try store.replaceAutoCodings(
-          codebook: CodebookDraft(
-            hash: "h3", id: "c", title: "C", version: "1", path: "c.yml",
-            codes: [.init(id: "t.a", theme: "t", themeName: "T", name: "A")])
-        ) { unit in
-          [
-            CodingDraft(
-              unit: unit.id + "x", code: "t.a", rule: nil, field: nil, span: nil
-            )
-          ]
-        }
+        try code(store, codebookHash: "h3", unitOf: { $0 + "x" })
       }
       let codings = try store.exportedCodings(coder: nil, filter: .init())
       #expect(

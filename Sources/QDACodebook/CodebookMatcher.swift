@@ -405,9 +405,10 @@ private struct Evaluator {
     return !unit.isInterviewer
   }
 
-  /// Whether the rule reads field `field` of the unit (fields are read in
-  /// order: own fields, then context). Asked field by field, so that
-  /// evaluating a rule makes no list of them.
+  /// Whether the rule reads field `field` of the unit.
+  ///
+  /// Fields are read in order, own fields then context, and asked about one
+  /// by one, so that evaluating a rule makes no list of them.
   @inline(__always)
   private func reads(_ rule: RuleEntry, field: Int) -> Bool {
     if rule.fields.isGiven, !unit.ignoresScope {

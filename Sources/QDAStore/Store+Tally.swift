@@ -48,7 +48,9 @@ struct TallyBuilder {
   private var codeIDs: [String: Int] = [:]
   private var codeNames: [String] = []
   /// Counts by packed (grouping, code id, value id).
-  private var counts: [Int: Int] = [:]
+  private var counts = PackedCounts()
+  /// The value ids of the unit being added (kept for its capacity).
+  private var unitValues: [Int] = []
   /// How many units were added.
   private(set) var units = 0
 
@@ -129,17 +131,16 @@ struct TallyBuilder {
   ///   - codes: The codes `auto` applied to it, each once.
   mutating func add(_ groups: UnitGroups, codes: some Sequence<String>) {
     units += 1
-    var values: [Int] = []
-    values.reserveCapacity(groups.values.count)
+    unitValues.removeAll(keepingCapacity: true)
     for (grouping, value) in groups.values.enumerated() {
       let id = valueID(value)
-      values.append(id)
-      counts[Self.key(grouping, 0, id), default: 0] += 1
+      unitValues.append(id)
+      counts.add(Self.key(grouping, 0, id))
     }
     for code in codes {
       let id = codeID(code)
-      for (grouping, value) in values.enumerated() {
-        counts[Self.key(grouping, id, value), default: 0] += 1
+      for (grouping, value) in unitValues.enumerated() {
+        counts.add(Self.key(grouping, id, value))
       }
     }
   }
@@ -157,7 +158,7 @@ struct TallyBuilder {
     ])
     let names = groupings.map(\.tallyName)
     let mask = (1 << 26) - 1
-    for (key, count) in counts {
+    try counts.forEachKey { key, count in
       let code = key >> 26 & mask
       let value = key & mask
       try insert.execute(arguments: [
@@ -256,5 +257,68 @@ extension Store {
         """,
       arguments: [name]
     ).map { GroupCount(key: $0[0], group: $0[1], units: $0[2]) }
+  }
+}
+
+/// Counts by non-negative integer key, in a table of open addressing.
+///
+/// The tally adds to a few counts per unit; a `Dictionary` hashed each key
+/// with SipHash, and that took more than the counting (callgrind: the
+/// tally's integer look-ups 19 of its 79 million instructions on 20,000
+/// cases). Keys are spread by a multiplication, and visited in the order of
+/// their slots, which depends only on the keys.
+struct PackedCounts {
+  /// For each slot, its key, or -1 when empty.
+  private var keys = [Int](repeating: -1, count: 64)
+  private var counts = [Int](repeating: 0, count: 64)
+  /// How many keys the table holds.
+  private(set) var count = 0
+
+  /// Adds one to the count of `key`, which must not be negative.
+  @inline(__always)
+  mutating func add(_ key: Int) {
+    let mask = keys.count - 1
+    var slot = Self.slot(of: key, mask)
+    while keys[slot] >= 0 {
+      if keys[slot] == key {
+        counts[slot] += 1
+        return
+      }
+      slot = (slot + 1) & mask
+    }
+    keys[slot] = key
+    counts[slot] = 1
+    count += 1
+    if count * 2 > keys.count { grow() }
+  }
+
+  /// Calls `body` with each key and its count.
+  func forEachKey(_ body: (_ key: Int, _ count: Int) throws -> Void) rethrows {
+    for slot in keys.indices where keys[slot] >= 0 {
+      try body(keys[slot], counts[slot])
+    }
+  }
+
+  @inline(__always)
+  private static func slot(of key: Int, _ mask: Int) -> Int {
+    Int(
+      truncatingIfNeeded: (UInt64(bitPattern: Int64(key))
+        &* 0x9E37_79B9_7F4A_7C15) >> 32)
+      & mask
+  }
+
+  /// Doubles the table.
+  private mutating func grow() {
+    let oldKeys = keys
+    let oldCounts = counts
+    keys = [Int](repeating: -1, count: oldKeys.count * 2)
+    counts = [Int](repeating: 0, count: oldKeys.count * 2)
+    let mask = keys.count - 1
+    for (key, count) in zip(oldKeys, oldCounts) where key >= 0 {
+      var slot = Self.slot(of: key, mask)
+      while keys[slot] >= 0 { slot = (slot + 1) & mask }
+      keys[slot] = key
+      counts[slot] = count
+    }
   }
 }

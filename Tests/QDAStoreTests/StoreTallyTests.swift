@@ -8,6 +8,25 @@ import Testing
 /// Tallies (counts written by `code auto`) must give exactly what counting
 /// the codings gives, and must never outlive the data they count.
 @Suite struct StoreTallyTests {
+  /// The tally's table of counts counts what a dictionary counts, through
+  /// many doublings and keys that collide in their low bits.
+  @Test func packedCountsCountWhatADictionaryCounts() {
+    var random = SeededGenerator(seed: 7)
+    var counts = PackedCounts()
+    var expected: [Int: Int] = [:]
+    for _ in 0..<20_000 {
+      let key = Int(random.next() % 3_000) << 26 | Int(random.next() % 4)
+      counts.add(key)
+      expected[key, default: 0] += 1
+    }
+    var found: [Int: Int] = [:]
+    counts.forEachKey { found[$0] = $1 }
+    // Counted as mismatches, so that a failure says how many, not all.
+    #expect(found.count == expected.count)
+    #expect(expected.filter { found[$0.key] != $0.value }.count == 0)
+    #expect(counts.count == expected.count)
+  }
+
   /// Work reports over three months (one undated), some with a channel.
   func importReports(_ store: Store, name: String = "reports", count: Int = 60)
     throws

@@ -386,10 +386,10 @@ extension Store {
   /// The indexes that serve queries rather than constraints: a bulk load
   /// drops and rebuilds them.
   static let secondaryIndexes: [(name: String, sql: String)] = [
-    ("unit_byKindDate", "CREATE INDEX unit_byKindDate ON unit(kind, date)"),
+    ("unit_byKind", "CREATE INDEX unit_byKind ON unit(kind)"),
     (
       "unitAttribute_byName",
-      "CREATE INDEX unitAttribute_byName ON unitAttribute(name, value)"
+      "CREATE INDEX unitAttribute_byName ON unitAttribute(name)"
     ),
   ]
 }

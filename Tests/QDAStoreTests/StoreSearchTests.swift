@@ -135,7 +135,7 @@ extension StoreSearchTests {
           db,
           sql: """
             SELECT sql FROM sqlite_master
-            WHERE type = 'index' AND name IN ('unit_byKindDate', 'unitAttribute_byName')
+            WHERE type = 'index' AND name IN ('unit_byKind', 'unitAttribute_byName')
             ORDER BY name
             """)
       }
@@ -244,5 +244,57 @@ extension StoreSearchTests {
       #expect(others?[1] == "12")
       #expect(others?[2] == "text")
     }
+  }
+}
+
+extension StoreSearchTests {
+  /// A database made before v9 gets the narrow query indexes, and the
+  /// look-ups they serve (is there a unit of this kind; which attribute
+  /// names are there) seek them rather than scanning.
+  @Test func aVersion8DatabaseGetsTheNarrowQueryIndexes() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.path("old.sqlite")
+    let old = try oldDatabase(at: path, upTo: "v8-coding-runs")
+    try old.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO source VALUES (1, 'r', 'r.csv', 'reports', 'h', 's', 't');
+          INSERT INTO unit (id, sourceId, ordinal, kind, date, contentHash)
+            VALUES ('A', 1, 1, 'case', '2020-01-02', 'a'), ('B', 1, 2, 'turn', NULL, 'b');
+          INSERT INTO unitAttribute VALUES ('A', 'channel', 0, 'phone');
+          INSERT INTO unitAttribute VALUES ('B', 'region', 0, 'north');
+          """)
+    }
+    try old.close()
+    let store = try Store.open(path: path, create: false)
+    defer { store.close() }
+    try store.read { db in
+      let indexes = try String.fetchAll(
+        db,
+        sql: """
+          SELECT sql FROM sqlite_master
+          WHERE type = 'index' AND tbl_name IN ('unit', 'unitAttribute')
+            AND name NOT LIKE 'sqlite_autoindex%' AND name != 'unit_bySource'
+          ORDER BY name DESC
+          """)
+      #expect(indexes == Store.secondaryIndexes.map(\.sql))
+      func plan(_ sql: String) throws -> String {
+        try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)")
+          .map { $0["detail"] as String }.joined(separator: "; ")
+      }
+      #expect(
+        try plan("SELECT EXISTS (SELECT 1 FROM unit WHERE kind = 'turn')")
+          .contains("USING COVERING INDEX unit_byKind (kind=?)"))
+      #expect(
+        try plan("SELECT MIN(name) FROM unitAttribute WHERE name > 'a'")
+          .contains("USING COVERING INDEX unitAttribute_byName"))
+    }
+    #expect(
+      try store.read { try TallyBuilder.groupings(in: $0) }
+        == [
+          .none, .month, .speaker, .role, .attribute("channel"),
+          .attribute("region"),
+        ])
   }
 }

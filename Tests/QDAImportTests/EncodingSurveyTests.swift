@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import QDAImport
 import QDATestSupport
@@ -226,5 +227,59 @@ import Testing
     }
     #expect(refusals > 200)
     #expect(refusals < 400)
+  }
+}
+
+extension EncodingSurveyTests {
+  /// A file surveyed by path (hashed on another thread, from its own read
+  /// of the file) gets the decision and hash the stream survey gives, and
+  /// its hash is the SHA-256 of its bytes, also for files larger than one
+  /// chunk of either read.
+  @Test func aSurveyByPathHashesAsideToTheSameResult() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    var generator = SeededGenerator(seed: 20_261_122)
+    for round in 0..<60 {
+      // Now and then past the hashing read's 1 MiB chunk.
+      let count = round % 10 == 0 ? 300...400 : 0...12
+      var bytes = joined(pieces, count: count, using: &generator)
+      if round % 10 == 0 {
+        bytes += [UInt8](repeating: 0x61, count: 1 << 20) + bytes
+      }
+      let path = directory.path("f\(round).csv")
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      for declared in [nil, TextEncoding.utf8, .windows1251] {
+        let expected: Decision
+        var expectedHash: String?
+        do {
+          let streamed = try EncodingDetector.survey(
+            ByteStream(path: path), path: path, declared: declared)
+          expected = .file(
+            streamed.encoding, bom: streamed.hasByteOrderMark,
+            bytes: streamed.byteCount)
+          expectedHash = streamed.contentHash
+        } catch let error as ImportError {
+          expected = .refused(error)
+        }
+        do {
+          let survey = try EncodingDetector.survey(
+            path: path, declared: declared)
+          #expect(
+            Decision.file(
+              survey.encoding, bom: survey.hasByteOrderMark,
+              bytes: survey.byteCount) == expected)
+          #expect(survey.contentHash == expectedHash)
+          #expect(
+            survey.contentHash
+              == SHA256.hash(data: Data(bytes))
+              .map { String(format: "%02x", $0) }.joined())
+        } catch let error as ImportError {
+          #expect(Decision.refused(error) == expected)
+        }
+      }
+    }
+    #expect(throws: ImportError.missingFile(path: directory.path("none.csv"))) {
+      try EncodingDetector.survey(path: directory.path("none.csv"))
+    }
   }
 }

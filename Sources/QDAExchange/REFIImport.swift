@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import QDAImport
 import QDAStore
 import ZIPFoundation
 
@@ -206,7 +207,7 @@ public enum REFIImport {
           speaker: block.speaker, texts: [("text", block.text)],
           contentHash: SHA256.hash(
             data: Array((block.id + "\u{0}" + block.text).utf8)
-          ).hexString)
+          ).unitHash)
       }
       sources.append(
         (

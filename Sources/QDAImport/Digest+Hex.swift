@@ -6,8 +6,10 @@ extension Sequence where Element == UInt8 {
   /// `String(format:)` costs microseconds a call on Linux; hashing every row
   /// of a 100,000-case import made it the importer's largest cost.
   var hexString: String {
-    if let hex = withContiguousStorageIfAvailable(hexadecimal) { return hex }
-    return Array(self).withUnsafeBufferPointer(hexadecimal)
+    if let hex = withContiguousStorageIfAvailable({ hexadecimal($0) }) {
+      return hex
+    }
+    return Array(self).withUnsafeBufferPointer { hexadecimal($0) }
   }
 }
 
@@ -17,16 +19,34 @@ extension Digest {
   var hexString: String {
     withUnsafeBytes { hexadecimal($0.assumingMemoryBound(to: UInt8.self)) }
   }
+
+  /// The first 15 hexadecimal digits of the digest: a unit's content hash
+  /// as the database keeps it (see `UnitDraft.contentHash`).
+  ///
+  /// A unit's hash is only ever compared with the hash of the same unit's
+  /// previous version, to tell whether it changed, so 60 bits leave a
+  /// chance of 2⁻⁶⁰ that a change goes unseen; and 15 digits fit in a
+  /// string without storage of its own. The 64-digit hashes took 62 of a
+  /// million cases' 106 MB of unit rows.
+  public var unitHash: String {
+    withUnsafeBytes {
+      hexadecimal($0.assumingMemoryBound(to: UInt8.self), digits: 15)
+    }
+  }
 }
 
-/// `bytes` as lowercase hexadecimal, written straight into the string.
-private func hexadecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-  String(unsafeUninitializedCapacity: bytes.count * 2) { digits in
-    for (index, byte) in bytes.enumerated() {
-      digits[2 * index] = hexDigit(byte >> 4)
-      digits[2 * index + 1] = hexDigit(byte & 0x0F)
+/// The first `count` (all by default) hexadecimal digits of `bytes`,
+/// lowercase, written straight into the string.
+private func hexadecimal(
+  _ bytes: UnsafeBufferPointer<UInt8>, digits count: Int? = nil
+) -> String {
+  let count = min(count ?? bytes.count * 2, bytes.count * 2)
+  return String(unsafeUninitializedCapacity: count) { digits in
+    for index in 0..<count {
+      let byte = bytes[index / 2]
+      digits[index] = hexDigit(index % 2 == 0 ? byte >> 4 : byte & 0x0F)
     }
-    return bytes.count * 2
+    return count
   }
 }
 

@@ -241,7 +241,8 @@ public enum TranscriptReader {
 }
 
 extension Transcript {
-  /// A SHA-256 over a turn's stored content, to tell a changed turn on re-import.
+  /// A hash of a turn's stored content (``Digest/unitHash`` of a SHA-256),
+  /// to tell a changed turn on re-import.
   public func contentHash(of turn: Turn) -> String {
     var hasher = SHA256()
     let start: String = turn.start.map { String($0) } ?? ""
@@ -258,6 +259,6 @@ extension Transcript {
         data: withUnsafeBytes(of: UInt64(bytes.count).littleEndian, Array.init))
       hasher.update(data: bytes)
     }
-    return hasher.finalize().hexString
+    return hasher.finalize().unitHash
   }
 }

@@ -20,7 +20,8 @@ public struct WorkReport: Sendable, Equatable {
       && lhs.attributes.elementsEqual(rhs.attributes, by: { $0 == $1 })
   }
 
-  /// A SHA-256 over everything stored of the row, to tell a changed row on re-import.
+  /// A hash of everything stored of the row (``Digest/unitHash`` of a
+  /// SHA-256), to tell a changed row on re-import.
   public var contentHash: String {
     // Each part as its UTF-8 length (8 bytes, little-endian), then its
     // bytes, straight from the strings' storage, gathered in one buffer
@@ -47,7 +48,7 @@ public struct WorkReport: Sendable, Equatable {
       add(name, after: "a:")
       add(value)
     }
-    return SHA256.hash(data: bytes).hexString
+    return SHA256.hash(data: bytes).unitHash
   }
 }
 

@@ -50,7 +50,10 @@ public struct UnitDraft: Sendable {
   public var texts: [(name: String, text: String)]
   /// The attributes, in order.
   public var attributes: [(name: String, value: String)]
-  /// A hash of everything above, to tell a changed unit.
+  /// A hash of everything above, to tell a changed unit: the first 15
+  /// hexadecimal digits of a SHA-256 as qda's importers make it (short
+  /// enough to be kept in the string itself, and a third of the size of
+  /// a unit's row in the database), though any string will do.
   public var contentHash: String
 
   /// Creates a unit draft.

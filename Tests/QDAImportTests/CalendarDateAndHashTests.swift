@@ -108,7 +108,9 @@ import Testing
       add("a:" + name)
       add(value)
     }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    // The first 15 of the 64 hexadecimal digits.
+    return String(
+      hasher.finalize().map { String(format: "%02x", $0) }.joined().prefix(15))
   }
 
   /// A date written ten bytes at once reads as the padded pieces it was
@@ -158,7 +160,8 @@ import Testing
         })
       #expect(report.contentHash == referenceHash(report))
     }
-    // A row of the synthetic benchmark file, as stored by earlier versions.
+    // A row of the synthetic benchmark file, as stored by earlier versions
+    // (all 64 digits before migration v10, the first 15 since).
     let stored = WorkReport(
       id: "N0000000", line: 2, date: CalendarDate(parsing: "2021-02-27"),
       texts: [
@@ -172,8 +175,6 @@ import Testing
         ),
       ],
       attributes: [("channel", "direct message")])
-    #expect(
-      stored.contentHash
-        == "a45ff71443ea458c2da3fdba4d77e42982d8008d306149287acda243ab1a639e")
+    #expect(stored.contentHash == "a45ff71443ea458")
   }
 }

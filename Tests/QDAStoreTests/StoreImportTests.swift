@@ -224,3 +224,58 @@ import Testing
     #expect(try old.unitCount() == 1)
   }
 }
+
+extension StoreImportTests {
+  /// Units hashed before v10 keep their codings when their file comes again.
+  ///
+  /// They were stored with 64-digit hashes; the migration keeps the first
+  /// 15 digits, which is what the importers now make of the same content.
+  /// A unit whose content did change is still replaced.
+  @Test func unitsHashedBeforeVersion10StayUnchanged() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.path("old.sqlite")
+    let full = [
+      "a45ff71443ea458c2da3fdba4d77e42982d8008d306149287acda243ab1a639e",
+      "276d24f88c3e341bcd8d035179c9bb44f827626a6b4d98d45f8d1bf971d8bd30",
+    ]
+    let old = try oldDatabase(at: path, upTo: "v9-narrow-query-indexes")
+    try old.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO source VALUES (1, 'r', 'r.csv', 'reports', 'file1', 's', 't');
+          INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
+            VALUES ('A', 1, 1, 'case', ?), ('B', 1, 2, 'case', ?);
+          INSERT INTO unitText (unitId, field, position, text)
+            VALUES ('A', 'request', 0, 'a'), ('B', 'request', 0, 'b');
+          INSERT INTO unitSearch (rowid, text) SELECT id, text FROM unitText;
+          INSERT INTO codebook VALUES ('h', 'c', 'C', '1', 'c.yml', 1, 'T');
+          INSERT INTO code VALUES ('h', 't.a', 't', 'T', 'A', 0);
+          INSERT INTO codingRun (id, codebookHash, createdAt) VALUES (1, 'h', 'T');
+          INSERT INTO coding (unitId, code, coder, runId) VALUES
+            ('A', 't.a', 'auto', 1), ('B', 't.a', 'auto', 1);
+          """, arguments: [full[0], full[1]])
+    }
+    try old.close()
+    let store = try Store.open(path: path, create: false)
+    defer { store.close() }
+    func draft(_ id: String, _ hash: String) -> UnitDraft {
+      UnitDraft(
+        id: id, kind: "case", texts: [("request", id.lowercased())],
+        contentHash: hash)
+    }
+    let summary = try importUnits(
+      store,
+      [
+        draft("A", String(full[0].prefix(15))),
+        draft("B", "0123456789abcde"),
+      ],
+      hash: "file2")
+    #expect(summary.unchanged == 1)
+    #expect(summary.changed == 1)
+    #expect(summary.droppedAutoCodings == 1)
+    #expect(
+      try store.exportedCodings(coder: "auto", filter: .init()).map(\.unit)
+        == ["A"])
+  }
+}

@@ -480,7 +480,7 @@ extension Store {
         SELECT u.id, u.kind, u.role, u.sourceId, t.field, t.text \(groupColumns)
         FROM unit u
         JOIN source s ON s.id = u.sourceId
-        LEFT JOIN unitText t ON t.unitId = u.id
+        LEFT JOIN unitText t ON \(Self.textsOfUnit)
         ORDER BY s.id, u.ordinal, t.position
         """,
       arguments: groupArguments)

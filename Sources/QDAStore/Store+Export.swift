@@ -161,9 +161,10 @@ extension Store {
       arguments += absenceArguments
     }
     // The units drive the join (CROSS JOIN fixes the order), in their
-    // source-order index; texts and attributes are looked up by unit id.
+    // source-order index; texts are looked up by the range of ids each
+    // unit names, attributes by unit id.
     let units = "FROM source s CROSS JOIN unit u ON u.sourceId = s.id"
-    let texts = "\(units) CROSS JOIN unitText t ON t.unitId = u.id"
+    let texts = "\(units) CROSS JOIN unitText t ON \(Self.textsOfUnit)"
     let attributes = "\(units) CROSS JOIN unitAttribute a ON a.unitId = u.id"
     try read { db in
       if readsShape {

@@ -445,13 +445,13 @@ private struct UnitWriter {
       db,
       head: """
         INSERT INTO unit (id, sourceId, ordinal, kind, date, speaker, role, startTime, endTime,
-                          line, contentHash) VALUES
+                          line, contentHash, firstText, textCount) VALUES
         """,
-      row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     updateUnit = try db.makeStatement(
       sql: """
         UPDATE unit SET ordinal = ?, kind = ?, date = ?, speaker = ?, role = ?, startTime = ?,
-                        endTime = ?, line = ?, contentHash = ?
+                        endTime = ?, line = ?, contentHash = ?, firstText = ?, textCount = ?
         WHERE id = ?
         """)
     updateOrdinal = try db.makeStatement(
@@ -465,7 +465,11 @@ private struct UnitWriter {
       head: "INSERT INTO unitAttribute (unitId, name, position, value) VALUES",
       row: "(?, ?, ?, ?)", rowsPerStep: 128)
     deleteTexts = try db.makeStatement(
-      sql: "DELETE FROM unitText WHERE unitId = ?")
+      sql: """
+        DELETE FROM unitText
+        WHERE id >= (SELECT firstText FROM unit WHERE id = ?1)
+          AND id < (SELECT firstText + textCount FROM unit WHERE id = ?1)
+        """)
     deleteAttributes = try db.makeStatement(
       sql: "DELETE FROM unitAttribute WHERE unitId = ?")
     deleteAutoCodings = try db.makeStatement(
@@ -539,12 +543,13 @@ private struct UnitWriter {
   /// The queue must be empty (``flush(onConflict:)``).
   mutating func replace(_ unit: UnitDraft, ordinal: Int) throws -> Int {
     precondition(queued.isEmpty)
+    // The old texts go first, found by the range the unit row still names.
+    try deleteTexts.execute(arguments: [unit.id])
     try updateUnit.execute(arguments: [
       ordinal, unit.kind, unit.date, unit.speaker, unit.role, unit.startTime,
-      unit.endTime,
-      unit.line, unit.contentHash, unit.id,
+      unit.endTime, unit.line, unit.contentHash, nextTextID, unit.texts.count,
+      unit.id,
     ])
-    try deleteTexts.execute(arguments: [unit.id])
     try deleteAttributes.execute(arguments: [unit.id])
     try deleteAutoCodings.execute(arguments: [unit.id])
     let dropped = db.changesCount
@@ -574,6 +579,9 @@ private struct UnitWriter {
     insertUnit.bind(unit.endTime)
     insertUnit.bind(unit.line)
     insertUnit.bind(unit.contentHash)
+    // Its texts are bound next, numbered from here.
+    insertUnit.bind(nextTextID)
+    insertUnit.bind(unit.texts.count)
     return insertUnit.endRow()
   }
 

@@ -442,8 +442,9 @@ extension Store {
     for row in try Row.fetchAll(
       db,
       sql: """
-        SELECT unitId, field, text FROM unitText WHERE unitId IN (\(marks))
-        ORDER BY unitId, position
+        SELECT u.id, t.field, t.text FROM unit u JOIN unitText t ON \(Self.textsOfUnit)
+        WHERE u.id IN (\(marks))
+        ORDER BY u.id, t.position
         """, arguments: StatementArguments(ids))
     {
       texts[row[0], default: []].append(.init(name: row[1], value: row[2]))
@@ -467,7 +468,10 @@ extension Store {
       {
         question = try String.fetchAll(
           db,
-          sql: "SELECT text FROM unitText WHERE unitId = ? ORDER BY position",
+          sql: """
+            SELECT t.text FROM unit u JOIN unitText t ON \(Self.textsOfUnit)
+            WHERE u.id = ? ORDER BY t.position
+            """,
           arguments: [previous[0] as String]
         ).joined(separator: "\n")
       }

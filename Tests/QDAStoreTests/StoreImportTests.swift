@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import QDAStore
 import QDATestSupport
 import Testing
+
+@testable import QDAStore
 
 @Suite struct StoreImportTests {
   func unit(_ id: String, _ text: String, date: String = "2020-01-01")
@@ -277,5 +278,153 @@ extension StoreImportTests {
     #expect(
       try store.exportedCodings(coder: "auto", filter: .init()).map(\.unit)
         == ["A"])
+  }
+}
+
+extension StoreImportTests {
+  /// The texts a unit's range names (`firstText`, `textCount`), in order;
+  /// and how many texts no unit's range holds under that unit's id.
+  func textsByRange(_ store: Store) throws -> (
+    texts: [String: [String]], strays: Int
+  ) {
+    try store.read { db in
+      var texts: [String: [String]] = [:]
+      for row in try Row.fetchAll(
+        db,
+        sql: """
+          SELECT u.id, t.unitId, t.field, t.text FROM unit u
+          JOIN unitText t ON t.id >= u.firstText AND t.id < u.firstText + u.textCount
+          ORDER BY u.id, t.id
+          """)
+      {
+        let unit: String = row[0]
+        let owner: String = row[1]
+        let field: String = row[2]
+        let text: String = row[3]
+        texts[unit, default: []].append("\(owner) \(field)=\(text)")
+      }
+      let strays =
+        try Int.fetchOne(
+          db,
+          sql: """
+            SELECT COUNT(*) FROM unitText t WHERE NOT EXISTS (
+              SELECT 1 FROM unit u
+              WHERE u.id = t.unitId AND t.id >= u.firstText
+                AND t.id < u.firstText + u.textCount)
+            """) ?? -1
+      return (texts, strays)
+    }
+  }
+
+  /// What each draft's texts should read as in ``textsByRange(_:)``.
+  func expectedTexts(_ units: [UnitDraft]) -> [String: [String]] {
+    Dictionary(
+      uniqueKeysWithValues: units.filter { !$0.texts.isEmpty }.map { unit in
+        (unit.id, unit.texts.map { "\(unit.id) \($0.name)=\($0.text)" })
+      })
+  }
+
+  /// Every unit's range of text ids holds its texts, in order, and nothing
+  /// else, through first imports, re-imports that change, add and remove
+  /// units, and a purge.
+  @Test func eachUnitsTextRangeHoldsItsTextsThroughReimports() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
+    defer { store.close() }
+    func draft(_ id: String, _ texts: [String]) -> UnitDraft {
+      UnitDraft(
+        id: id, kind: "case",
+        texts: texts.enumerated().map { ("f\($0.offset)", $0.element) },
+        contentHash: "\(id)|\(texts)")
+    }
+    let first = [
+      draft("A", ["a1", "a2"]), draft("B", []), draft("C", ["c1"]),
+      draft("D", ["d1", "d2", "d3"]),
+    ]
+    _ = try importUnits(store, first, hash: "1")
+    var found = try textsByRange(store)
+    #expect(found.texts == expectedTexts(first))
+    #expect(found.strays == 0)
+    // A changes (one text fewer), B gains texts, C goes, E comes.
+    let second = [
+      draft("A", ["a1 again"]), draft("B", ["b1", "b2"]),
+      draft("D", ["d1", "d2", "d3"]),
+      draft("E", ["e1"]),
+    ]
+    let summary = try importUnits(store, second, hash: "2")
+    #expect(summary.changed == 2)
+    #expect(summary.removed == 1)
+    found = try textsByRange(store)
+    #expect(found.texts == expectedTexts(second))
+    #expect(found.strays == 0)
+    #expect(try store.search("a1", filter: .init()).map(\.text) == ["a1 again"])
+    #expect(try store.search("c1", filter: .init()).isEmpty)
+    // Units of another source, then the first source purged.
+    var other = [draft("X", ["x1"])].makeIterator()
+    _ = try store.importSource(
+      SourceDraft(
+        name: "o", path: "o.csv", kind: "reports", contentHash: "3",
+        settings: "s"),
+      units: { other.next() })
+    _ = try store.purge(source: "r")
+    found = try textsByRange(store)
+    #expect(found.texts == ["X": ["X f0=x1"]])
+    #expect(found.strays == 0)
+    #expect(try store.search("d1", filter: .init()).isEmpty)
+    #expect(try store.search("x1", filter: .init()).map(\.unit) == ["X"])
+  }
+
+  /// A database made before v11, whose units' texts were numbered in no
+  /// particular order, gets each unit's texts numbered consecutively and
+  /// its range recorded; search still finds them, and a unit removed
+  /// later takes its texts and their index entries with it.
+  @Test func aVersion10DatabaseGetsTextRanges() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.path("old.sqlite")
+    let old = try oldDatabase(at: path, upTo: "v10-short-unit-hashes")
+    try old.write { db in
+      try db.execute(
+        sql: """
+          INSERT INTO source VALUES (1, 'r', 'r.csv', 'reports', 'file1', 's', 't');
+          INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
+            VALUES ('A', 1, 1, 'case', 'a'), ('B', 1, 2, 'case', 'b');
+          INSERT INTO unitText (id, unitId, field, position, text) VALUES
+            (7, 'A', 'services', 1, 'referred to a clinic'),
+            (3, 'B', 'request', 0, 'needs naloxone'),
+            (5, 'A', 'request', 0, 'asks about testing');
+          INSERT INTO unitSearch (rowid, text) SELECT id, text FROM unitText;
+          """)
+    }
+    try old.close()
+    let store = try Store.open(path: path, create: false)
+    defer { store.close() }
+    let found = try textsByRange(store)
+    #expect(
+      found.texts == [
+        "A": [
+          "A request=asks about testing", "A services=referred to a clinic",
+        ],
+        "B": ["B request=needs naloxone"],
+      ])
+    #expect(found.strays == 0)
+    #expect(try store.search("clinic", filter: .init()).map(\.unit) == ["A"])
+    #expect(
+      try store.storedUnits().map { $0.texts.map(\.text) } == [
+        ["asks about testing", "referred to a clinic"], ["needs naloxone"],
+      ])
+    // B alone comes again: A goes, with its texts and their index entries.
+    let summary = try importUnits(
+      store,
+      [
+        UnitDraft(
+          id: "B", kind: "case", texts: [("request", "needs naloxone")],
+          contentHash: "b")
+      ], hash: "file2")
+    #expect(summary.removed == 1)
+    #expect(try textsByRange(store).strays == 0)
+    #expect(try store.search("clinic", filter: .init()).isEmpty)
+    #expect(try store.search("naloxone", filter: .init()).map(\.unit) == ["B"])
   }
 }

@@ -36,6 +36,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
   /// A column named in an option that the header lacks.
   case unknownColumn(
     path: String, name: String, option: String, available: [String])
+  /// A column named twice in an option's list (`--text-columns a,a`).
+  case repeatedColumn(path: String, name: String, option: String)
   /// No text column to code.
   case noTextColumns(path: String, available: [String])
   /// An empty id.
@@ -130,6 +132,9 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unknownColumn(let path, let name, let option, let available):
       return
         "\(path):1: error: unknown column '\(excerpt(name))' (\(option)); the header has \(quoted(available))"
+    case .repeatedColumn(let path, let name, let option):
+      return
+        "\(path):1: error: \(option) names column '\(excerpt(name))' twice"
     case .noTextColumns(let path, let available):
       return
         "\(path):1: error: no text column to code; name them with --text-columns (the header has \(quoted(available)))"

@@ -186,8 +186,14 @@ public final class WorkReportReader {
       dateIndex = header.firstIndex(of: columns.date)
     }
     if columns.isTextExplicit {
+      var named = Set<String>()
       textIndexes = try columns.texts.map {
-        try index(of: $0, option: "--text-columns")
+        // A unit has one text per field name.
+        guard named.insert($0).inserted else {
+          throw ImportError.repeatedColumn(
+            path: path, name: $0, option: "--text-columns")
+        }
+        return try index(of: $0, option: "--text-columns")
       }
     } else {
       textIndexes = columns.texts.compactMap { header.firstIndex(of: $0) }

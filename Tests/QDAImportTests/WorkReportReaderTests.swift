@@ -81,6 +81,12 @@ import Testing
         path: path, name: "missing", option: "--text-columns",
         available: ["id", "when", "note", "extra"])
     ) { try readAll(path, options: options) }
+    // A unit has one text per field name.
+    options.columns.texts = ["note", "extra", "note"]
+    #expect(
+      throws: ImportError.repeatedColumn(
+        path: path, name: "note", option: "--text-columns")
+    ) { try readAll(path, options: options) }
   }
 
   @Test func emptyAndHeaderOnlyFiles() throws {

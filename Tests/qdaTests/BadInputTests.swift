@@ -194,6 +194,12 @@ import Testing
         "id",
       ], status: 65,
       message: "\(Self.samples):1: error: unknown column 'id' (--id-column)")
+    try project.expectFailure(
+      [
+        "import", "reports", Self.samples, "--source", "again",
+        "--text-columns", "request, services,request",
+      ], status: 64,
+      message: "--text-columns names 'request' twice.")
   }
 
   @Test func missingFileAndDirectory() throws {

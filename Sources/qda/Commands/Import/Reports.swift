@@ -64,6 +64,14 @@ extension QDA.Import {
       if let textColumns, textColumns.split(separator: ",").isEmpty {
         throw ValidationError("--text-columns needs at least one column name.")
       }
+      // A unit has one text per field name.
+      let names = textColumns == nil ? [] : readOptions.columns.texts
+      if let repeated = names.indices.first(where: {
+        names[..<$0].contains(names[$0])
+      }) {
+        throw ValidationError(
+          "--text-columns names '\(names[repeated])' twice.")
+      }
     }
 
     static func delimiterByte(_ name: String) -> UInt8? {

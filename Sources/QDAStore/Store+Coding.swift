@@ -427,12 +427,10 @@ extension Store {
     _ db: Database, tally: TallyBuilder?,
     _ body: (StoredUnit, UnitGroups) throws -> Void
   ) throws {
-    let groups = tally?.valueExpressions ?? []
-    let groupColumns = groups.map { ", " + $0.sql }.joined()
-    let groupArguments = groups.reduce(into: StatementArguments()) {
-      $0 += $1.arguments
-    }
-    var assembler = UnitAssembler(groupCount: groups.count)
+    let groupCount = tally?.groupings.count ?? 0
+    let (groupColumns, groupJoins, groupArguments) =
+      tally?.valueColumns ?? ("", "", [])
+    var assembler = UnitAssembler(groupCount: groupCount)
     let inFileOrder =
       try String.fetchOne(
         db, sql: "SELECT value FROM projectState WHERE key = ?",
@@ -444,7 +442,7 @@ extension Store {
         db,
         sql: """
           SELECT u.id, u.kind, u.role, u.sourceId \(groupColumns)
-          FROM unit u ORDER BY u.rowid
+          FROM unit u \(groupJoins) ORDER BY u.rowid
           """)
       try units.statement.setArguments(groupArguments)
       var texts = try BulkStatement(
@@ -454,7 +452,7 @@ extension Store {
         try assembler.begin(
           id: units.string(0) ?? "", kind: units.string(1) ?? "",
           role: units.string(2), source: units.int64(3),
-          groups: (0..<Int32(groups.count)).map { units.string(4 + $0) },
+          groups: (0..<Int32(groupCount)).map { units.string(4 + $0) },
           ending: body)
         while hasText, let id = assembler.unitID, texts.column(0, equals: id) {
           assembler.append(
@@ -480,7 +478,7 @@ extension Store {
         SELECT u.id, u.kind, u.role, u.sourceId, t.field, t.text \(groupColumns)
         FROM unit u
         JOIN source s ON s.id = u.sourceId
-        LEFT JOIN unitText t ON \(Self.textsOfUnit)
+        LEFT JOIN unitText t ON \(Self.textsOfUnit) \(groupJoins)
         ORDER BY s.id, u.ordinal, t.position
         """,
       arguments: groupArguments)

@@ -87,22 +87,35 @@ struct TallyBuilder {
     return groupings + names.map(UnitGrouping.attribute)
   }
 
-  /// The SQL expressions of each grouping's value, on `u` (unit), in order.
+  /// The SQL of each grouping's value, on `u` (unit), in order: the
+  /// columns to select, and the joins they need with their arguments.
   ///
-  /// Attribute values come from correlated sub-queries, one index seek per
-  /// unit and name.
-  var valueExpressions: [(sql: String, arguments: StatementArguments)] {
-    groupings.map { grouping in
+  /// Each attribute is a left join of its own, one index seek per unit and
+  /// name: a third cheaper than a correlated sub-query (a million units
+  /// read with their channel: 1.07 s as sub-queries, 0.71 s joined, 0.31 s
+  /// without, in the `sqlite3` shell).
+  var valueColumns:
+    (
+      columns: String, joins: String, arguments: StatementArguments
+    )
+  {
+    var columns = ""
+    var joins = ""
+    var arguments = StatementArguments()
+    for (index, grouping) in groupings.enumerated() {
       switch grouping {
-      case .none: return ("NULL", [])
-      case .month, .speaker, .role: return (grouping.sql.expression, [])
+      case .none: columns += ", NULL"
+      case .month, .speaker, .role: columns += ", " + grouping.sql.expression
       case .attribute(let name):
-        return (
-          "(SELECT value FROM unitAttribute WHERE unitId = u.id AND name = ?)",
-          [name]
-        )
+        columns += ", a\(index).value"
+        joins += """
+           LEFT JOIN unitAttribute a\(index)
+            ON a\(index).unitId = u.id AND a\(index).name = ?
+          """
+        arguments += [name]
       }
     }
+    return (columns, joins, arguments)
   }
 
   private static func key(_ grouping: Int, _ code: Int, _ value: Int) -> Int {

@@ -10,8 +10,12 @@ import Foundation
 /// nothing it touches is used by two threads at once.
 public final class Prefetcher<Element>: @unchecked Sendable {
   private let condition = NSCondition()
-  private var ready: [[Element]] = []
-  private var current: [Element] = []
+  /// Batches handed over, each element in an optional so that the
+  /// consumer can move it out (`take()`) rather than copy it: a copy
+  /// retains every reference the element holds, and the batch then
+  /// releases them again.
+  private var ready: [[Element?]] = []
+  private var current: [Element?] = []
   private var index = 0
   private var isDone = false
   private var failure: Error?
@@ -63,7 +67,7 @@ public final class Prefetcher<Element>: @unchecked Sendable {
     // `fill` is released at the end of this scope, before `finish()` can
     // return.
     if let fill {
-      var batch: [Element] = []
+      var batch: [Element?] = []
       batch.reserveCapacity(batchSize)
       var isOpen = true
       do {
@@ -96,7 +100,7 @@ public final class Prefetcher<Element>: @unchecked Sendable {
   deinit { finish() }
 
   /// Hands a batch to the consumer; `false` once the consumer has stopped.
-  private func hand(_ batch: [Element]) -> Bool {
+  private func hand(_ batch: [Element?]) -> Bool {
     condition.lock()
     defer { condition.unlock() }
     while ready.count >= depth && !isStopped { condition.wait() }
@@ -112,7 +116,7 @@ public final class Prefetcher<Element>: @unchecked Sendable {
   public func next() throws -> Element? {
     if index < current.count {
       defer { index += 1 }
-      return current[index]
+      return current[index].take()
     }
     condition.lock()
     defer { condition.unlock() }
@@ -124,7 +128,7 @@ public final class Prefetcher<Element>: @unchecked Sendable {
     current = ready.removeFirst()
     index = 1
     condition.broadcast()
-    return current[0]
+    return current[0].take()
   }
 
   /// Stops the producer (if it is still going) and waits until it has.

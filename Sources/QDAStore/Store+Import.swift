@@ -480,12 +480,13 @@ private struct UnitWriter {
   ///
   /// - Returns: How many units were written (0 while the queue fills).
   mutating func insert(
-    _ unit: UnitDraft, sourceID: Int64, ordinal: Int,
+    _ unit: consuming UnitDraft, sourceID: Int64, ordinal: Int,
     onConflict: Conflict
   ) throws -> Int {
-    queued.append((unit, sourceID, ordinal))
     var isFull = bindUnit(unit, sourceID: sourceID, ordinal: ordinal)
     isFull = bindContent(unit) || isFull
+    // Moved in, not copied: a copy retains every string the unit holds.
+    queued.append((unit, sourceID, ordinal))
     return isFull ? try flush(onConflict: onConflict) : 0
   }
 
@@ -589,20 +590,22 @@ private struct UnitWriter {
   /// returns whether either batch is full.
   private mutating func bindContent(_ unit: UnitDraft) -> Bool {
     var isFull = false
-    for (position, field) in unit.texts.enumerated() {
+    // By index: the strings are read where they are, with no copy of each
+    // pair (which retains both strings).
+    for position in unit.texts.indices {
       insertText.bind(nextTextID)
       insertText.bind(unit.id)
-      insertText.bind(field.name)
+      insertText.bind(unit.texts[position].name)
       insertText.bind(position)
-      insertText.bind(field.text)
+      insertText.bind(unit.texts[position].text)
       isFull = insertText.endRow() || isFull
       nextTextID += 1
     }
-    for (position, attribute) in unit.attributes.enumerated() {
+    for position in unit.attributes.indices {
       insertAttribute.bind(unit.id)
-      insertAttribute.bind(attribute.name)
+      insertAttribute.bind(unit.attributes[position].name)
       insertAttribute.bind(position)
-      insertAttribute.bind(attribute.value)
+      insertAttribute.bind(unit.attributes[position].value)
       isFull = insertAttribute.endRow() || isFull
     }
     return isFull

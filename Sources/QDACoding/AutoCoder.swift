@@ -86,19 +86,23 @@ public struct AutoCoder: Sendable {
         },
         isUnchanged: true)
     }
-    var counts: [String: Int] = [:]
     var done = 0
     let total = try store.unitCount()
     _ = try store.replaceAutoCodingsInBatches(
       codebook: draft, code: { [self] units in codings(for: units) },
-      didCode: { units, codings in
+      didCode: { units, _ in
         done += units.count
         progress(done, total)
-        for coding in codings.joined() { counts[coding.code, default: 0] += 1 }
       })
     // Recorded after the codings are committed: a crash in between leaves no
     // stamp, so the next run codes again.
     try store.setProjectState(Self.stampKey, stamp)
+    // Read from the tally the run has just counted (a code is applied to a
+    // unit once, so its units are its codings).
+    var counts: [String: Int] = [:]
+    for count in try store.codedCounts(coder: "auto", filter: .init()) {
+      if let code = count.key { counts[code] = count.units }
+    }
     return AutoCodingSummary(
       codes: codebook.codes.map {
         ($0.qualifiedID, counts[$0.qualifiedID] ?? 0)

@@ -27,6 +27,30 @@ import Testing
     #expect(counts.count == expected.count)
   }
 
+  /// The tally's numbering of strings gives each string one number, in
+  /// the order first met, through the table's doublings; strings that
+  /// differ by a byte, by case or by script get numbers of their own.
+  @Test func stringNumberingNumbersEachStringOnce() {
+    var random = SeededGenerator(seed: 11)
+    var numbering = StringNumbering()
+    var expected: [String: Int] = [:]
+    var order: [String] = []
+    let stems = ["2020-0", "phone", "Phone", "телефон", "chat", ""]
+    for _ in 0..<5_000 {
+      let string =
+        stems[Int(random.next() % UInt64(stems.count))]
+        + String(random.next() % 200)
+      if expected[string] == nil {
+        order.append(string)
+        expected[string] = order.count
+      }
+      #expect(numbering.number(of: string) == expected[string])
+    }
+    #expect(numbering.strings == order)
+    #expect(order.count > 500)
+    #expect(numbering.number(of: "") == order.count + 1)
+  }
+
   /// Work reports over three months (one undated), some with a channel.
   func importReports(_ store: Store, name: String = "reports", count: Int = 60)
     throws

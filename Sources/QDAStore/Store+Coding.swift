@@ -250,27 +250,31 @@ extension Store {
       let (units, groups, wait) = pending.removeFirst()
       let codings = wait()
       didCode(units, codings)
-      for (unitGroups, unitCodings) in zip(groups, codings) {
-        tally.add(unitGroups, codes: unitCodings.lazy.map(\.code))
-      }
-      for (unit, unitCodings) in zip(units, codings) {
-        for coding in unitCodings where coding.unit != unit.id {
+      // By index throughout: a unit or coding read in place is not copied
+      // (which retains every string it holds).
+      for index in codings.indices {
+        tally.add(groups[index], codes: codings[index].lazy.map(\.code))
+        for coding in codings[index].indices
+        where codings[index][coding].unit != units[index].id {
           throw StoreError.sqlite(
             path: path,
             message:
-              "a coding of unit \(coding.unit) was made for unit \(unit.id)")
+              "a coding of unit \(codings[index][coding].unit) was made for unit \(units[index].id)"
+          )
         }
       }
-      for coding in codings.joined() {
-        insertCoding.bind(coding.unit)
-        insertCoding.bind(coding.code)
-        insertCoding.bind(run)
-        insertCoding.bind(coding.rule)
-        insertCoding.bind(coding.field)
-        insertCoding.bind(coding.span?.lowerBound)
-        insertCoding.bind(coding.span?.upperBound)
-        if insertCoding.endRow() { try insertCoding.flush() }
-        written += 1
+      for unitCodings in codings {
+        for index in unitCodings.indices {
+          insertCoding.bind(unitCodings[index].unit)
+          insertCoding.bind(unitCodings[index].code)
+          insertCoding.bind(run)
+          insertCoding.bind(unitCodings[index].rule)
+          insertCoding.bind(unitCodings[index].field)
+          insertCoding.bind(unitCodings[index].span?.lowerBound)
+          insertCoding.bind(unitCodings[index].span?.upperBound)
+          if insertCoding.endRow() { try insertCoding.flush() }
+          written += 1
+        }
       }
     }
     // Read by a thread of its own, while this one writes.

@@ -182,16 +182,7 @@ extension Store {
         sql: """
           DROP TRIGGER unitText_afterDelete;
           DROP TABLE unitSearch;
-          CREATE VIRTUAL TABLE unitSearch USING fts5(
-            text, content = 'unitText', content_rowid = 'id', columnsize = 0,
-            tokenize = 'unicode61 remove_diacritics 2'
-          );
-          INSERT INTO unitSearch (rowid, text)
-            SELECT id, \(Store.foldSQL("text")) FROM unitText;
-          CREATE TRIGGER unitText_afterDelete AFTER DELETE ON unitText BEGIN
-            INSERT INTO unitSearch (unitSearch, rowid, text)
-              VALUES ('delete', old.id, \(Store.foldSQL("old.text")));
-          END;
+          \(Store.searchIndexSQL);
           """)
     }
     migrator.registerMigration("v8-coding-runs") { db in
@@ -273,16 +264,7 @@ extension Store {
             firstText = ifnull((SELECT MIN(id) FROM unitText WHERE unitId = unit.id), 0),
             textCount = (SELECT COUNT(*) FROM unitText WHERE unitId = unit.id);
           DROP INDEX unitText_byUnit;
-          CREATE VIRTUAL TABLE unitSearch USING fts5(
-            text, content = 'unitText', content_rowid = 'id', columnsize = 0,
-            tokenize = 'unicode61 remove_diacritics 2'
-          );
-          INSERT INTO unitSearch (rowid, text)
-            SELECT id, \(Store.foldSQL("text")) FROM unitText;
-          CREATE TRIGGER unitText_afterDelete AFTER DELETE ON unitText BEGIN
-            INSERT INTO unitSearch (unitSearch, rowid, text)
-              VALUES ('delete', old.id, \(Store.foldSQL("old.text")));
-          END;
+          \(Store.searchIndexSQL);
           CREATE TRIGGER unit_afterDelete AFTER DELETE ON unit BEGIN
             DELETE FROM unitText
             WHERE id >= old.firstText AND id < old.firstText + old.textCount;
@@ -291,6 +273,22 @@ extension Store {
     }
     return migrator
   }
+
+  /// The full-text index as migration v7 made it (no per-text sizes),
+  /// filled from the texts, and the trigger that takes a deleted text out
+  /// of it; v11 makes it again after renumbering the texts.
+  static let searchIndexSQL = """
+    CREATE VIRTUAL TABLE unitSearch USING fts5(
+      text, content = 'unitText', content_rowid = 'id', columnsize = 0,
+      tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO unitSearch (rowid, text)
+      SELECT id, \(foldSQL("text")) FROM unitText;
+    CREATE TRIGGER unitText_afterDelete AFTER DELETE ON unitText BEGIN
+      INSERT INTO unitSearch (unitSearch, rowid, text)
+        VALUES ('delete', old.id, \(foldSQL("old.text")));
+    END
+    """
 
   /// The text table as migration v11 made it: a unit's texts are the rows
   /// from its `firstText` on, `textCount` of them.

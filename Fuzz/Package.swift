@@ -37,7 +37,7 @@ let package = Package(
     .target(
       name: "QDAExchange",
       dependencies: [
-        "QDACodebook", "QDAStore",
+        "QDACodebook", "QDAImport", "QDAStore",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),

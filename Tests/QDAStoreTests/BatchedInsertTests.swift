@@ -165,6 +165,26 @@ import Testing
           == kept.flatMap { index in
             units[index].attributes.map { "\(units[index].id)=\($0.value)" }
           }.sorted())
+      // Each kept unit's range of text ids holds its texts and no other,
+      // also where a batch was written again unit by unit.
+      let ranges = try store.read { db in
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT u.id, group_concat(t.field, ',') AS fields FROM unit u
+            LEFT JOIN unitText t
+              ON t.id >= u.firstText AND t.id < u.firstText + u.textCount
+              AND t.unitId = u.id
+            GROUP BY u.id ORDER BY u.ordinal
+            """)
+      }
+      #expect(
+        ranges.map { "\($0["id"] as String) \($0["fields"] as String? ?? "")" }
+          == kept.map { "\(units[$0].id) request,services" })
+      #expect(
+        try store.read {
+          try Int.fetchOne($0, sql: "SELECT SUM(textCount) FROM unit")
+        } == expectedTexts.count)
       // Each kept text is found by its own word; a left-out one is not.
       for index in [0, 3, 63, 64, 127, 299, 300, count - 2, count - 1] {
         let hits = try store.search("w\(index)r", filter: .init())

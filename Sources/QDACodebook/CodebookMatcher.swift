@@ -489,12 +489,14 @@ private struct Evaluator {
       hit = hit ?? found
     }
     if entry.any.count > 0 {
-      guard
-        let found = entry.any.range.lazy.compactMap({
-          firstOccurrence(of: buffers.lists[$0], rule)
-        }).first
-      else { return nil }
-      hit = found
+      // A loop, not `lazy.compactMap`: its closure escapes, and capturing
+      // the evaluator copied it (retaining each of its arrays) per rule.
+      for index in entry.any.range {
+        if let found = firstOccurrence(of: buffers.lists[index], rule) {
+          return found
+        }
+      }
+      return nil
     }
     return hit
   }

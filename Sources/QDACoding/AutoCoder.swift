@@ -31,12 +31,19 @@ public struct AutoCoder: Sendable {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let chunks = units.count < 64 ? 1 : min(cores * 4, units.count)
     result.withUnsafeMutableBufferPointer { buffer in
-      // Each chunk writes only its own slots of `buffer`.
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        let lower = units.count * chunk / chunks
-        let upper = units.count * (chunk + 1) / chunks
-        for index in lower..<upper { slots[index] = codings(for: units[index]) }
+      units.withUnsafeBufferPointer { units in
+        // Each chunk writes only its own slots of `buffer`. Units are read
+        // through the buffer, in place: an element of an array captured by
+        // the closure was copied first, retaining each of its strings.
+        nonisolated(unsafe) let slots = buffer
+        nonisolated(unsafe) let units = units
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+          let lower = units.count * chunk / chunks
+          let upper = units.count * (chunk + 1) / chunks
+          for index in lower..<upper {
+            slots[index] = codings(for: units[index])
+          }
+        }
       }
     }
     return result

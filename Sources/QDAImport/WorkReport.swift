@@ -29,26 +29,42 @@ public struct WorkReport: Sendable, Equatable {
     // a running hash cost more than the hashing.
     var bytes: [UInt8] = []
     bytes.reserveCapacity(256)
-    func add(_ string: String, after prefix: StaticString = "") {
-      var string = string
-      let length = UInt64(prefix.utf8CodeUnitCount + string.utf8.count)
-      withUnsafeBytes(of: length.littleEndian) { bytes.append(contentsOf: $0) }
-      bytes.append(
-        contentsOf: UnsafeBufferPointer(
-          start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-      string.withUTF8 { bytes.append(contentsOf: $0) }
+    Self.add(id, to: &bytes)
+    Self.add(date?.description ?? "", to: &bytes)
+    texts.withUnsafeBufferPointer { texts in
+      for index in texts.indices {
+        Self.add(texts[index].name, after: "t:", to: &bytes)
+        Self.add(texts[index].text, to: &bytes)
+      }
     }
-    add(id)
-    add(date?.description ?? "")
-    for (name, text) in texts {
-      add(name, after: "t:")
-      add(text)
-    }
-    for (name, value) in attributes {
-      add(name, after: "a:")
-      add(value)
+    attributes.withUnsafeBufferPointer { attributes in
+      for index in attributes.indices {
+        Self.add(attributes[index].name, after: "a:", to: &bytes)
+        Self.add(attributes[index].value, to: &bytes)
+      }
     }
     return SHA256.hash(data: bytes).unitHash
+  }
+
+  /// Appends one part of ``contentHash``'s input to `bytes`: its length
+  /// with `prefix`, then `prefix` and the string.
+  ///
+  /// A function of its own, with the buffer `inout`: as a nested function
+  /// capturing it, every call checked exclusive access to the buffer at run
+  /// time (perf: 1.5 % of the reading thread).
+  private static func add(
+    _ string: String, after prefix: StaticString = "", to bytes: inout [UInt8]
+  ) {
+    let length = UInt64(prefix.utf8CodeUnitCount + string.utf8.count)
+    withUnsafeBytes(of: length.littleEndian) { bytes.append(contentsOf: $0) }
+    bytes.append(
+      contentsOf: UnsafeBufferPointer(
+        start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+    if string.utf8.withContiguousStorageIfAvailable({
+      bytes.append(contentsOf: $0)
+    }) == nil {
+      bytes.append(contentsOf: string.utf8)
+    }
   }
 }
 

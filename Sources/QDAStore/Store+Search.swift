@@ -206,6 +206,67 @@ extension Store {
   }
 }
 
+/// `ё` and `Ё` folded to `е` and `Е` in UTF-8, as `qda_fold` does: the
+/// letters have the same length, so a text is patched in place.
+enum YoFolding {
+  /// The offset of the first `ё` or `Ё` in `bytes`, if it has one.
+  ///
+  /// ё is D1 91 and Ё is D0 81 in UTF-8; a lead byte is never a
+  /// continuation byte, so a match is always the whole letter.
+  ///
+  /// Eight bytes at a time: a word with no byte 81 or 91 (the letters'
+  /// second bytes) is passed at once. Most texts have no `ё`, and this scan
+  /// runs over every text a bulk load indexes.
+  static func firstYo(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    let count = bytes.count
+    guard count > 1, let base = bytes.baseAddress else { return nil }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    var start = 0
+    // A byte of the word is 81 or 91 when, with bit 4 set, it is 91.
+    // A letter whose second byte is in a word may begin in the word before.
+    while start + 8 <= count {
+      let word = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+      let marked = (word | 0x1010_1010_1010_1010) ^ 0x9191_9191_9191_9191
+      if (marked &- ones) & ~marked & highs != 0 {
+        for index in max(0, start - 1)..<start + 7
+        where isYo(bytes, at: index) {
+          return index
+        }
+      }
+      start += 8
+    }
+    for index in max(0, start - 1)..<count - 1 where isYo(bytes, at: index) {
+      return index
+    }
+    return nil
+  }
+
+  @inline(__always)
+  private static func isYo(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int)
+    -> Bool
+  {
+    (bytes[index] == 0xD1 && bytes[index + 1] == 0x91)
+      || (bytes[index] == 0xD0 && bytes[index + 1] == 0x81)
+  }
+
+  /// Folds every `ё` and `Ё` of `bytes` from offset `first` on.
+  static func fold(_ bytes: UnsafeMutableBufferPointer<UInt8>, from first: Int)
+  {
+    var index = first
+    while index < bytes.count - 1 {
+      if isYo(UnsafeBufferPointer(bytes), at: index) {
+        // е is D0 B5, Е is D0 95.
+        bytes[index + 1] = bytes[index] == 0xD1 ? 0xB5 : 0x95
+        bytes[index] = 0xD0
+        index += 2
+      } else {
+        index += 1
+      }
+    }
+  }
+}
+
 /// `qda_fold`'s implementation (see ``Store/addFoldFunction(_:)``).
 private func foldValue(
   _ context: OpaquePointer?, _ count: Int32,
@@ -219,13 +280,7 @@ private func foldValue(
   }
   let length = Int(sqlite3_value_bytes(value))
   let bytes = UnsafeBufferPointer(start: text, count: length)
-  // ё is D1 91 and Ё is D0 81 in UTF-8; a lead byte is never a
-  // continuation byte, so a match is always the whole letter.
-  func isYo(_ index: Int) -> Bool {
-    (bytes[index] == 0xD1 && bytes[index + 1] == 0x91)
-      || (bytes[index] == 0xD0 && bytes[index + 1] == 0x81)
-  }
-  guard let first = (0..<max(0, length - 1)).first(where: isYo) else {
+  guard let first = YoFolding.firstYo(in: bytes) else {
     if sqlite3_value_type(value) == SQLITE_TEXT {
       sqlite3_result_value(context, value)
     } else {
@@ -241,17 +296,8 @@ private func foldValue(
   }
   let folded = copy.bindMemory(to: UInt8.self, capacity: length)
   folded.initialize(from: text, count: length)
-  var index = first
-  while index < length - 1 {
-    if isYo(index) {
-      // е is D0 B5, Е is D0 95.
-      folded[index + 1] = bytes[index] == 0xD1 ? 0xB5 : 0x95
-      folded[index] = 0xD0
-      index += 2
-    } else {
-      index += 1
-    }
-  }
+  YoFolding.fold(
+    UnsafeMutableBufferPointer(start: folded, count: length), from: first)
   sqlite3_result_text64(
     context, UnsafeRawPointer(folded).assumingMemoryBound(to: CChar.self),
     sqlite3_uint64(length), sqlite3_free, UInt8(SQLITE_UTF8))

@@ -298,3 +298,34 @@ extension StoreSearchTests {
         ])
   }
 }
+
+extension StoreSearchTests {
+  /// `YoFolding.firstYo` passes eight bytes at a time: it must find the
+  /// first `ё` or `Ё` wherever it lies, across the words it reads, among
+  /// the letters that share its second byte (`с` is D1 81, `Б` D0 91).
+  @Test func theFirstYoIsFoundWhereverItLies() {
+    let pieces = ["ё", "Ё", "с", "Б", "е", "a", " ", "ab", "abc", "é"]
+    var random = SeededGenerator(seed: 11)
+    for _ in 0..<4_000 {
+      let text = (0..<(random.next() % 24)).map { _ in
+        pieces[Int(random.next() % UInt64(pieces.count))]
+      }.joined()
+      let bytes = Array(text.utf8)
+      let expected = bytes.indices.dropLast().first {
+        (bytes[$0] == 0xD1 && bytes[$0 + 1] == 0x91)
+          || (bytes[$0] == 0xD0 && bytes[$0 + 1] == 0x81)
+      }
+      let found = bytes.withUnsafeBufferPointer { YoFolding.firstYo(in: $0) }
+      #expect(found == expected, "\(text.debugDescription)")
+      var folded = bytes
+      if let first = found {
+        folded.withUnsafeMutableBufferPointer {
+          YoFolding.fold($0, from: first)
+        }
+      }
+      #expect(
+        String(decoding: folded, as: UTF8.self) == Store.fold(text),
+        "\(text.debugDescription)")
+    }
+  }
+}

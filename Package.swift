@@ -80,7 +80,12 @@ let package = Package(
         "QDAImport", "QDACodebook", "QDAStore", "QDACoding", "QDAReport",
         "QDAAgreement", "QDAExchange", "QDAThematicReport", "QDAProject",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      // jemalloc as the process's allocator on Linux (Debian's
+      // libjemalloc-dev): glibc's malloc and free were a tenth of a bulk
+      // load's CPU, most of it blocks made on one thread and freed on
+      // another. See Benchmarks/README.md.
+      linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
     ),
     .target(name: "QDATestSupport", path: "Sources/QDATestSupport"),
     .testTarget(

@@ -69,4 +69,23 @@ import Testing
     #expect(result.status == 0)
     #expect(result.stdout.split(separator: ".").count == 3)
   }
+
+  /// On Linux, `qda` allocates with jemalloc (Benchmarks/README.md: glibc's
+  /// malloc cost a bulk load a tenth more time). jemalloc prints its
+  /// statistics at exit when `MALLOC_CONF` asks; glibc's malloc ignores the
+  /// variable. Under AddressSanitizer (`ASAN_OPTIONS` set, as `.ci/run`
+  /// sets it) the sanitizer's allocator takes malloc's place instead.
+  @Test(
+    .enabled(if: ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil))
+  func allocatesWithJemallocOnLinux() throws {
+    #if os(Linux)
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let result = try CommandRunner.qda(
+      ["--version"], in: directory.url,
+      environment: ["MALLOC_CONF": "stats_print:true"])
+    #expect(result.status == 0)
+    #expect(result.stderr.contains("jemalloc statistics"))
+    #endif
+  }
 }

@@ -70,8 +70,10 @@ import Testing
     #expect(result.stdout.split(separator: ".").count == 3)
   }
 
-  /// On Linux, `qda` allocates with jemalloc (Benchmarks/README.md: glibc's
-  /// malloc cost a bulk load a tenth more time). jemalloc prints its
+  /// On Linux, `qda` allocates with jemalloc.
+  ///
+  /// glibc's malloc cost a bulk load a tenth more time (see
+  /// Benchmarks/README.md). jemalloc prints its
   /// statistics at exit when `MALLOC_CONF` asks; glibc's malloc ignores the
   /// variable. Under AddressSanitizer (`ASAN_OPTIONS` set, as `.ci/run`
   /// sets it) the sanitizer's allocator takes malloc's place instead.

@@ -72,12 +72,14 @@ final class AnchorTable: Sendable {
     // Room for a stem id per word after the two numbers each word has.
     numbers.reserveCapacity(3 * wordCount + 1)
     numbers.append(contentsOf: repeatElement(-1, count: 2 * wordCount + 1))
-    text.bytes.withUnsafeBufferPointer { bytes in
-      for (index, word) in text.words.enumerated() {
+    let bytes = text.bytes
+    text.words.withUnsafeBufferPointer { words in
+      for index in words.indices {
         numbers[wordCount + index] = Int32(truncatingIfNeeded: numbers.count)
         guard count > 0 else { continue }
         let slice = UnsafeBufferPointer(
-          rebasing: bytes[word.byteStart..<word.byteEnd])
+          start: bytes.baseAddress! + words[index].byteStart,
+          count: words[index].byteEnd - words[index].byteStart)
         if let id = wordIDs.id(of: slice) {
           numbers[index] = id
           anchors.insert(id)

@@ -34,10 +34,18 @@ struct WordSpan: Sendable, Equatable {
 /// The folded text is kept as UTF-8 bytes and each word as a span of them,
 /// so that preparing a text makes no string per word: matching compares
 /// bytes (see ``AnchorTable``). A class, so that the fields of a unit pass
-/// from rule to rule without copying; it never changes after it is made.
-public final class TextIndex: Sendable {
+/// from rule to rule without copying; it never changes after it is made
+/// (hence `@unchecked Sendable`: its one buffer is written only by its
+/// initialiser and freed only by its deinitialiser).
+public final class TextIndex: @unchecked Sendable {
+  /// The folded text as UTF-8, in memory the index owns.
+  ///
+  /// Not an array: folding writes each byte straight into it, where
+  /// appending to an array checked its capacity and uniqueness per byte
+  /// (a third of the fold's instructions).
+  private let storage: UnsafeMutableBufferPointer<UInt8>
   /// The folded text as UTF-8.
-  let bytes: [UInt8]
+  var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(storage) }
   /// For each Unicode scalar of the folded text, its offset in the original
   /// text; `nil` when folding kept every scalar one for one.
   private let offsets: [Int]?
@@ -68,16 +76,22 @@ public final class TextIndex: Sendable {
   @inline(__always)
   func originalOffset(ofFolded index: Int) -> Int { offsets?[index] ?? index }
 
-  private init(bytes: [UInt8], offsets: [Int]?, words: [WordSpan]) {
-    self.bytes = bytes
+  /// Takes ownership of `storage` (allocated, every byte initialised).
+  private init(
+    storage: UnsafeMutableBufferPointer<UInt8>, offsets: [Int]?,
+    words: [WordSpan]
+  ) {
+    self.storage = storage
     self.offsets = offsets
     self.words = words
   }
 
+  deinit { storage.deallocate() }
+
   /// Prepares `text`, normalising it to NFC first.
   public convenience init(_ text: String) {
-    if let (bytes, words) = Self.foldedBytewise(text) {
-      self.init(bytes: bytes, offsets: nil, words: words)
+    if let (storage, words) = Self.foldedBytewise(text) {
+      self.init(storage: storage, offsets: nil, words: words)
     } else {
       self.init(scalarwise: text)
     }
@@ -123,7 +137,10 @@ public final class TextIndex: Sendable {
           byteStart: start.byte, byteEnd: bytes.count, start: start.scalar,
           end: offset))
     }
-    self.init(bytes: bytes, offsets: offsets, words: words)
+    let storage = UnsafeMutableBufferPointer<UInt8>.allocate(
+      capacity: bytes.count)
+    _ = storage.initialize(from: bytes)
+    self.init(storage: storage, offsets: offsets, words: words)
   }
 
   /// Folds and splits a text of ASCII and basic Cyrillic (U+0400–U+045F)
@@ -131,71 +148,92 @@ public final class TextIndex: Sendable {
   ///
   /// Most texts are of these scripts, and they need neither normalisation
   /// (they hold no combining marks) nor offsets (every scalar folds to one).
-  static func foldedBytewise(_ text: String) -> ([UInt8], [WordSpan])? {
+  /// Folding never lengthens them, so the folded bytes are written into a
+  /// buffer as long as the text, which the caller then owns.
+  static func foldedBytewise(_ text: String)
+    -> (UnsafeMutableBufferPointer<UInt8>, [WordSpan])?
+  {
     var text = text
-    return text.withUTF8 { source -> ([UInt8], [WordSpan])? in
-      var output: [UInt8] = []
-      output.reserveCapacity(source.count)
-      var words: [WordSpan] = []
-      // Room for a word every six bytes, so most texts' words need one
-      // allocation rather than one per doubling.
-      words.reserveCapacity(source.count / 6 + 2)
-      var scalar = 0
-      var wordStart = -1
-      var wordStartScalar = 0
-      func endWord() {
-        if wordStart >= 0 {
-          words.append(
-            WordSpan(
-              byteStart: wordStart, byteEnd: output.count,
-              start: wordStartScalar, end: scalar))
-          wordStart = -1
-        }
-      }
-      var index = 0
+    return text.withUTF8 { source in
       let count = source.count
-      while index < count {
-        let byte = source[index]
-        if byte < 0x80 {
-          let lower = byte | 0x20
-          let isWord =
-            (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x7A)
-          if isWord {
-            if wordStart < 0 {
-              wordStart = output.count
-              wordStartScalar = scalar
-            }
-            output.append(byte >= 0x41 && byte <= 0x5A ? lower : byte)
-          } else {
-            endWord()
-            output.append(byte)
-          }
-          index += 1
-        } else if byte == 0xD0 || byte == 0xD1, index + 1 < count {
-          var value =
-            (UInt32(byte & 0x1F) << 6) | UInt32(source[index + 1] & 0x3F)
-          switch value {
-          case 0x0401, 0x0451: value = 0x0435  // Ё, ё → е
-          case 0x0400...0x040F: value += 0x50  // Ѐ–Џ → ѐ–џ
-          case 0x0410...0x042F: value += 0x20  // А–Я → а–я
-          case 0x0430...0x045F: break
-          default: return nil  // historic letters: the general way
-          }
+      let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: count)
+      if let words = fold(source, into: output) { return (output, words) }
+      output.deallocate()
+      return nil
+    }
+  }
+
+  /// The work of ``foldedBytewise(_:)``: writes the folded bytes of
+  /// `source` into `output` (as long as `source`), and returns the words;
+  /// `nil` for a text of other scripts, with `output` partly written.
+  private static func fold(
+    _ source: UnsafeBufferPointer<UInt8>,
+    into output: UnsafeMutableBufferPointer<UInt8>
+  ) -> [WordSpan]? {
+    var words: [WordSpan] = []
+    // Room for a word every six bytes, so most texts' words need one
+    // allocation rather than one per doubling.
+    words.reserveCapacity(source.count / 6 + 2)
+    var written = 0
+    var scalar = 0
+    var wordStart = -1
+    var wordStartScalar = 0
+    var index = 0
+    let count = source.count
+    while index < count {
+      let byte = source[index]
+      if byte < 0x80 {
+        let lower = byte | 0x20
+        let isWord =
+          (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x7A)
+        if isWord {
           if wordStart < 0 {
-            wordStart = output.count
+            wordStart = written
             wordStartScalar = scalar
           }
-          output.append(UInt8(0xC0 | (value >> 6)))
-          output.append(UInt8(0x80 | (value & 0x3F)))
-          index += 2
+          output[written] = byte >= 0x41 && byte <= 0x5A ? lower : byte
         } else {
-          return nil
+          if wordStart >= 0 {
+            words.append(
+              WordSpan(
+                byteStart: wordStart, byteEnd: written,
+                start: wordStartScalar, end: scalar))
+            wordStart = -1
+          }
+          output[written] = byte
         }
-        scalar += 1
+        written += 1
+        index += 1
+      } else if byte == 0xD0 || byte == 0xD1, index + 1 < count {
+        var value =
+          (UInt32(byte & 0x1F) << 6) | UInt32(source[index + 1] & 0x3F)
+        switch value {
+        case 0x0401, 0x0451: value = 0x0435  // Ё, ё → е
+        case 0x0400...0x040F: value += 0x50  // Ѐ–Џ → ѐ–џ
+        case 0x0410...0x042F: value += 0x20  // А–Я → а–я
+        case 0x0430...0x045F: break
+        default: return nil  // historic letters: the general way
+        }
+        if wordStart < 0 {
+          wordStart = written
+          wordStartScalar = scalar
+        }
+        output[written] = UInt8(0xC0 | (value >> 6))
+        output[written + 1] = UInt8(0x80 | (value & 0x3F))
+        written += 2
+        index += 2
+      } else {
+        return nil
       }
-      endWord()
-      return (output, words)
+      scalar += 1
     }
+    if wordStart >= 0 {
+      words.append(
+        WordSpan(
+          byteStart: wordStart, byteEnd: written, start: wordStartScalar,
+          end: scalar))
+    }
+    return words
   }
 
   /// The text in NFC.

@@ -72,21 +72,23 @@ final class AnchorTable: Sendable {
     // Room for a stem id per word after the two numbers each word has.
     numbers.reserveCapacity(3 * wordCount + 1)
     numbers.append(contentsOf: repeatElement(-1, count: 2 * wordCount + 1))
-    let bytes = text.bytes
-    text.words.withUnsafeBufferPointer { words in
-      for index in words.indices {
-        numbers[wordCount + index] = Int32(truncatingIfNeeded: numbers.count)
-        guard count > 0 else { continue }
-        let slice = UnsafeBufferPointer(
-          start: bytes.baseAddress! + words[index].byteStart,
-          count: words[index].byteEnd - words[index].byteStart)
-        if let id = wordIDs.id(of: slice) {
-          numbers[index] = id
-          anchors.insert(id)
-        }
-        stems.forEachStem(of: slice) { id in
-          numbers.append(id)
-          anchors.insert(id)
+    // A text with words has bytes; one without has nothing to number.
+    if let bytes = text.bytes.baseAddress {
+      text.words.withUnsafeBufferPointer { words in
+        for index in words.indices {
+          numbers[wordCount + index] = Int32(truncatingIfNeeded: numbers.count)
+          guard count > 0 else { continue }
+          let slice = UnsafeBufferPointer(
+            start: bytes + words[index].byteStart,
+            count: words[index].byteEnd - words[index].byteStart)
+          if let id = wordIDs.id(of: slice) {
+            numbers[index] = id
+            anchors.insert(id)
+          }
+          stems.forEachStem(of: slice) { id in
+            numbers.append(id)
+            anchors.insert(id)
+          }
         }
       }
     }

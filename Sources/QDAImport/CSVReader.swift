@@ -108,8 +108,54 @@ public final class CSVReader {
   /// - Throws: `ImportError` for unterminated quotes, text after a closing
   ///   quote, NUL bytes and oversized fields.
   public func next() throws -> CSVRecord? {
-    var fields: [[UInt8]] = []
-    var field: [UInt8] = []
+    guard try advance() else { return nil }
+    return CSVRecord(
+      fields: (0..<fieldCount).map { field($0) { Array($0) } },
+      line: recordLine)
+  }
+
+  /// The fields of the record ``advance()`` read, one after another.
+  ///
+  /// Reused from record to record: a bulk reader takes each field in place
+  /// (``field(_:_:)``), where a ``CSVRecord`` has an array per field, each
+  /// grown byte run by byte run.
+  private var recordBytes: [UInt8] = []
+  /// Where each field of that record ends in ``recordBytes``.
+  private var fieldEnds: [Int] = []
+  /// The physical line (1-based) on which that record starts.
+  private(set) var recordLine = 1
+  /// How many fields that record has.
+  var fieldCount: Int { fieldEnds.count }
+
+  /// Calls `body` with the bytes of field `index` of the record
+  /// ``advance()`` read, valid during the call only.
+  func field<Result>(
+    _ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
+  ) rethrows -> Result {
+    let start = index == 0 ? 0 : fieldEnds[index - 1]
+    return try recordBytes.withUnsafeBufferPointer {
+      try body(UnsafeBufferPointer(rebasing: $0[start..<fieldEnds[index]]))
+    }
+  }
+
+  /// Reads the next record into the reader's buffers (see
+  /// ``field(_:_:)``); returns `false` at the end of the file.
+  ///
+  /// - Throws: As ``next()``.
+  func advance() throws -> Bool {
+    // Worked on as locals, handed back at the end: a stored property of a
+    // class is checked for exclusive access at every use.
+    var bytes = recordBytes
+    var ends = fieldEnds
+    recordBytes = []
+    fieldEnds = []
+    defer {
+      recordBytes = bytes
+      fieldEnds = ends
+    }
+    bytes.removeAll(keepingCapacity: true)
+    ends.removeAll(keepingCapacity: true)
+    var fieldStart = 0
     var state = State.fieldStart
     var startLine = line
     var quoteLine = line
@@ -122,71 +168,74 @@ public final class CSVReader {
           state = .quoted
           quoteLine = line
         } else if byte == delimiter {
-          fields.append(field)
-          field = []
+          ends.append(bytes.count)
+          fieldStart = bytes.count
         } else if byte == Self.lf || byte == Self.cr {
           finishLineBreak(byte)
-          if fields.isEmpty {
+          if ends.isEmpty {
             skippedBlankLines += 1
             startLine = line
             continue
           }
-          fields.append(field)
-          return CSVRecord(fields: fields, line: startLine)
+          ends.append(bytes.count)
+          recordLine = startLine
+          return true
         } else {
-          field.append(byte)
+          bytes.append(byte)
           state = .unquoted
-          stream.consumeRun(into: &field, stops: unquotedStops)
-          try checkSize(field)
+          stream.consumeRun(into: &bytes, stops: unquotedStops)
+          try checkSize(bytes.count - fieldStart)
         }
       case .unquoted, .afterQuote:
         if byte == delimiter {
-          fields.append(field)
-          field = []
+          ends.append(bytes.count)
+          fieldStart = bytes.count
           state = .fieldStart
         } else if byte == Self.lf || byte == Self.cr {
           finishLineBreak(byte)
-          fields.append(field)
-          return CSVRecord(fields: fields, line: startLine)
+          ends.append(bytes.count)
+          recordLine = startLine
+          return true
         } else if state == .afterQuote {
           throw ImportError.textAfterQuote(path: path, line: line)
         } else {
-          field.append(byte)
-          stream.consumeRun(into: &field, stops: unquotedStops)
-          try checkSize(field)
+          bytes.append(byte)
+          stream.consumeRun(into: &bytes, stops: unquotedStops)
+          try checkSize(bytes.count - fieldStart)
         }
       case .quoted:
         if byte == Self.quote {
           if stream.peek() == Self.quote {
             _ = stream.next()
-            field.append(Self.quote)
+            bytes.append(Self.quote)
           } else {
             state = .afterQuote
           }
         } else {
-          field.append(byte)
+          bytes.append(byte)
           if byte == Self.lf || (byte == Self.cr && stream.peek() != Self.lf) {
             line += 1
           }
-          stream.consumeRun(into: &field, stops: quotedStops)
-          try checkSize(field)
+          stream.consumeRun(into: &bytes, stops: quotedStops)
+          try checkSize(bytes.count - fieldStart)
         }
       }
     }
     switch state {
     case .quoted:
       throw ImportError.unterminatedQuote(path: path, line: quoteLine)
-    case .fieldStart where fields.isEmpty:
-      return nil
+    case .fieldStart where ends.isEmpty:
+      return false
     default:
-      fields.append(field)
-      return CSVRecord(fields: fields, line: startLine)
+      ends.append(bytes.count)
+      recordLine = startLine
+      return true
     }
   }
 
   @inline(__always)
-  private func checkSize(_ field: [UInt8]) throws {
-    if field.count > maximumFieldBytes {
+  private func checkSize(_ size: Int) throws {
+    if size > maximumFieldBytes {
       throw ImportError.fieldTooLarge(
         path: path, line: line, limit: maximumFieldBytes)
     }

@@ -228,31 +228,34 @@ public final class WorkReportReader {
   ///
   /// Rows with problems are recorded in ``problems`` and skipped.
   public func next() throws -> WorkReport? {
-    while let record = try csv.next() {
+    // Each record is read in place, in the CSV reader's buffers.
+    while try csv.advance() {
       recordCount += 1
-      if let report = makeReport(record) { return report }
+      if let report = makeReport() { return report }
     }
     if recordCount == 0 { throw ImportError.headerOnly(path: path) }
     return nil
   }
 
-  private func makeReport(_ record: CSVRecord) -> WorkReport? {
-    guard record.fields.count == header.count else {
+  /// The case of the record the CSV reader has just read.
+  private func makeReport() -> WorkReport? {
+    let csv = csv
+    let line = csv.recordLine
+    guard csv.fieldCount == header.count else {
       problems.append(
         .raggedRecord(
-          path: path, line: record.line, record: recordCount + 1,
-          fields: record.fields.count, expected: header.count))
+          path: path, line: line, record: recordCount + 1,
+          fields: csv.fieldCount, expected: header.count))
       return nil
     }
     let encoding = survey.encoding
     func value(_ index: Int) -> String {
-      encoding.decode(record.fields[index])
-        .nfc
+      csv.field(index) { encoding.decode($0) }.nfc
     }
     let id = value(idIndex).trimmingASCIIWhitespace()
     guard !id.isEmpty else {
       problems.append(
-        .emptyID(path: path, line: record.line, column: header[idIndex]))
+        .emptyID(path: path, line: line, column: header[idIndex]))
       return nil
     }
     if options.detectsDuplicateIDs {
@@ -260,17 +263,17 @@ public final class WorkReportReader {
       if let firstLine = firstLineOfID[idHash] {
         problems.append(
           .duplicateID(
-            path: path, line: record.line, id: id, firstLine: firstLine))
+            path: path, line: line, id: id, firstLine: firstLine))
         return nil
       }
-      firstLineOfID[idHash] = record.line
+      firstLineOfID[idHash] = line
     }
     var date: CalendarDate?
     if let dateIndex {
       let text = value(dateIndex)
       guard let parsed = CalendarDate(parsing: text) else {
         problems.append(
-          .invalidDate(path: path, line: record.line, value: text))
+          .invalidDate(path: path, line: line, value: text))
         return nil
       }
       date = parsed
@@ -288,7 +291,7 @@ public final class WorkReportReader {
       attributes.append((header[index], redact(value(index))))
     }
     return WorkReport(
-      id: id, line: record.line, date: date, texts: texts,
+      id: id, line: line, date: date, texts: texts,
       attributes: attributes)
   }
 

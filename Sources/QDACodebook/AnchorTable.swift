@@ -226,6 +226,10 @@ struct AnchorSet: Sendable {
   func contains(_ id: Int32) -> Bool {
     bits[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0
   }
+
+  /// The bits of ids `64 * index ..< 64 * (index + 1)`.
+  @inline(__always)
+  func word(_ index: Int) -> UInt64 { bits[index] }
 }
 
 /// Stems in a byte trie: the stems a word starts with are found by walking

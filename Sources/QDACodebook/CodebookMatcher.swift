@@ -101,7 +101,9 @@ private struct PatternEntry {
   var leadStart: Int32
   var leadEnd: Int32
   /// Its requirements, from `requirements[requirementStart]`: the number of
-  /// groups, then each group's number of anchor ids followed by the ids.
+  /// groups, then each group as its number of words of the anchor bit set
+  /// followed by their indices; `requirementMasks`, at the same positions,
+  /// holds the group's bits in each word.
   var requirementStart: Int32
   /// Its index in `regexes` for a regular expression, else -1.
   var regex: Int32
@@ -150,6 +152,7 @@ private final class RuleProgram: Sendable {
   let code: [Int32]
   let leads: [UInt64]
   let requirements: [Int32]
+  let requirementMasks: [UInt64]
   let patterns: [PatternEntry]
   let rules: [RuleEntry]
   let lists: [Int32]
@@ -169,6 +172,7 @@ private final class RuleProgram: Sendable {
     var code: [Int32] = []
     var leads: [UInt64] = []
     var requirements: [Int32] = []
+    var requirementMasks: [UInt64] = []
     var patterns: [PatternEntry] = []
     var lists: [Int32] = []
     var regexes: [RegularExpression] = []
@@ -207,10 +211,21 @@ private final class RuleProgram: Sendable {
         entry.regex = Int32(regexes.count)
         regexes.append(expression)
       }
+      // A group is met when any of its anchors is present: tested as
+      // masks over the words of the anchor bit set, a word or two per
+      // group (a pattern's anchors are numbered together), not bit by bit.
+      // (The masks stay at the positions of the words they go with.)
       requirements.append(Int32(groups.count))
+      requirementMasks.append(0)
       for group in groups {
-        requirements.append(Int32(group.count))
-        requirements += group
+        var masks: [Int32: UInt64] = [:]
+        for id in group { masks[id >> 6, default: 0] |= 1 << UInt64(id & 63) }
+        requirements.append(Int32(masks.count))
+        requirementMasks.append(0)
+        for (word, mask) in masks.sorted(by: { $0.key < $1.key }) {
+          requirements.append(word)
+          requirementMasks.append(mask)
+        }
       }
       patterns.append(entry)
       return (Int32(patterns.count - 1), groups)
@@ -260,6 +275,7 @@ private final class RuleProgram: Sendable {
     self.code = code
     self.leads = leads
     self.requirements = requirements
+    self.requirementMasks = requirementMasks
     self.patterns = patterns
     self.rules = entries
     self.lists = lists
@@ -297,18 +313,21 @@ private final class RuleProgram: Sendable {
     code.withUnsafeBufferPointer { code in
       leads.withUnsafeBufferPointer { leads in
         requirements.withUnsafeBufferPointer { requirements in
-          patterns.withUnsafeBufferPointer { patterns in
-            rules.withUnsafeBufferPointer { rules in
-              lists.withUnsafeBufferPointer { lists in
-                anchorRules.withUnsafeBufferPointer { anchorRules in
-                  anchorRuleStart.withUnsafeBufferPointer { anchorRuleStart in
-                    body(
-                      Buffers(
-                        program: self, code: code, leads: leads,
-                        requirements: requirements,
-                        patterns: patterns, rules: rules, lists: lists,
-                        anchorRules: anchorRules,
-                        anchorRuleStart: anchorRuleStart))
+          requirementMasks.withUnsafeBufferPointer { requirementMasks in
+            patterns.withUnsafeBufferPointer { patterns in
+              rules.withUnsafeBufferPointer { rules in
+                lists.withUnsafeBufferPointer { lists in
+                  anchorRules.withUnsafeBufferPointer { anchorRules in
+                    anchorRuleStart.withUnsafeBufferPointer { anchorRuleStart in
+                      body(
+                        Buffers(
+                          program: self, code: code, leads: leads,
+                          requirements: requirements,
+                          requirementMasks: requirementMasks,
+                          patterns: patterns, rules: rules, lists: lists,
+                          anchorRules: anchorRules,
+                          anchorRuleStart: anchorRuleStart))
+                    }
                   }
                 }
               }
@@ -326,6 +345,7 @@ private struct Buffers {
   let code: UnsafeBufferPointer<Int32>
   let leads: UnsafeBufferPointer<UInt64>
   let requirements: UnsafeBufferPointer<Int32>
+  let requirementMasks: UnsafeBufferPointer<UInt64>
   let patterns: UnsafeBufferPointer<PatternEntry>
   let rules: UnsafeBufferPointer<RuleEntry>
   let lists: UnsafeBufferPointer<Int32>
@@ -354,20 +374,23 @@ private struct Evaluator {
   @inline(__always)
   func mayOccur(_ pattern: Int32, _ anchors: AnchorSet) -> Bool {
     let requirements = buffers.requirements
+    let masks = buffers.requirementMasks
     var at = Int(buffers.patterns[Int(pattern)].requirementStart)
     let groups = Int(requirements[at])
     at += 1
     for _ in 0..<groups {
-      let count = Int(requirements[at])
+      let words = Int(requirements[at])
       at += 1
       var found = false
-      for offset in 0..<count where anchors.contains(requirements[at + offset])
+      for offset in 0..<words
+      where anchors.word(Int(requirements[at + offset])) & masks[at + offset]
+        != 0
       {
         found = true
         break
       }
       if !found { return false }
-      at += count
+      at += words
     }
     return true
   }

@@ -106,4 +106,39 @@ import Testing
     #expect(codes("no veins left").isEmpty)
     #expect(codes("zq5x and zq999xyz") == ["c0 0..<4", "c99 9..<17"])
   }
+
+  /// A pattern is screened by masks over the words of the anchor bit set
+  /// (`RuleProgram`): a choice of 150 words spans three of them, and each
+  /// of its words must still let the pattern through, and none other.
+  @Test func aChoiceSpanningManyWordsOfTheBitSetIsScreenedRight() throws {
+    let choice = (0..<150).map { "w\($0)" }.joined(separator: "|")
+    let yaml = """
+      id: wide
+      title: Wide
+      version: 1.0.0
+      themes:
+        - id: t
+          name: T
+          definition: D.
+          codes:
+            - id: pair
+              name: Pair
+              definition: Two words.
+              rules:
+                - id: pair
+                  all: ["\(choice) target", "hit*|\(choice)"]
+      """
+    let (loaded, diagnostics) = Codebook.parse(yaml: yaml, path: "wide.yml")
+    let codebook = try #require(loaded, "\(diagnostics)")
+    func fires(_ text: String) -> Bool {
+      !codebook.apply(to: MatchableUnit(kind: "case", texts: [("t", text)]))
+        .isEmpty
+    }
+    for word in [0, 1, 63, 64, 70, 127, 128, 149] {
+      #expect(fires("w\(word) target"), "w\(word)")
+      #expect(!fires("w\(word) other"), "w\(word)")
+    }
+    #expect(!fires("w150 target"))
+    #expect(!fires("target"))
+  }
 }

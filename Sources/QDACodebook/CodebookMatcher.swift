@@ -124,17 +124,23 @@ private struct RuleEntry {
   var unless: ListRef
 }
 
+/// A field of a ``PreparedUnit``.
+private struct PreparedField {
+  /// Its name, its text, and its text numbered.
+  var name: String
+  var text: TextIndex
+  var prepared: PreparedText
+  /// Its name's id, or -1 for a name no rule names.
+  var nameID: Int32
+}
+
 /// A unit with its fields numbered by a program's table and names.
 private struct PreparedUnit {
-  /// The unit's own fields, then its context fields: their names, texts,
-  /// and texts numbered.
-  var names: [String]
-  var texts: [TextIndex]
-  var prepared: [PreparedText]
+  /// The unit's own fields, then its context fields (one array, not one
+  /// per property: each is made for every unit coded).
+  var fields: [PreparedField]
   /// How many fields are the unit's own.
   var ownFieldCount: Int
-  /// Each field's name id, or -1 for a name no rule names.
-  var fieldNames: [Int32]
   /// The name ids of the unit's kind and role (-1: a name no rule names).
   var kind: Int32
   var role: Int32
@@ -291,17 +297,21 @@ private final class RuleProgram: Sendable {
 
   /// The unit with its fields numbered by the table and its names by `names`.
   func prepare(_ unit: MatchableUnit) -> PreparedUnit {
-    let fields = unit.fields + unit.context
     var present = AnchorSet(table: ObjectIdentifier(table), count: table.count)
-    let prepared = fields.map { field in
+    var fields: [PreparedField] = []
+    fields.reserveCapacity(unit.fields.count + unit.context.count)
+    let own = unit.fields.count
+    for index in 0..<own + unit.context.count {
+      let field = index < own ? unit.fields[index] : unit.context[index - own]
       let prepared = table.prepare(field.index)
       present.formUnion(prepared.anchors)
-      return prepared
+      fields.append(
+        PreparedField(
+          name: field.name, text: field.index, prepared: prepared,
+          nameID: names[field.name] ?? -1))
     }
     return PreparedUnit(
-      names: fields.map(\.name), texts: fields.map(\.index),
-      prepared: prepared, ownFieldCount: unit.fields.count,
-      fieldNames: fields.map { names[$0.name] ?? -1 },
+      fields: fields, ownFieldCount: unit.fields.count,
       kind: names[unit.kind] ?? -1, role: unit.role.flatMap { names[$0] } ?? -1,
       hasRole: unit.role != nil,
       isInterviewer: unit.role == Rule.interviewerRole,
@@ -435,7 +445,7 @@ private struct Evaluator {
   @inline(__always)
   private func reads(_ rule: RuleEntry, field: Int) -> Bool {
     if rule.fields.isGiven, !unit.ignoresScope {
-      return list(rule.fields, contains: unit.fieldNames[field])
+      return list(rule.fields, contains: unit.fields[field].nameID)
     }
     // A bare example (`ignoresScope`) has no question before it, so a rule
     // that reads only context reads nothing of it.
@@ -448,16 +458,16 @@ private struct Evaluator {
     let entry = buffers.patterns[Int(pattern)]
     if entry.regex >= 0 {
       return buffers.program.regexes[Int(entry.regex)].matches(
-        in: unit.texts[field])
+        in: unit.fields[field].text)
     }
-    let prepared = unit.prepared[field]
+    let prepared = unit.fields[field].prepared
     guard mayOccur(pattern, prepared.anchors) else { return [] }
     return WordProgram.run(
       UnsafeBufferPointer(
         rebasing: buffers.code[Int(entry.codeStart)..<Int(entry.codeEnd)]),
       leads: UnsafeBufferPointer(
         rebasing: buffers.leads[Int(entry.leadStart)..<Int(entry.leadEnd)]),
-      on: prepared, of: unit.texts[field])
+      on: prepared, of: unit.fields[field].text)
   }
 
   /// The occurrences in field `field` that no `not` occurrence overlaps.
@@ -480,12 +490,12 @@ private struct Evaluator {
   /// `rule` reads.
   private func firstOccurrence(of pattern: Int32, _ rule: Int) -> RuleMatch? {
     let entry = buffers.rules[rule]
-    for field in unit.names.indices where reads(entry, field: field) {
+    for field in unit.fields.indices where reads(entry, field: field) {
       let found = matches(pattern, in: field)
       if found.isEmpty { continue }
       if let range = unvetoed(found, in: field, entry).first {
         return RuleMatch(
-          rule: buffers.program.ruleIDs[rule], field: unit.names[field],
+          rule: buffers.program.ruleIDs[rule], field: unit.fields[field].name,
           range: range)
       }
     }
@@ -498,7 +508,7 @@ private struct Evaluator {
     guard applies(entry) else { return nil }
     for index in entry.unless.range {
       let pattern = buffers.lists[index]
-      for field in unit.names.indices where reads(entry, field: field) {
+      for field in unit.fields.indices where reads(entry, field: field) {
         if !unvetoed(matches(pattern, in: field), in: field, entry).isEmpty {
           return nil
         }
@@ -531,7 +541,7 @@ private struct Evaluator {
     let entry = buffers.rules[rule]
     var total = 0
     for index in Array(entry.any.range) + Array(entry.all.range) {
-      for field in unit.names.indices where reads(entry, field: field) {
+      for field in unit.fields.indices where reads(entry, field: field) {
         total +=
           unvetoed(matches(buffers.lists[index], in: field), in: field, entry)
           .count

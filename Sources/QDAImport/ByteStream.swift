@@ -7,8 +7,13 @@ import Foundation
 public final class ByteStream {
   /// The open file; `nil` for streams over in-memory bytes.
   private let handle: FileHandle?
-  /// The bytes read but not yet consumed.
+  /// The bytes read: `buffer[..<end]`. For a file, one allocation reused
+  /// by every read, which the file's bytes go straight into (a `Data` per
+  /// read, copied into a new array, was two copies of every byte more, three
+  /// times over for an import: the survey, its hash and the parse).
   private var buffer: [UInt8]
+  /// How many bytes of `buffer` were read.
+  private var end = 0
   /// The index of the next unconsumed byte in `buffer`.
   private var index = 0
   /// Whether the underlying file has no more bytes to give.
@@ -38,15 +43,16 @@ public final class ByteStream {
       throw ImportError.unreadable(path: path, reason: "permission denied")
     }
     self.handle = handle
-    self.buffer = []
+    self.buffer = [UInt8](repeating: 0, count: max(1, chunkSize))
     self.isExhausted = false
-    self.chunkSize = chunkSize
+    self.chunkSize = max(1, chunkSize)
   }
 
   /// Streams bytes already in memory (used by tests and by small inputs).
   public init(bytes: [UInt8]) {
     self.handle = nil
     self.buffer = bytes
+    self.end = bytes.count
     self.isExhausted = true
     self.chunkSize = 0
   }
@@ -59,7 +65,7 @@ public final class ByteStream {
   /// Returns the next byte, or `nil` at the end of the stream.
   @inline(__always)
   public func next() -> UInt8? {
-    if index == buffer.count, !refill() { return nil }
+    if index == end, !refill() { return nil }
     let byte = buffer[index]
     index += 1
     return byte
@@ -68,7 +74,7 @@ public final class ByteStream {
   /// Returns the next byte without consuming it, or `nil` at the end.
   @inline(__always)
   public func peek() -> UInt8? {
-    if index == buffer.count, !refill() { return nil }
+    if index == end, !refill() { return nil }
     return buffer[index]
   }
 
@@ -83,12 +89,12 @@ public final class ByteStream {
   public func nextChunk<Result>(
     _ body: (UnsafeBufferPointer<UInt8>, _ offset: Int) throws -> Result
   ) rethrows -> Result? {
-    if index == buffer.count, !refill() { return nil }
+    if index == end, !refill() { return nil }
     let start = index
     let offset = self.offset
-    index = buffer.count
+    index = end
     return try buffer.withUnsafeBufferPointer {
-      try body(UnsafeBufferPointer(rebasing: $0[start...]), offset)
+      try body(UnsafeBufferPointer(rebasing: $0[start..<index]), offset)
     }
   }
 
@@ -104,29 +110,40 @@ public final class ByteStream {
   @inline(__always)
   func consumeRun(into bytes: inout [UInt8], stops: UnsafePointer<Bool>) {
     let start = index
+    let limit = end
     buffer.withUnsafeBufferPointer { buffer in
-      var end = start
-      while end < buffer.count, !stops[Int(buffer[end])] { end += 1 }
-      if end > start {
+      var stop = start
+      while stop < limit, !stops[Int(buffer[stop])] { stop += 1 }
+      if stop > start {
         bytes.append(
-          contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
+          contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<stop]))
       }
-      index = end
+      index = stop
     }
   }
 
   /// Reads the next chunk; returns whether any byte is available.
   private func refill() -> Bool {
     guard !isExhausted, let handle else { return false }
-    let data = (try? handle.read(upToCount: chunkSize)) ?? Data()
-    consumedBeforeBuffer += buffer.count
+    consumedBeforeBuffer += end
     index = 0
-    if data.isEmpty {
+    end = 0
+    let descriptor = handle.fileDescriptor
+    let count = chunkSize
+    let read = buffer.withUnsafeMutableBytes { buffer -> Int in
+      while true {
+        let read = Foundation.read(descriptor, buffer.baseAddress, count)
+        // Interrupted by a signal before reading anything: again.
+        if read < 0, errno == EINTR { continue }
+        return read
+      }
+    }
+    // An error reading reads as the end, as it did through `FileHandle`.
+    guard read > 0 else {
       isExhausted = true
-      buffer = []
       return false
     }
-    buffer = [UInt8](data)
+    end = read
     return true
   }
 }

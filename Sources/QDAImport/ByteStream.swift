@@ -7,8 +7,9 @@ import Foundation
 public final class ByteStream {
   /// The open file; `nil` for streams over in-memory bytes.
   private let handle: FileHandle?
-  /// The bytes read: `buffer[..<end]`. For a file, one allocation reused
-  /// by every read, which the file's bytes go straight into (a `Data` per
+  /// The bytes read, `buffer[..<end]`.
+  ///
+  /// For a file, one allocation reused by every read, which the file's bytes go straight into (a `Data` per
   /// read, copied into a new array, was two copies of every byte more, three
   /// times over for an import: the survey, its hash and the parse).
   private var buffer: [UInt8]

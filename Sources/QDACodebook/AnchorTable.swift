@@ -234,21 +234,33 @@ struct AnchorSet: Sendable {
 
 /// Stems in a byte trie: the stems a word starts with are found by walking
 /// its UTF-8 bytes from the root once.
+///
+/// The trie is walked for every word of every text coded, so a step is one
+/// load where it can be: an edge is a *link* that carries what the walk
+/// needs of the node it leads to (where its edges are, and the stem that
+/// ends there), and a node with many edges has a table of 256 links. (With
+/// the stem ids and table offsets in arrays of their own, indexed by node,
+/// a step was three dependent loads.)
 struct StemTrie: Sendable {
-  /// For node `n`, its edges are `edgeBytes[edgeStart[n]..<edgeStart[n + 1]]`,
-  /// leading to the nodes of the same index in `edgeTargets`.
-  private let edgeStart: [Int32]
-  private let edgeBytes: [UInt8]
-  private let edgeTargets: [Int32]
-  /// For each node, the id of the stem that ends there, or -1.
-  private let stemID: [Int32]
-  /// For each node with many edges, where its 256 targets (-1: none) start
-  /// in `denseTargets`; -1 for the other nodes, whose edges are scanned.
+  /// A link: the id of the stem that ends at the node (-1: none) in the
+  /// high 32 bits, and in the low 32 the node's edges: the offset of its
+  /// 256 links in `dense` (≥ 0) for a node with many edges, else -2 - `k`
+  /// for its `k`th place in `sparseStart`. -1 is no link at all.
+  private typealias Link = Int64
+  private static let noLink: Link = -1
+  /// The link to the root.
+  private let root: Link
+  /// The link tables of the nodes with many edges, 256 links each.
   ///
   /// The nodes after a Cyrillic lead byte have an edge for most letters:
   /// scanning them was most of the time spent finding a text's stems.
-  private let denseStart: [Int32]
-  private let denseTargets: [Int32]
+  private let dense: [Link]
+  /// The edges of the other nodes: node `k`'s are the bytes
+  /// `sparseBytes[sparseStart[k]..<sparseStart[k + 1]]`, leading where the
+  /// links of the same indices in `sparseLinks` do.
+  private let sparseStart: [Int32]
+  private let sparseBytes: [UInt8]
+  private let sparseLinks: [Link]
   /// The fewest edges that make a node dense.
   private static let denseEdges = 8
 
@@ -270,47 +282,60 @@ struct StemTrie: Sendable {
       }
       ids[node] = id
     }
-    var edgeStart: [Int32] = [0]
-    var edgeBytes: [UInt8] = []
-    var edgeTargets: [Int32] = []
+    // Where each node's edges will be.
+    var places: [Int32] = []
+    var denseCount = 0
+    var sparseCount = 0
     for edges in children {
-      for (byte, target) in edges.sorted(by: { $0.key < $1.key }) {
-        edgeBytes.append(byte)
-        edgeTargets.append(target)
+      if edges.count >= Self.denseEdges {
+        places.append(Int32(denseCount * 256))
+        denseCount += 1
+      } else {
+        places.append(-2 - Int32(sparseCount))
+        sparseCount += 1
       }
-      edgeStart.append(Int32(edgeBytes.count))
     }
-    var denseStart = [Int32](repeating: -1, count: children.count)
-    var denseTargets: [Int32] = []
-    for (node, edges) in children.enumerated()
-    where edges.count >= Self.denseEdges {
-      denseStart[node] = Int32(denseTargets.count)
-      var targets = [Int32](repeating: -1, count: 256)
-      for (byte, target) in edges { targets[Int(byte)] = target }
-      denseTargets += targets
+    func link(to node: Int32) -> Link {
+      Link(ids[Int(node)]) << 32 | Link(UInt32(bitPattern: places[Int(node)]))
     }
-    self.edgeStart = edgeStart
-    self.edgeBytes = edgeBytes
-    self.edgeTargets = edgeTargets
-    self.stemID = ids
-    self.denseStart = denseStart
-    self.denseTargets = denseTargets
+    var dense = [Link](repeating: Self.noLink, count: denseCount * 256)
+    var sparseStart: [Int32] = [0]
+    var sparseBytes: [UInt8] = []
+    var sparseLinks: [Link] = []
+    for (node, edges) in children.enumerated() {
+      let place = Int(places[node])
+      if place >= 0 {
+        for (byte, target) in edges {
+          dense[place + Int(byte)] = link(to: target)
+        }
+      } else {
+        for (byte, target) in edges.sorted(by: { $0.key < $1.key }) {
+          sparseBytes.append(byte)
+          sparseLinks.append(link(to: target))
+        }
+        sparseStart.append(Int32(sparseBytes.count))
+      }
+    }
+    self.root = link(to: 0)
+    self.dense = dense
+    self.sparseStart = sparseStart
+    self.sparseBytes = sparseBytes
+    self.sparseLinks = sparseLinks
   }
 
+  /// The link along the edge `byte` from the node whose edges are at
+  /// `place`, or ``noLink``.
   @inline(__always)
-  private func child(of node: Int, _ byte: UInt8) -> Int? {
-    let dense = Int(denseStart[node])
-    if dense >= 0 {
-      let target = denseTargets[dense + Int(byte)]
-      return target >= 0 ? Int(target) : nil
-    }
-    var edge = Int(edgeStart[node])
-    let end = Int(edgeStart[node + 1])
+  private func follow(_ place: Int32, _ byte: UInt8) -> Link {
+    if place >= 0 { return dense[Int(place) + Int(byte)] }
+    let node = Int(-2 - place)
+    var edge = Int(sparseStart[node])
+    let end = Int(sparseStart[node + 1])
     while edge < end {
-      if edgeBytes[edge] == byte { return Int(edgeTargets[edge]) }
+      if sparseBytes[edge] == byte { return sparseLinks[edge] }
       edge += 1
     }
-    return nil
+    return Self.noLink
   }
 
   /// Calls `body` with the id of every stem that `word` starts with.
@@ -323,22 +348,24 @@ struct StemTrie: Sendable {
   @inline(__always)
   func forEachStem(of word: UnsafeBufferPointer<UInt8>, _ body: (Int32) -> Void)
   {
-    guard edgeBytes.count > 0 else { return }
-    var node = 0
+    var place = Int32(truncatingIfNeeded: root)
     for byte in word {
-      guard let next = child(of: node, byte) else { return }
-      node = next
-      if stemID[node] >= 0 { body(stemID[node]) }
+      let link = follow(place, byte)
+      if link == Self.noLink { return }
+      let stem = Int32(truncatingIfNeeded: link >> 32)
+      if stem >= 0 { body(stem) }
+      place = Int32(truncatingIfNeeded: link)
     }
   }
 
   /// The id of a stem, if the trie holds it.
   func id(ofStem bytes: [UInt8]) -> Int32? {
-    var node = 0
+    var link = root
     for byte in bytes {
-      guard let next = child(of: node, byte) else { return nil }
-      node = next
+      link = follow(Int32(truncatingIfNeeded: link), byte)
+      if link == Self.noLink { return nil }
     }
-    return stemID[node] >= 0 ? stemID[node] : nil
+    let stem = Int32(truncatingIfNeeded: link >> 32)
+    return stem >= 0 ? stem : nil
   }
 }

@@ -242,7 +242,9 @@ struct AnchorSet: Sendable {
 /// the stem ids and table offsets in arrays of their own, indexed by node,
 /// a step was three dependent loads.)
 struct StemTrie: Sendable {
-  /// A link: the id of the stem that ends at the node (-1: none) in the
+  /// An edge's target: the stem ending there and where its edges are.
+  ///
+  /// The id of the stem that ends at the node (-1: none) is in the
   /// high 32 bits, and in the low 32 the node's edges: the offset of its
   /// 256 links in `dense` (≥ 0) for a node with many edges, else -2 - `k`
   /// for its `k`th place in `sparseStart`. -1 is no link at all.

@@ -4,6 +4,22 @@ import Testing
 @testable import QDACodebook
 
 @Suite struct AnchorTableTests {
+  /// A codebook's YAML up to its one theme's list of codes, which the test
+  /// appends.
+  static func header(id: String) -> String {
+    """
+    id: \(id)
+    title: \(id)
+    version: 1.0.0
+    themes:
+      - id: t
+        name: T
+        definition: D.
+        codes:
+
+    """
+  }
+
   @Test func aWordFindsEveryStemItStartsWith() {
     let trie = StemTrie([
       (Array("вен".utf8), 0), (Array("вена".utf8), 1), (Array("ve".utf8), 2),
@@ -67,24 +83,17 @@ import Testing
 
   @Test func ruleCountDoesNotChangeWhatACodebookFinds() throws {
     // The same rule among a thousand others that never match.
-    var yaml = """
-      id: many
-      title: Many
-      version: 1.0.0
-      themes:
-        - id: t
-          name: T
-          definition: D.
-          codes:
-            - id: vein
-              name: Vein
-              definition: Veins.
-              rules:
-                - id: vein
-                  any: ["vein*|вен*", "/ab+scess/"]
-                  not: ["no veins"]
+    var yaml =
+      Self.header(id: "many") + """
+              - id: vein
+                name: Vein
+                definition: Veins.
+                rules:
+                  - id: vein
+                    any: ["vein*|вен*", "/ab+scess/"]
+                    not: ["no veins"]
 
-      """
+        """
     for code in 0..<100 {
       let words = (0..<10).map { "zq\(code * 10 + $0)x*" }
       yaml += [
@@ -112,22 +121,15 @@ import Testing
   /// of its words must still let the pattern through, and none other.
   @Test func aChoiceSpanningManyWordsOfTheBitSetIsScreenedRight() throws {
     let choice = (0..<150).map { "w\($0)" }.joined(separator: "|")
-    let yaml = """
-      id: wide
-      title: Wide
-      version: 1.0.0
-      themes:
-        - id: t
-          name: T
-          definition: D.
-          codes:
-            - id: pair
-              name: Pair
-              definition: Two words.
-              rules:
-                - id: pair
-                  all: ["\(choice) target", "hit*|\(choice)"]
-      """
+    let yaml =
+      Self.header(id: "wide") + """
+              - id: pair
+                name: Pair
+                definition: Two words.
+                rules:
+                  - id: pair
+                    all: ["\(choice) target", "hit*|\(choice)"]
+        """
     let (loaded, diagnostics) = Codebook.parse(yaml: yaml, path: "wide.yml")
     let codebook = try #require(loaded, "\(diagnostics)")
     func fires(_ text: String) -> Bool {

@@ -307,9 +307,7 @@ extension StoreSearchTests {
     let pieces = ["ё", "Ё", "с", "Б", "е", "a", " ", "ab", "abc", "é"]
     var random = SeededGenerator(seed: 11)
     for _ in 0..<4_000 {
-      let text = (0..<(random.next() % 24)).map { _ in
-        pieces[Int(random.next() % UInt64(pieces.count))]
-      }.joined()
+      let text = random.text(of: pieces, counts: 0...23)
       let bytes = Array(text.utf8)
       let expected = bytes.indices.dropLast().first {
         (bytes[$0] == 0xD1 && bytes[$0 + 1] == 0x91)

@@ -11,10 +11,11 @@ import GRDBSQLite
 /// each text as soon as it is stored, in a private temporary database
 /// (SQLite deletes it when its connection closes), in a `unitSearch` table
 /// made by the database's own `CREATE` statement, with the same texts in
-/// the same order, folded as `qda_fold` folds them (``YoFolding``), and with the merge policy
-/// the indexing statement used. So its FTS5 index tables, `%_data` and
-/// `%_idx`, hold what that statement would have written, and copying their
-/// rows (85 MB for a million cases, 0.2 s) gives the database the same index.
+/// the same order, folded as `qda_fold` folds them (``YoFolding``), and
+/// with the merge policy the indexing statement used. So its FTS5 index
+/// tables, `%_data` and `%_idx`, hold what that statement would have
+/// written, and copying their rows (85 MB for a million cases, 0.2 s) gives
+/// the database the same index.
 ///
 /// The copy replaces the database's index entirely, so it serves only a
 /// load into a database whose index covers no text: the first import into

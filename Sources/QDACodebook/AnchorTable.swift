@@ -2,16 +2,14 @@
 /// way to find all of them in a text in one pass over its words.
 ///
 /// This is what makes the number of rules nearly free: a text's words are
-/// looked up once each — a hash look-up for whole words, a walk down a byte
-/// trie for stems — whatever the number of patterns. The text then carries
+/// looked up once each — one walk down a byte trie finds a word's stems and
+/// the word itself — whatever the number of patterns. The text then carries
 /// each word's number (see ``PreparedText``): patterns rule themselves in or
 /// out by testing a few bits (``Pattern/bound(to:)``), and match by comparing
 /// numbers, never strings.
 final class AnchorTable: Sendable {
-  /// The id of each whole word.
-  private let wordIDs: ByteWordMap
-  /// The stems, as a byte trie.
-  private let stems: StemTrie
+  /// The words and stems, as a byte trie.
+  private let trie: AnchorTrie
   /// How many anchors there are.
   let count: Int
   /// The length of each anchor's word or stem, in Unicode scalars: longer
@@ -44,19 +42,17 @@ final class AnchorTable: Sendable {
       }
     }
     self.lengths = lengths
-    self.wordIDs = ByteWordMap(
-      wordIDs.map { (Array($0.key.text.utf8), $0.value) })
-    self.stems = StemTrie(stemIDs.map { (Array($0.key.text.utf8), $0.value) })
+    self.trie = AnchorTrie(
+      words: wordIDs.map { (Array($0.key.text.utf8), $0.value) },
+      stems: stemIDs.map { (Array($0.key.text.utf8), $0.value) })
     self.count = Int(next)
   }
 
   /// The id of an anchor this table was made with.
   func id(of anchor: Pattern.Anchor) -> Int32? {
     switch anchor {
-    case .word(let word):
-      var text = word.text
-      return text.withUTF8 { wordIDs.id(of: $0) }
-    case .stem(let stem): return stems.id(ofStem: Array(stem.utf8))
+    case .word(let word): return trie.id(ofWord: Array(word.text.utf8))
+    case .stem(let stem): return trie.id(ofStem: Array(stem.utf8))
     }
   }
 
@@ -81,12 +77,12 @@ final class AnchorTable: Sendable {
           let slice = UnsafeBufferPointer(
             start: bytes + words[index].byteStart,
             count: words[index].byteEnd - words[index].byteStart)
-          if let id = wordIDs.id(of: slice) {
-            numbers[index] = id
-            anchors.insert(id)
+          let id = trie.walk(slice) { stem in
+            numbers.append(stem)
+            anchors.insert(stem)
           }
-          stems.forEachStem(of: slice) { id in
-            numbers.append(id)
+          if id >= 0 {
+            numbers[index] = id
             anchors.insert(id)
           }
         }
@@ -124,70 +120,6 @@ final class PreparedText: Sendable {
   /// Whether the prepared text was numbered by `table`.
   @inline(__always)
   func isPrepared(by table: AnchorTable) -> Bool { self.table === table }
-}
-
-/// Words as UTF-8 bytes, mapped to ids by open addressing.
-///
-/// A look-up hashes the bytes it is given, with no `String` made: the words
-/// of every unit are looked up here.
-struct ByteWordMap: Sendable {
-  /// For each slot, the index of its entry, or -1.
-  private let slots: [Int32]
-  /// Entry `e`'s word is `blob[keyStart[e]..<keyStart[e + 1]]`.
-  private let keyStart: [Int]
-  private let blob: [UInt8]
-  private let ids: [Int32]
-
-  init(_ words: [(bytes: [UInt8], id: Int32)]) {
-    var capacity = 8
-    while capacity < 2 * words.count { capacity *= 2 }
-    var slots = [Int32](repeating: -1, count: capacity)
-    var keyStart = [0]
-    var blob: [UInt8] = []
-    var ids: [Int32] = []
-    for (entry, word) in words.enumerated() {
-      blob.append(contentsOf: word.bytes)
-      keyStart.append(blob.count)
-      ids.append(word.id)
-      var slot =
-        word.bytes.withUnsafeBufferPointer { Self.hash($0) } & (capacity - 1)
-      while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-      slots[slot] = Int32(entry)
-    }
-    self.slots = slots
-    self.keyStart = keyStart
-    self.blob = blob
-    self.ids = ids
-  }
-
-  /// FNV-1a over the bytes.
-  @inline(__always)
-  static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-    return Int(truncatingIfNeeded: hash ^ (hash >> 32))
-  }
-
-  /// The id of the word with these bytes, if the map has it.
-  @inline(__always)
-  func id(of word: UnsafeBufferPointer<UInt8>) -> Int32? {
-    let mask = slots.count - 1
-    var slot = Self.hash(word) & mask
-    return blob.withUnsafeBufferPointer { blob in
-      while true {
-        let entry = Int(slots[slot])
-        if entry < 0 { return nil }
-        let start = keyStart[entry]
-        let end = keyStart[entry + 1]
-        if end - start == word.count,
-          UnsafeBufferPointer(rebasing: blob[start..<end]).elementsEqual(word)
-        {
-          return ids[entry]
-        }
-        slot = (slot + 1) & mask
-      }
-    }
-  }
 }
 
 /// The anchors of an ``AnchorTable`` that a text contains, as bits.
@@ -232,16 +164,19 @@ struct AnchorSet: Sendable {
   func word(_ index: Int) -> UInt64 { bits[index] }
 }
 
-/// Stems in a byte trie: the stems a word starts with are found by walking
-/// its UTF-8 bytes from the root once.
+/// Words and stems in a byte trie: one walk down a word's UTF-8 bytes from
+/// the root finds every stem the word starts with and, if the walk reaches
+/// the word's end, the word itself.
 ///
 /// The trie is walked for every word of every text coded, so a step is one
 /// load where it can be: an edge is a *link* that carries what the walk
 /// needs of the node it leads to (where its edges are, and the stem that
 /// ends there), and a node with many edges has a table of 256 links. (With
 /// the stem ids and table offsets in arrays of their own, indexed by node,
-/// a step was three dependent loads.)
-struct StemTrie: Sendable {
+/// a step was three dependent loads.) Most words of a text leave the trie
+/// after a byte or two, so finding whole words here rather than by hashing
+/// each word reads most words' bytes only up to where they leave it.
+struct AnchorTrie: Sendable {
   /// An edge's target: the stem ending there and where its edges are.
   ///
   /// The id of the stem that ends at the node (-1: none) is in the
@@ -263,44 +198,58 @@ struct StemTrie: Sendable {
   private let sparseStart: [Int32]
   private let sparseBytes: [UInt8]
   private let sparseLinks: [Link]
+  /// The id of the word that ends at each node with a dense table (in the
+  /// order of the tables) and at each other node (in the order of
+  /// `sparseStart`), or -1: read once per walk, at the word's last byte.
+  private let denseWords: [Int32]
+  private let sparseWords: [Int32]
   /// The fewest edges that make a node dense.
   private static let denseEdges = 8
 
-  init(_ stems: [(bytes: [UInt8], id: Int32)]) {
-    // Built with a dictionary per node, then laid out flat, node by node.
-    var children: [[UInt8: Int32]] = [[:]]
-    var ids: [Int32] = [-1]
-    for (bytes, id) in stems {
+  init(
+    words: [(bytes: [UInt8], id: Int32)] = [],
+    stems: [(bytes: [UInt8], id: Int32)]
+  ) {
+    // Built with a list of edges per node (most have one), then laid out
+    // flat, node by node.
+    var children: [[(byte: UInt8, node: Int32)]] = [[]]
+    var stemIDs: [Int32] = [-1]
+    var wordIDs: [Int32] = [-1]
+    func node(of bytes: [UInt8]) -> Int {
       var node = 0
       for byte in bytes {
-        if let child = children[node][byte] {
-          node = Int(child)
+        if let edge = children[node].first(where: { $0.byte == byte }) {
+          node = Int(edge.node)
         } else {
-          children.append([:])
-          ids.append(-1)
-          children[node][byte] = Int32(children.count - 1)
+          children.append([])
+          stemIDs.append(-1)
+          wordIDs.append(-1)
+          children[node].append((byte, Int32(children.count - 1)))
           node = children.count - 1
         }
       }
-      ids[node] = id
+      return node
     }
+    for (bytes, id) in stems { stemIDs[node(of: bytes)] = id }
+    for (bytes, id) in words { wordIDs[node(of: bytes)] = id }
     // Where each node's edges will be.
     var places: [Int32] = []
-    var denseCount = 0
-    var sparseCount = 0
-    for edges in children {
+    var denseWords: [Int32] = []
+    var sparseWords: [Int32] = []
+    for (node, edges) in children.enumerated() {
       if edges.count >= Self.denseEdges {
-        places.append(Int32(denseCount * 256))
-        denseCount += 1
+        places.append(Int32(denseWords.count * 256))
+        denseWords.append(wordIDs[node])
       } else {
-        places.append(-2 - Int32(sparseCount))
-        sparseCount += 1
+        places.append(-2 - Int32(sparseWords.count))
+        sparseWords.append(wordIDs[node])
       }
     }
     func link(to node: Int32) -> Link {
-      Link(ids[Int(node)]) << 32 | Link(UInt32(bitPattern: places[Int(node)]))
+      Link(stemIDs[Int(node)]) << 32
+        | Link(UInt32(bitPattern: places[Int(node)]))
     }
-    var dense = [Link](repeating: Self.noLink, count: denseCount * 256)
+    var dense = [Link](repeating: Self.noLink, count: denseWords.count * 256)
     var sparseStart: [Int32] = [0]
     var sparseBytes: [UInt8] = []
     var sparseLinks: [Link] = []
@@ -311,7 +260,7 @@ struct StemTrie: Sendable {
           dense[place + Int(byte)] = link(to: target)
         }
       } else {
-        for (byte, target) in edges.sorted(by: { $0.key < $1.key }) {
+        for (byte, target) in edges.sorted(by: { $0.byte < $1.byte }) {
           sparseBytes.append(byte)
           sparseLinks.append(link(to: target))
         }
@@ -323,6 +272,8 @@ struct StemTrie: Sendable {
     self.sparseStart = sparseStart
     self.sparseBytes = sparseBytes
     self.sparseLinks = sparseLinks
+    self.denseWords = denseWords
+    self.sparseWords = sparseWords
   }
 
   /// The link along the edge `byte` from the node whose edges are at
@@ -340,34 +291,59 @@ struct StemTrie: Sendable {
     return Self.noLink
   }
 
-  /// Calls `body` with the id of every stem that `word` starts with.
-  func forEachStem(of word: String, _ body: (Int32) -> Void) {
-    var word = word
-    word.withUTF8 { forEachStem(of: $0, body) }
+  /// The id of the word that ends at the node whose edges are at `place`,
+  /// or -1.
+  @inline(__always)
+  private func word(at place: Int32) -> Int32 {
+    place >= 0 ? denseWords[Int(place) >> 8] : sparseWords[Int(-2 - place)]
   }
 
-  /// Calls `body` with the id of every stem that the UTF-8 `word` starts with.
+  /// Calls `body` with the id of every stem that the UTF-8 `word` starts
+  /// with, and returns the id of `word` itself, or -1.
   @inline(__always)
-  func forEachStem(of word: UnsafeBufferPointer<UInt8>, _ body: (Int32) -> Void)
+  func walk(_ word: UnsafeBufferPointer<UInt8>, stems body: (Int32) -> Void)
+    -> Int32
   {
     var place = Int32(truncatingIfNeeded: root)
     for byte in word {
       let link = follow(place, byte)
-      if link == Self.noLink { return }
+      if link == Self.noLink { return -1 }
       let stem = Int32(truncatingIfNeeded: link >> 32)
       if stem >= 0 { body(stem) }
       place = Int32(truncatingIfNeeded: link)
     }
+    return word.isEmpty ? -1 : self.word(at: place)
   }
 
-  /// The id of a stem, if the trie holds it.
-  func id(ofStem bytes: [UInt8]) -> Int32? {
+  /// Calls `body` with the id of every stem that `word` starts with, and
+  /// returns the id of `word` itself, or -1.
+  @discardableResult
+  func walk(_ word: String, stems body: (Int32) -> Void) -> Int32 {
+    var word = word
+    return word.withUTF8 { walk($0, stems: body) }
+  }
+
+  /// The link to the node the walk along `bytes` ends at, if there is one.
+  private func link(to bytes: [UInt8]) -> Link? {
     var link = root
     for byte in bytes {
       link = follow(Int32(truncatingIfNeeded: link), byte)
       if link == Self.noLink { return nil }
     }
+    return link
+  }
+
+  /// The id of a stem, if the trie holds it.
+  func id(ofStem bytes: [UInt8]) -> Int32? {
+    guard let link = link(to: bytes) else { return nil }
     let stem = Int32(truncatingIfNeeded: link >> 32)
     return stem >= 0 ? stem : nil
+  }
+
+  /// The id of a whole word, if the trie holds it.
+  func id(ofWord bytes: [UInt8]) -> Int32? {
+    guard !bytes.isEmpty, let link = link(to: bytes) else { return nil }
+    let id = word(at: Int32(truncatingIfNeeded: link))
+    return id >= 0 ? id : nil
   }
 }

@@ -21,13 +21,13 @@ import Testing
   }
 
   @Test func aWordFindsEveryStemItStartsWith() {
-    let trie = StemTrie([
+    let trie = AnchorTrie(stems: [
       (Array("вен".utf8), 0), (Array("вена".utf8), 1), (Array("ve".utf8), 2),
       (Array("vein".utf8), 3), (Array("венозн".utf8), 4),
     ])
     func stems(_ word: String) -> [Int32] {
       var found: [Int32] = []
-      trie.forEachStem(of: word) { found.append($0) }
+      trie.walk(word) { found.append($0) }
       return found
     }
     #expect(stems("венами") == [0, 1])
@@ -52,16 +52,54 @@ import Testing
         })
     }
     let stems = Array(Set((0..<300).map { _ in word(4) }))
-    let trie = StemTrie(stems.enumerated().map { (Array($1.utf8), Int32($0)) })
+    let trie = AnchorTrie(
+      stems: stems.enumerated().map { (Array($1.utf8), Int32($0)) })
     for _ in 0..<2_000 {
       let text = word(7)
       var found: [Int32] = []
-      trie.forEachStem(of: text) { found.append($0) }
+      trie.walk(text) { found.append($0) }
       let expected = stems.indices.filter {
         text.utf8.starts(with: stems[$0].utf8)
       }.map(Int32.init)
       #expect(found.sorted() == expected.sorted(), "\(text)")
     }
+  }
+
+  /// Words and stems share the trie: a word is found only when the walk
+  /// ends at its last byte, on the node it ends at, whether or not stems
+  /// end there too, and whether that node has a dense table of edges.
+  @Test func aWalkFindsTheWordItEndsAtAndTheStemsOnItsWay() {
+    var random = SeededGenerator(seed: 61)
+    let letters = Array("abcdefghijklmnopабвгдежзийклмнопрстуфх")
+    func word(_ length: UInt64) -> String {
+      String(
+        (0..<1 + random.next() % length).map { _ in
+          letters[Int(random.next() % UInt64(letters.count))]
+        })
+    }
+    let stems = Array(Set((0..<200).map { _ in word(4) }))
+    // Some words are stems as well; ids after the stems'.
+    let words = Array(Set((0..<300).map { _ in word(6) } + stems.prefix(40)))
+    let trie = AnchorTrie(
+      words: words.enumerated().map {
+        (Array($1.utf8), Int32(stems.count + $0))
+      },
+      stems: stems.enumerated().map { (Array($1.utf8), Int32($0)) })
+    for text in words + (0..<3_000).map({ _ in word(7) }) {
+      var found: [Int32] = []
+      let id = trie.walk(text) { found.append($0) }
+      let expected = stems.indices.filter {
+        text.utf8.starts(with: stems[$0].utf8)
+      }.map(Int32.init)
+      #expect(found.sorted() == expected.sorted(), "\(text)")
+      let expectedID = words.firstIndex(of: text).map {
+        Int32(stems.count + $0)
+      }
+      #expect(id == (expectedID ?? -1), "\(text)")
+      #expect(trie.id(ofWord: Array(text.utf8)) == expectedID, "\(text)")
+    }
+    #expect(trie.walk("") { _ in Issue.record("no stems") } == -1)
+    #expect(trie.id(ofWord: []) == nil)
   }
 
   @Test func aTextHoldsTheAnchorsOfItsWordsAndStems() throws {

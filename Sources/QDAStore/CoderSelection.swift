@@ -43,9 +43,14 @@ extension Store {
   /// The coders who have codings, `auto` first, then by name.
   public func coders() throws -> [String] {
     try read { db in
+      // A seek in the coder index per name, not a read of every coding.
       try String.fetchAll(
         db,
-        sql: "SELECT DISTINCT coder FROM coding ORDER BY coder != 'auto', coder"
+        sql: """
+          SELECT name FROM codingName n
+          WHERE EXISTS (SELECT 1 FROM codingRow WHERE coderId = n.id)
+          ORDER BY name != 'auto', name
+          """
       )
     }
   }

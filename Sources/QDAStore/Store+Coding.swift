@@ -189,7 +189,11 @@ extension Store {
     try Self.withoutZeroingFreedPages(db) {
       let onlyAuto = try Bool.fetchOne(
         db,
-        sql: "SELECT NOT EXISTS (SELECT 1 FROM coding WHERE coder != 'auto')")
+        sql: """
+          SELECT NOT EXISTS (
+            SELECT 1 FROM codingRow
+            WHERE coderId IS NOT (SELECT id FROM codingName WHERE name = 'auto'))
+          """)
       if onlyAuto == true {
         // Emptied at once by dropping the table and making it again: with
         // foreign keys on, SQLite deletes a child table's rows one by one
@@ -200,16 +204,20 @@ extension Store {
         let definition = try String.fetchOne(
           db,
           sql:
-            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'coding'"
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'codingRow'"
         )
         guard let definition else {
           throw StoreError.sqlite(path: path, message: "no coding table")
         }
-        try db.execute(sql: "DROP TABLE coding")
+        try db.execute(sql: "DROP TABLE codingRow")
         try db.execute(sql: definition)
-        try db.execute(sql: Self.codingIndexSQL)
+        try db.execute(sql: Self.codingRowIndexSQL)
       } else {
-        try db.execute(sql: "DELETE FROM coding WHERE coder = 'auto'")
+        try db.execute(
+          sql: """
+            DELETE FROM codingRow
+            WHERE coderId = (SELECT id FROM codingName WHERE name = 'auto')
+            """)
       }
       // Only `auto` runs name a codebook, and their codings are gone.
       try db.execute(
@@ -224,13 +232,16 @@ extension Store {
     // fails the whole transaction here, so there is nothing to undo. Each
     // coding must name the unit it was made for (checked below), which the
     // units read hold: that is what the foreign key checked.
+    var names = try CodingNames(db)
+    let auto = try names.id(of: "auto")
     var insertCoding = BatchedInsert(
       db,
       head: """
-        INSERT OR FAIL INTO coding (unitId, code, coder, runId, rule, field, spanStart, spanEnd)
+        INSERT OR FAIL INTO codingRow
+          (unitId, codeId, coderId, runId, ruleId, fieldId, spanStart, spanEnd)
         VALUES
         """,
-      row: "(?, ?, 'auto', ?, ?, ?, ?, ?)")
+      row: "(?, ?, \(auto), ?, ?, ?, ?, ?)")
     var written = 0
     var batch: [StoredUnit] = []
     var batchGroups: [UnitGroups] = []
@@ -266,10 +277,10 @@ extension Store {
       for unitCodings in codings {
         for index in unitCodings.indices {
           insertCoding.bind(unitCodings[index].unit)
-          insertCoding.bind(unitCodings[index].code)
+          insertCoding.bind(try names.id(of: unitCodings[index].code))
           insertCoding.bind(run)
-          insertCoding.bind(unitCodings[index].rule)
-          insertCoding.bind(unitCodings[index].field)
+          insertCoding.bind(try names.id(ofOptional: unitCodings[index].rule))
+          insertCoding.bind(try names.id(ofOptional: unitCodings[index].field))
           insertCoding.bind(unitCodings[index].span?.lowerBound)
           insertCoding.bind(unitCodings[index].span?.upperBound)
           if insertCoding.endRow() { try insertCoding.flush() }
@@ -327,10 +338,6 @@ extension Store {
     defer { try? db.execute(sql: "PRAGMA secure_delete = \(mode)") }
     try body()
   }
-
-  /// The coder index, as the first migration made it.
-  static let codingIndexSQL =
-    "CREATE INDEX coding_byCoderCode ON coding(coder, code, unitId)"
 
   /// Records the start of a command that writes codings, and returns the
   /// run id its codings carry.

@@ -295,7 +295,7 @@ extension Store {
       sql: """
         SELECT c.unitId, c.code, c.coder, c.rule, r.codebookHash, c.field, c.spanStart,
                c.spanEnd, c.memo
-        FROM \(relation ?? "coding") c
+        FROM \(relation ?? Store.everyCodingSQL) c
         LEFT JOIN codingRun r ON r.id = c.runId
         JOIN unit u ON u.id = c.unitId
         JOIN source s ON s.id = u.sourceId

@@ -473,7 +473,10 @@ private struct UnitWriter {
     deleteAttributes = try db.makeStatement(
       sql: "DELETE FROM unitAttribute WHERE unitId = ?")
     deleteAutoCodings = try db.makeStatement(
-      sql: "DELETE FROM coding WHERE unitId = ? AND coder = 'auto'")
+      sql: """
+        DELETE FROM codingRow
+        WHERE unitId = ? AND coderId = (SELECT id FROM codingName WHERE name = 'auto')
+        """)
   }
 
   /// Queues a new unit, and writes the queue when it is full.

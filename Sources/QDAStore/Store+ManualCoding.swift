@@ -125,22 +125,27 @@ extension Store {
       if !problems.isEmpty { throw StoreError.multiple(problems) }
       let now = ISO8601DateFormatter().string(from: Date())
       let run = try Self.startRun(codebookHash: nil, at: now, in: db)
+      var names = try CodingNames(db)
+      let coderID = try names.id(of: coder)
       let insert = try db.makeStatement(
         sql: """
-          INSERT INTO coding (unitId, code, coder, runId, memo) VALUES (?, ?, ?, ?, ?)
-          ON CONFLICT (unitId, code, coder) DO UPDATE SET memo = COALESCE(excluded.memo, memo)
+          INSERT INTO codingRow (unitId, codeId, coderId, runId, memo) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT (unitId, codeId, coderId) DO UPDATE SET memo = COALESCE(excluded.memo, memo)
           """)
       var added = 0
       let exists = try db.makeStatement(
-        sql: "SELECT 1 FROM coding WHERE unitId = ? AND code = ? AND coder = ?")
+        sql:
+          "SELECT 1 FROM codingRow WHERE unitId = ? AND codeId = ? AND coderId = ?"
+      )
       for coding in codings {
+        let codeID = try names.id(of: coding.code)
         if try Bool.fetchOne(
-          exists, arguments: [coding.unit, coding.code, coder]) == nil
+          exists, arguments: [coding.unit, codeID, coderID]) == nil
         {
           added += 1
         }
         try insert.execute(arguments: [
-          coding.unit, coding.code, coder, run, coding.memo,
+          coding.unit, codeID, coderID, run, coding.memo,
         ])
       }
       return added
@@ -152,8 +157,14 @@ extension Store {
   /// - Throws: `StoreError.missingCoding` when there is no such coding.
   public func removeCoding(unit: String, code: String, coder: String) throws {
     try write(keepsTallies: coder != "auto") { db in
+      // From the table: SQLite counts no change made through a view.
       try db.execute(
-        sql: "DELETE FROM coding WHERE unitId = ? AND code = ? AND coder = ?",
+        sql: """
+          DELETE FROM codingRow
+          WHERE unitId = ?
+            AND codeId = (SELECT id FROM codingName WHERE name = ?)
+            AND coderId = (SELECT id FROM codingName WHERE name = ?)
+          """,
         arguments: [unit, code, coder])
       if db.changesCount == 0 {
         let unitKnown =

@@ -271,6 +271,41 @@ extension Store {
           END;
           """)
     }
+    migrator.registerMigration("v12-coding-names-numbered") { db in
+      // A coding's code, coder, rule and field are numbers into
+      // `codingName`, each name written once; the `coding` view reads (and,
+      // by its triggers, writes) codings with their names as before. A
+      // million cases' 1.3 million `auto` codings and their coder index:
+      // 180 MB → 70 MB, which `code auto` writes twice (to the write-ahead
+      // log, then into the file), and B-tree keys compared as numbers.
+      try db.execute(
+        sql: """
+          CREATE TABLE codingName (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+          );
+          INSERT INTO codingName (name)
+            SELECT code FROM coding UNION SELECT coder FROM coding
+            UNION SELECT rule FROM coding WHERE rule IS NOT NULL
+            UNION SELECT field FROM coding WHERE field IS NOT NULL;
+          DROP INDEX coding_byCoderCode;
+          ALTER TABLE coding RENAME TO coding_v11;
+          \(Store.codingRowTableSQL);
+          INSERT INTO codingRow
+            (unitId, codeId, coderId, runId, ruleId, fieldId, spanStart, spanEnd, memo)
+            SELECT c.unitId, k.id, w.id, c.runId, r.id, f.id, c.spanStart, c.spanEnd,
+                   c.memo
+            FROM coding_v11 c
+            JOIN codingName k ON k.name = c.code
+            JOIN codingName w ON w.name = c.coder
+            LEFT JOIN codingName r ON r.name = c.rule
+            LEFT JOIN codingName f ON f.name = c.field
+            ORDER BY c.unitId, k.id, w.id;
+          DROP TABLE coding_v11;
+          \(Store.codingRowIndexSQL);
+          \(Store.codingViewSQL);
+          """)
+    }
     return migrator
   }
 
@@ -322,6 +357,111 @@ extension Store {
       memo TEXT,
       PRIMARY KEY (unitId, code, coder)
     ) WITHOUT ROWID
+    """
+
+  /// The coder index, as the first migration made it (until v12).
+  static let codingIndexSQL =
+    "CREATE INDEX coding_byCoderCode ON coding(coder, code, unitId)"
+
+  /// The coding table as migration v12 made it: the names of a coding's
+  /// code, coder, rule and field are numbers into `codingName`.
+  static let codingRowTableSQL = """
+    CREATE TABLE codingRow (
+      unitId TEXT NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+      codeId INTEGER NOT NULL,
+      coderId INTEGER NOT NULL,
+      runId INTEGER NOT NULL,
+      ruleId INTEGER,
+      fieldId INTEGER,
+      spanStart INTEGER,
+      spanEnd INTEGER,
+      memo TEXT,
+      PRIMARY KEY (unitId, codeId, coderId)
+    ) WITHOUT ROWID
+    """
+
+  /// The coder index of `codingRow`: a coder's codings of a code.
+  static let codingRowIndexSQL =
+    "CREATE INDEX codingRow_byCoderCode ON codingRow(coderId, codeId, unitId)"
+
+  /// The `coding` view over `codingRow`, with the names, and the triggers
+  /// that write codings through it as the table of the same name was
+  /// written before v12.
+  ///
+  /// The code and coder names are joined (every number has its name), so
+  /// that a query naming a code or coder seeks its number and then the
+  /// index; the rule and field, which queries show but do not look up by,
+  /// are read by subqueries, which SQLite leaves out where a query does not
+  /// use them (a join it would make for every row). A name a coding brings
+  /// is added to `codingName` when it is new. An insert's conflict clause
+  /// (`OR IGNORE`, `OR REPLACE`) governs the trigger's insert into
+  /// `codingRow`, as SQLite passes it on.
+  static let codingViewSQL = """
+    CREATE VIEW coding AS
+      SELECT r.unitId AS unitId, k.name AS code, w.name AS coder,
+             r.runId AS runId,
+             (SELECT name FROM codingName WHERE id = r.ruleId) AS rule,
+             (SELECT name FROM codingName WHERE id = r.fieldId) AS field,
+             r.spanStart AS spanStart, r.spanEnd AS spanEnd, r.memo AS memo
+      FROM codingRow r
+      JOIN codingName k ON k.id = r.codeId
+      JOIN codingName w ON w.id = r.coderId;
+    CREATE TRIGGER coding_insteadOfInsert INSTEAD OF INSERT ON coding BEGIN
+      INSERT INTO codingName (name)
+        SELECT name FROM (
+          SELECT new.code AS name UNION SELECT new.coder
+          UNION SELECT new.rule UNION SELECT new.field)
+        WHERE name IS NOT NULL
+          AND name NOT IN (SELECT name FROM codingName);
+      INSERT INTO codingRow
+        (unitId, codeId, coderId, runId, ruleId, fieldId, spanStart, spanEnd, memo)
+      VALUES (
+        new.unitId,
+        (SELECT id FROM codingName WHERE name = new.code),
+        (SELECT id FROM codingName WHERE name = new.coder),
+        new.runId,
+        (SELECT id FROM codingName WHERE name = new.rule),
+        (SELECT id FROM codingName WHERE name = new.field),
+        new.spanStart, new.spanEnd, new.memo);
+    END;
+    CREATE TRIGGER coding_insteadOfDelete INSTEAD OF DELETE ON coding BEGIN
+      DELETE FROM codingRow
+      WHERE unitId = old.unitId
+        AND codeId = (SELECT id FROM codingName WHERE name = old.code)
+        AND coderId = (SELECT id FROM codingName WHERE name = old.coder);
+    END;
+    CREATE TRIGGER coding_insteadOfUpdate INSTEAD OF UPDATE ON coding BEGIN
+      DELETE FROM codingRow
+      WHERE unitId = old.unitId
+        AND codeId = (SELECT id FROM codingName WHERE name = old.code)
+        AND coderId = (SELECT id FROM codingName WHERE name = old.coder);
+      INSERT INTO coding
+        (unitId, code, coder, runId, rule, field, spanStart, spanEnd, memo)
+      VALUES (
+        new.unitId, new.code, new.coder, new.runId, new.rule, new.field,
+        new.spanStart, new.spanEnd, new.memo);
+    END
+    """
+
+  /// Every coding with its names, as the `coding` view has them, for a
+  /// query that reads them all.
+  ///
+  /// Read in the table's own order: SQLite would scan the narrower coder
+  /// index and look each row up in the table (`NOT INDEXED` does not stop
+  /// it; naming the primary key's index does). The rule and field are
+  /// joined, which costs less than the view's subqueries when every row
+  /// shows them. Callgrind, the export query on 20,000 cases' codings:
+  /// 682 million instructions through the view, 519 million this way, 470
+  /// million before v12.
+  static let everyCodingSQL = """
+    (SELECT r.unitId AS unitId, k.name AS code, w.name AS coder,
+            r.runId AS runId, ru.name AS rule, f.name AS field,
+            r.spanStart AS spanStart, r.spanEnd AS spanEnd, r.memo AS memo
+     FROM codingRow r INDEXED BY sqlite_autoindex_codingRow_1
+     JOIN codingName k ON k.id = r.codeId
+     JOIN codingName w ON w.id = r.coderId
+     LEFT JOIN codingName ru ON ru.id = r.ruleId
+     LEFT JOIN codingName f ON f.id = r.fieldId)
     """
 
   /// Applies the migrations this database lacks.

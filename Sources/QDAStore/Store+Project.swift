@@ -48,15 +48,19 @@ extension Store {
       let now = ISO8601DateFormatter().string(from: Date())
       try Self.recordAsCurrent(codebook, in: db, at: now)
       let run = try Self.startRun(codebookHash: nil, at: now, in: db)
+      var names = try CodingNames(db)
+      let field = try names.id(of: "text")
       let insert = try db.makeStatement(
         sql: """
-          INSERT INTO coding (unitId, code, coder, runId, field, spanStart, spanEnd, memo)
-          VALUES (?, ?, ?, ?, 'text', ?, ?, ?)
-          ON CONFLICT (unitId, code, coder) DO NOTHING
+          INSERT INTO codingRow
+            (unitId, codeId, coderId, runId, fieldId, spanStart, spanEnd, memo)
+          VALUES (?, ?, ?, ?, \(field), ?, ?, ?)
+          ON CONFLICT (unitId, codeId, coderId) DO NOTHING
           """)
       for coding in codings {
         try insert.execute(arguments: [
-          coding.unit, coding.code, coding.coder, run, coding.span?.lowerBound,
+          coding.unit, try names.id(of: coding.code),
+          try names.id(of: coding.coder), run, coding.span?.lowerBound,
           coding.span?.upperBound, coding.memo,
         ])
       }

@@ -44,8 +44,12 @@ extension Store {
       var counts: [String: Int] = [:]
       let rows = try Row.fetchCursor(
         db,
-        sql:
-          "SELECT code, COUNT(DISTINCT unitId) FROM coding WHERE coder = 'auto' GROUP BY code"
+        sql: """
+          SELECT (SELECT name FROM codingName WHERE id = codeId), COUNT(*)
+          FROM codingRow
+          WHERE coderId = (SELECT id FROM codingName WHERE name = 'auto')
+          GROUP BY codeId
+          """
       )
       while let row = try rows.next() { counts[row[0]] = row[1] }
       return counts
@@ -60,7 +64,10 @@ extension Store {
   ) throws {
     try write(keepsTallies: coder != "auto") { db in
       try db.execute(
-        sql: "DELETE FROM coding WHERE coder = ?", arguments: [coder])
+        sql: """
+          DELETE FROM codingRow
+          WHERE coderId = (SELECT id FROM codingName WHERE name = ?)
+          """, arguments: [coder])
       _ = try addCodings(in: db, codings, coder: coder, path: path)
     }
   }

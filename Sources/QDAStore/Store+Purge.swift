@@ -30,7 +30,7 @@ extension Store {
         try Int.fetchOne(
           db,
           sql: """
-            SELECT COUNT(*) FROM coding
+            SELECT COUNT(*) FROM codingRow
             WHERE unitId IN (SELECT id FROM unit WHERE sourceId = ?)
             """,
           arguments: [id]) ?? 0

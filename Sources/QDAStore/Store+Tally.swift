@@ -183,7 +183,8 @@ extension Store {
       db,
       sql: """
         SELECT (SELECT COUNT(*) FROM unit), (SELECT MAX(rowid) FROM unit),
-               (SELECT COUNT(*) FROM coding WHERE coder = 'auto')
+               (SELECT COUNT(*) FROM codingRow
+                WHERE coderId = (SELECT id FROM codingName WHERE name = 'auto'))
         """)
     let values = (0..<3).map { (row?[$0] as Int64?).map(String.init) ?? "-" }
     return values.joined(separator: ",")

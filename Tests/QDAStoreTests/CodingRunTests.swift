@@ -149,18 +149,19 @@ import Testing
         $0, sql: "SELECT createdAt FROM codingRun ORDER BY id")
     }
     #expect(times == ["T1", "T2"])
-    // The coder index is back, and SQLite finds the file sound.
+    // The coder index is back (on the table of numbered names, since v12),
+    // and SQLite finds the file sound.
     let (index, check) = try store.read { db in
       (
         try String.fetchOne(
           db,
           sql:
-            "SELECT tbl_name FROM sqlite_master WHERE name = 'coding_byCoderCode'"
+            "SELECT tbl_name FROM sqlite_master WHERE name = 'codingRow_byCoderCode'"
         ),
         try String.fetchOne(db, sql: "PRAGMA integrity_check")
       )
     }
-    #expect(index == "coding")
+    #expect(index == "codingRow")
     #expect(check == "ok")
   }
 }

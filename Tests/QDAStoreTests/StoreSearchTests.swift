@@ -193,18 +193,19 @@ extension StoreSearchTests {
       try store.read { db in
         try String.fetchOne(
           db,
-          sql: "SELECT sql FROM sqlite_master WHERE name = 'coding_byCoderCode'"
+          sql:
+            "SELECT sql FROM sqlite_master WHERE name = 'codingRow_byCoderCode'"
         )
       }
     }
     try recode(["A", "B"])
     try recode(["B"])
     #expect(try codings() == ["B auto"])
-    #expect(try coderIndex() == Store.codingIndexSQL)
+    #expect(try coderIndex() == Store.codingRowIndexSQL)
     try store.addCodings([ManualCoding(unit: "A", code: "t.a")], coder: "ann")
     try recode(["A"])
     #expect(try codings() == ["A ann", "A auto"])
-    #expect(try coderIndex() == Store.codingIndexSQL)
+    #expect(try coderIndex() == Store.codingRowIndexSQL)
   }
 }
 

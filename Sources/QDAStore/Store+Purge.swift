@@ -36,6 +36,15 @@ extension Store {
           arguments: [id]) ?? 0
       try db.execute(sql: "PRAGMA secure_delete = ON")
       try db.execute(sql: "DELETE FROM source WHERE id = ?", arguments: [id])
+      // Names no coding uses any more go too: a coder who coded only this
+      // source leaves no trace of that in the file.
+      try db.execute(
+        sql: """
+          DELETE FROM codingName WHERE id NOT IN (
+            SELECT codeId FROM codingRow UNION SELECT coderId FROM codingRow
+            UNION SELECT ruleId FROM codingRow WHERE ruleId IS NOT NULL
+            UNION SELECT fieldId FROM codingRow WHERE fieldId IS NOT NULL)
+          """)
       try db.execute(
         sql: "INSERT INTO unitSearch (unitSearch) VALUES ('optimize')")
       return PurgeSummary(units: units, codings: codings)

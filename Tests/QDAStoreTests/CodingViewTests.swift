@@ -131,6 +131,36 @@ import Testing
     }
   }
 
+  /// A purge takes the names that only the purged codings used: a coder
+  /// who coded only that source leaves no name behind.
+  @Test func aPurgeTakesTheNamesOnlyItsCodingsUsed() throws {
+    try codedStore { (store: Store) throws in
+      var units = [
+        UnitDraft(
+          id: "v1", kind: "case", line: 2, texts: [("services", "text")],
+          contentHash: "v1")
+      ].makeIterator()
+      _ = try store.importSource(
+        SourceDraft(
+          name: "other", path: "other.csv", kind: "reports", contentHash: "o",
+          settings: ""),
+        units: { units.next() })
+      try store.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO coding (unitId, code, coder, runId, field)
+              VALUES ('u1', 't.b', 'ann', 1, 'request'),
+                     ('v1', 't.a', 'bob', 1, 'services');
+            """)
+      }
+      _ = try store.purge(source: "r")
+      #expect(
+        try rows(store, "SELECT name FROM codingName ORDER BY name")
+          == ["bob", "services", "t.a"])
+      #expect(try rows(store, "SELECT unitId, coder FROM coding") == ["v1 bob"])
+    }
+  }
+
   /// The view seeks a coder's codes in the coder index; reading every
   /// coding scans the table rather than the index (which would look up
   /// every row in the table); counting a coder's codings reads the index

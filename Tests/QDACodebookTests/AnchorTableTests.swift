@@ -20,6 +20,24 @@ import Testing
     """
   }
 
+  /// Random words of Latin and Cyrillic letters, from a seed: enough
+  /// letters that trie nodes get a dense table of edges (eight or more).
+  struct RandomWords {
+    var random: SeededGenerator
+    let letters = Array("abcdefghijklmnopабвгдежзийклмнопрстуфх")
+
+    init(seed: UInt64) { random = SeededGenerator(seed: seed) }
+
+    /// A word of 1 to `length` letters.
+    mutating func next(upTo length: UInt64) -> String {
+      let count = 1 + random.next() % length
+      return String(
+        (0..<count).map { _ in
+          letters[Int(random.next() % UInt64(letters.count))]
+        })
+    }
+  }
+
   @Test func aWordFindsEveryStemItStartsWith() {
     let trie = AnchorTrie(stems: [
       (Array("вен".utf8), 0), (Array("вена".utf8), 1), (Array("ve".utf8), 2),
@@ -42,15 +60,8 @@ import Testing
   }
 
   @Test func aTrieOfManyStemsFindsWhatPrefixesFind() {
-    // Enough stems that nodes get a dense table of edges (eight or more).
-    var random = SeededGenerator(seed: 98)
-    let letters = Array("abcdefghijklmnopабвгдежзийклмнопрстуфх")
-    func word(_ length: UInt64) -> String {
-      String(
-        (0..<1 + random.next() % length).map { _ in
-          letters[Int(random.next() % UInt64(letters.count))]
-        })
-    }
+    var words = RandomWords(seed: 98)
+    func word(_ length: UInt64) -> String { words.next(upTo: length) }
     let stems = Array(Set((0..<300).map { _ in word(4) }))
     let trie = AnchorTrie(
       stems: stems.enumerated().map { (Array($1.utf8), Int32($0)) })
@@ -69,14 +80,8 @@ import Testing
   /// ends at its last byte, on the node it ends at, whether or not stems
   /// end there too, and whether that node has a dense table of edges.
   @Test func aWalkFindsTheWordItEndsAtAndTheStemsOnItsWay() {
-    var random = SeededGenerator(seed: 61)
-    let letters = Array("abcdefghijklmnopабвгдежзийклмнопрстуфх")
-    func word(_ length: UInt64) -> String {
-      String(
-        (0..<1 + random.next() % length).map { _ in
-          letters[Int(random.next() % UInt64(letters.count))]
-        })
-    }
+    var random = RandomWords(seed: 61)
+    func word(_ length: UInt64) -> String { random.next(upTo: length) }
     let stems = Array(Set((0..<200).map { _ in word(4) }))
     // Some words are stems as well; ids after the stems'.
     let words = Array(Set((0..<300).map { _ in word(6) } + stems.prefix(40)))

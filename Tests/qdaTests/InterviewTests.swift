@@ -151,7 +151,9 @@ import Testing
         query + ["--output", "found"], in: directory.url)
       #expect(written.status == 0, "\(written.stderr)")
       #expect(
-        try String(contentsOf: directory.url.appendingPathComponent("found"))
+        try String(
+          contentsOf: directory.url.appendingPathComponent("found"),
+          encoding: .utf8)
           == printed.stdout)
       // The first lines, in every format, across the table's two passes.
       let limited = try CommandRunner.qda(
@@ -174,7 +176,9 @@ import Testing
     let markdown = try CommandRunner.qda(
       ["find", "night* OR ночь*", "--format", "markdown"], in: directory.url)
     #expect(
-      try String(contentsOf: directory.url.appendingPathComponent("found"))
+      try String(
+        contentsOf: directory.url.appendingPathComponent("found"),
+        encoding: .utf8)
         == markdown.stdout)
     // The file gets the mode of any other output file, not mkstemp's 0600.
     let freq = try CommandRunner.qda(

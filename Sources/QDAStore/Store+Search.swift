@@ -130,50 +130,81 @@ extension Store {
     }
     let start: Unicode.Scalar = "\u{1}"
     let end: Unicode.Scalar = "\u{2}"
+    let folded = Self.fold(query)
     do {
       try read { db in
+        let probe: SearchProbe
+        do {
+          probe = try SearchProbe(
+            query: folded, start: String(start), end: String(end))
+        } catch let error as DatabaseError {
+          throw SearchQueryError(message: error.message ?? "\(error)")
+        }
+        // What the index is asked: the query itself when it needs no token
+        // positions, else a query that finds every text it matches, which
+        // the probe then checks; every text when the query is beyond what
+        // `SearchQuery` reads (FTS5 accepted it).
+        let plan = try? SearchQuery(folded, tokens: probe.tokens(of:))
+        let candidates = plan.map { $0.isExact ? folded : $0.over }
         let inFileOrder =
           try String.fetchOne(
             db, sql: "SELECT value FROM projectState WHERE key = ?",
             arguments: [Self.textOrderKey]) == "yes"
         let order =
-          inFileOrder ? "f.rowid" : "u.sourceId, u.ordinal, t.position"
-        let from = """
-          FROM unitSearch f
-          JOIN unitText t ON t.id = f.rowid
+          inFileOrder ? "t.id" : "u.sourceId, u.ordinal, t.position"
+        var sql = """
+          SELECT t.id, u.id, s.name, u.kind, u.speaker, u.date, t.field, t.text
+          FROM unitText t
           JOIN unit u ON u.id = t.unitId
           JOIN source s ON s.id = u.sourceId
-          WHERE unitSearch MATCH ? AND \(condition)
+          WHERE \(condition)
           """
-        var page = ""
-        if let limit {
-          // The page's texts first, so that only they are highlighted.
-          let ids = try Int64.fetchAll(
-            db, sql: "SELECT f.rowid \(from) ORDER BY \(order) LIMIT ?",
-            arguments: [Self.fold(query)] + arguments + [max(0, limit)])
-          page =
-            " AND f.rowid IN (\(ids.map(String.init).joined(separator: ",")))"
+        var sqlArguments = arguments
+        if let candidates {
+          sql +=
+            " AND t.id IN (SELECT rowid FROM unitSearch WHERE unitSearch MATCH ?)"
+          sqlArguments += [candidates]
         }
-        let statement = try db.makeStatement(
-          sql: """
-            SELECT u.id, s.name, u.kind, u.speaker, u.date, t.field, t.text,
-                   highlight(unitSearch, 0, ?, ?) AS marked
-            \(from) \(page)
-            ORDER BY \(order)
-            """)
-        statement.arguments =
-          [String(start), String(end), Self.fold(query)] + arguments
+        sql += " ORDER BY \(order)"
+        // Only an exact query's rows are all hits.
+        if let limit, plan?.isExact == true {
+          sql += " LIMIT ?"
+          sqlArguments += [max(0, limit)]
+        }
+        let statement = try db.makeStatement(sql: sql)
+        statement.arguments = sqlArguments
         for pass in 0..<passes {
-          let rows = try Row.fetchCursor(statement)
-          while let row = try rows.next() {
-            try body(
-              pass,
-              SearchHit(
-                unit: row[0], source: row[1], kind: row[2], speaker: row[3],
-                date: row[4],
-                field: row[5], text: row[6],
-                matches: Self.ranges(marked: row[7], start: start, end: end)))
+          var found = 0
+          var batch: [SearchHit] = []
+          var ids: [(id: Int64, text: String)] = []
+          /// Checks the batch and hands on its hits; false past the limit.
+          func flush() throws -> Bool {
+            let marked = try probe.marked(ids)
+            for (index, hit) in batch.enumerated() {
+              guard let text = marked[ids[index].id] else { continue }
+              if let limit, found >= limit { return false }
+              var hit = hit
+              hit.matches = Self.ranges(marked: text, start: start, end: end)
+              try body(pass, hit)
+              found += 1
+            }
+            batch.removeAll(keepingCapacity: true)
+            ids.removeAll(keepingCapacity: true)
+            return limit.map { found < $0 } ?? true
           }
+          guard limit.map({ $0 > 0 }) ?? true else { break }
+          let rows = try Row.fetchCursor(statement)
+          var isOpen = true
+          while isOpen, let row = try rows.next() {
+            let text: String = row[7]
+            ids.append((row[0], Self.fold(text)))
+            batch.append(
+              SearchHit(
+                unit: row[1], source: row[2], kind: row[3], speaker: row[4],
+                date: row[5], field: row[6], text: text, matches: []))
+            if batch.count == Self.probeBatchSize { isOpen = try flush() }
+          }
+          if isOpen { _ = try flush() }
         }
       }
     } catch let error as StoreError {
@@ -184,6 +215,9 @@ extension Store {
       throw error
     }
   }
+
+  /// How many found texts the probe checks at a time.
+  static let probeBatchSize = 512
 
   /// The ranges between markers, in scalar offsets of the unmarked text.
   static func ranges(

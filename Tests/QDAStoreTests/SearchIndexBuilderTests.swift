@@ -87,9 +87,9 @@ import Testing
     try load(after, units)
     let rows = try indexRows(aside)
     #expect(rows == (try indexRows(after)))
-    // More than one segment was written and merged: the comparison covers
-    // FTS5's flushes, not one in-memory batch.
-    #expect((rows["unitSearch_data"]?.count ?? 0) > 100)
+    // The index spans many pages (64 without token positions): the
+    // comparison covers more than a page's worth of terms.
+    #expect((rows["unitSearch_data"]?.count ?? 0) > 40)
     try integrityCheck(aside)
     for query in [
       "naloxone", "еще", "ВСЁ", "cafe", "ёлка", "\"помощь abscess\"",

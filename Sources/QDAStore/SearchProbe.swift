@@ -16,9 +16,9 @@ final class SearchProbe {
   /// The texts of the batch being checked, by row id.
   private let insertContent: Statement
   private let insertIndex: Statement
-  private let insertToken: Statement
   private let matching: Statement
-  private let tokens: Statement
+  /// The statements that tokenize a string, made when first needed.
+  private var tokenizing: (insert: Statement, select: Statement)?
 
   /// The tokenizer of the database's full-text index.
   static let tokenizer = "unicode61 remove_diacritics 2"
@@ -33,37 +33,29 @@ final class SearchProbe {
   ///   valid.
   init(query: String, start: String, end: String) throws {
     queue = try DatabaseQueue()
-    (insertContent, insertIndex, insertToken, matching, tokens) =
-      try queue.inDatabase { db in
-        try db.execute(
-          sql: """
-            CREATE TABLE content (id INTEGER PRIMARY KEY, text TEXT);
-            CREATE VIRTUAL TABLE probe USING fts5(
-              text, content = 'content', content_rowid = 'id',
-              columnsize = 0, tokenize = '\(Self.tokenizer)');
-            CREATE VIRTUAL TABLE words USING fts5(
-              text, tokenize = '\(Self.tokenizer)');
-            CREATE VIRTUAL TABLE wordList USING fts5vocab(words, 'instance');
-            """)
-        let matching = try db.makeStatement(
-          sql: """
-            SELECT rowid, highlight(probe, 0, ?, ?) FROM probe
-            WHERE probe MATCH ?
-            """)
-        matching.arguments = [start, end, query]
-        // An empty index still reads the query, and so refuses a bad one.
-        _ = try Row.fetchAll(matching)
-        return (
-          try db.makeStatement(sql: "INSERT INTO content VALUES (?, ?)"),
-          try db.makeStatement(
-            sql: "INSERT INTO probe (rowid, text) VALUES (?, ?)"),
-          try db.makeStatement(
-            sql: "INSERT INTO words (rowid, text) VALUES (1, ?)"),
-          matching,
-          try db.makeStatement(
-            sql: "SELECT term FROM wordList ORDER BY offset")
-        )
-      }
+    (insertContent, insertIndex, matching) = try queue.inDatabase { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE content (id INTEGER PRIMARY KEY, text TEXT);
+          CREATE VIRTUAL TABLE probe USING fts5(
+            text, content = 'content', content_rowid = 'id',
+            columnsize = 0, tokenize = '\(Self.tokenizer)');
+          """)
+      let matching = try db.makeStatement(
+        sql: """
+          SELECT rowid, highlight(probe, 0, ?, ?) FROM probe
+          WHERE probe MATCH ?
+          """)
+      matching.arguments = [start, end, query]
+      // An empty index still reads the query, and so refuses a bad one.
+      _ = try Row.fetchAll(matching)
+      return (
+        try db.makeStatement(sql: "INSERT INTO content VALUES (?, ?)"),
+        try db.makeStatement(
+          sql: "INSERT INTO probe (rowid, text) VALUES (?, ?)"),
+        matching
+      )
+    }
   }
 
   /// The tokens the index makes of `text`, in order.
@@ -71,9 +63,24 @@ final class SearchProbe {
   /// - Throws: `DatabaseError` when SQLite fails.
   func tokens(of text: String) throws -> [String] {
     try queue.inDatabase { db in
-      try insertToken.execute(arguments: [text])
+      if tokenizing == nil {
+        try db.execute(
+          sql: """
+            CREATE VIRTUAL TABLE words USING fts5(
+              text, tokenize = '\(Self.tokenizer)');
+            CREATE VIRTUAL TABLE wordList USING fts5vocab(words, 'instance');
+            """)
+        tokenizing = (
+          try db.makeStatement(
+            sql: "INSERT INTO words (rowid, text) VALUES (1, ?)"),
+          try db.makeStatement(
+            sql: "SELECT term FROM wordList ORDER BY offset")
+        )
+      }
+      guard let (insert, select) = tokenizing else { return [] }
+      try insert.execute(arguments: [text])
       defer { try? db.execute(sql: "DELETE FROM words") }
-      return try String.fetchAll(tokens)
+      return try String.fetchAll(select)
     }
   }
 

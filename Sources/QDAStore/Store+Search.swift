@@ -140,12 +140,23 @@ extension Store {
         } catch let error as DatabaseError {
           throw SearchQueryError(message: error.message ?? "\(error)")
         }
-        // What the index is asked: the query itself when it needs no token
-        // positions, else a query that finds every text it matches, which
-        // the probe then checks; every text when the query is beyond what
-        // `SearchQuery` reads (FTS5 accepted it).
-        let plan = try? SearchQuery(folded, tokens: probe.tokens(of:))
-        let candidates = plan.map { $0.isExact ? folded : $0.over }
+        // What the index is asked: the query itself when it answers it
+        // (FTS5 refuses what needs token positions), else a query that
+        // finds every text the query matches, which the probe then checks;
+        // every text when the query is beyond what `SearchQuery` reads.
+        var isExact = true
+        do {
+          _ = try Row.fetchOne(
+            db,
+            sql: "SELECT 1 FROM unitSearch WHERE unitSearch MATCH ? LIMIT 1",
+            arguments: [folded])
+        } catch {
+          isExact = false
+        }
+        let candidates =
+          isExact
+          ? folded
+          : (try? SearchQuery(folded, tokens: probe.tokens(of:)))?.over
         let inFileOrder =
           try String.fetchOne(
             db, sql: "SELECT value FROM projectState WHERE key = ?",
@@ -167,7 +178,7 @@ extension Store {
         }
         sql += " ORDER BY \(order)"
         // Only an exact query's rows are all hits.
-        if let limit, plan?.isExact == true {
+        if let limit, isExact {
           sql += " LIMIT ?"
           sqlArguments += [max(0, limit)]
         }

@@ -51,6 +51,30 @@ import Testing
     #expect(numbering.number(of: "") == order.count + 1)
   }
 
+  /// Strings looked up by their own bytes: a long string made anew for
+  /// each look-up, and freed after it, may be stored where one with other
+  /// characters was; it must still get its own number.
+  @Test func stringsMadeAndFreedOneAfterAnotherKeepTheirNumbers() {
+    var random = SeededGenerator(seed: 5)
+    var numbering = StringNumbering()
+    var expected: [String: Int] = [:]
+    let long = String(repeating: "a long attribute value ", count: 2)
+    for _ in 0..<20_000 {
+      // Same length, other characters: the storage a freed one leaves is
+      // the size the next one needs.
+      let string = long + String(1_000 + random.next() % 300)
+      let number = numbering.number(of: string)
+      #expect(number == expected[string, default: expected.count + 1])
+      expected[string] = number
+      // Small strings are their own bytes.
+      let small = "m" + String(random.next() % 50)
+      let smallNumber = numbering.number(of: small)
+      #expect(smallNumber == expected[small, default: expected.count + 1])
+      expected[small] = smallNumber
+    }
+    #expect(numbering.strings.count == expected.count)
+  }
+
   /// Work reports over three months (one undated), some with a channel.
   func importReports(_ store: Store, name: String = "reports", count: Int = 60)
     throws

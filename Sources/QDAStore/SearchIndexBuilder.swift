@@ -1,3 +1,4 @@
+import CSQLiteSetup
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -57,6 +58,7 @@ final class SearchIndexBuilder: @unchecked Sendable {
     configuration.label = "qda-search-index"
     configuration.prepareDatabase { db in
       Store.addFoldFunction(db)
+      try Self.addFastTokenizer(db)
       // A scratch file: nothing to roll back or to make durable.
       try db.execute(
         sql: """
@@ -68,7 +70,7 @@ final class SearchIndexBuilder: @unchecked Sendable {
     // An empty path: SQLite's private temporary file, deleted on close.
     connection = try DatabaseQueue(path: "", configuration: configuration)
     try connection.inDatabase { db in
-      try db.execute(sql: create)
+      try db.execute(sql: Self.withFastTokenizer(create))
       // The settings of the indexing statement in `importSource`.
       try db.execute(sql: Store.bulkIndexSettings)
     }
@@ -79,6 +81,31 @@ final class SearchIndexBuilder: @unchecked Sendable {
   }
 
   deinit { cancel() }
+
+  /// Registers the FTS5 tokenizer "qda_fast" (`FastTokenizer.c`) with a
+  /// connection.
+  ///
+  /// - Throws: `DatabaseError` if FTS5 refuses it.
+  static func addFastTokenizer(_ db: Database) throws {
+    let code = qda_register_fast_tokenizer(db.sqliteConnection)
+    guard code == SQLITE_OK else {
+      throw DatabaseError(
+        resultCode: ResultCode(rawValue: code),
+        message: "cannot register the tokenizer qda_fast")
+    }
+  }
+
+  /// The `CREATE` statement of the database's index, with its tokenizer
+  /// replaced by "qda_fast" (`FastTokenizer.c`), which makes the same
+  /// tokens of every text, a third faster for ASCII and Russian texts.
+  ///
+  /// The database's own index keeps its tokenizer, so any connection reads
+  /// and changes it; a statement naming another tokenizer is kept as it is.
+  static func withFastTokenizer(_ create: String) -> String {
+    create.replacingOccurrences(
+      of: "tokenize = '\(SearchProbe.tokenizer)'", with: "tokenize = 'qda_fast'"
+    )
+  }
 
   /// Indexes a text stored with row id `id`; ids must increase.
   ///

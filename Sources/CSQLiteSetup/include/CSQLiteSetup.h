@@ -9,4 +9,11 @@
 /// code: SQLITE_MISUSE once SQLite is initialized, when it is too late.
 int qda_sqlite_configure(void);
 
+struct sqlite3;
+
+/// Registers with `db` the FTS5 tokenizer "qda_fast": unicode61 with
+/// remove_diacritics 2, token for token, faster for ASCII and Russian texts
+/// (see FastTokenizer.c). Returns SQLite's result code.
+int qda_register_fast_tokenizer(struct sqlite3 *db);
+
 #endif

@@ -13,8 +13,10 @@ import GRDBSQLite
 /// ``flush()`` writes them with a statement made for that many rows, or
 /// until ``endRow()`` says the batch is full.
 ///
-/// A failing flush writes none of its rows (SQLite undoes the whole
-/// statement) and keeps none of them pending.
+/// A failing flush keeps none of its rows pending. SQLite undoes the rows
+/// the statement wrote before the failing one, unless the statement says
+/// `INSERT OR FAIL`: then they stay (and SQLite keeps no journal of the
+/// pages the statement changes, which undoing them would need).
 struct BatchedInsert {
   /// `INSERT INTO t (a, b) VALUES`.
   private let head: String
@@ -122,7 +124,8 @@ struct BatchedInsert {
   /// statement; does nothing when there are none.
   ///
   /// - Throws: `DatabaseError` with SQLite's result code and message; no
-  ///   row of the batch is written then, and none is left pending.
+  ///   row of the batch is left pending, and none is written unless the
+  ///   statement is an `INSERT OR FAIL`.
   mutating func flush() throws {
     guard pendingRows > 0 else { return }
     defer { discard() }

@@ -6,7 +6,7 @@ import GRDB
 ///
 /// The database runs in WAL mode with `synchronous=FULL` and foreign keys on
 /// (the first import into a new file uses a rollback journal; see
-/// `withRollbackJournalIfEmpty`).
+/// `withBulkLoadSettingsIfEmpty`).
 /// Every command that writes does so in one transaction, so a failed command
 /// leaves the database as it was. A database file that a failed command had
 /// to create is removed again by ``discardIfCreated()``.

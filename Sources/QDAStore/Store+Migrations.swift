@@ -308,7 +308,7 @@ extension Store {
     }
     migrator.registerMigration("v13-search-without-positions") { db in
       // The full-text index keeps which texts hold a term, not where
-      // (`detail = none`): a million cases' import 2.9 s less CPU, and the
+      // (`detail = none`): a million cases' import 1.3–2.9 s less CPU, and the
       // index 85 → 31 MB. Queries that need positions are answered through
       // `SearchQuery` and `SearchProbe`.
       try db.execute(

@@ -118,6 +118,20 @@ extension Store {
     limit: Int? = nil, passes: Int = 1,
     _ body: (_ pass: Int, _ hit: SearchHit) throws -> Void
   ) throws {
+    try search(
+      query, filter: filter, code: code, coder: coder, speaker: speaker,
+      limit: limit, passes: passes, readsQuery: SearchQuery.init, body)
+  }
+
+  /// The work of ``search(_:filter:code:coder:speaker:limit:passes:_:)``,
+  /// with the reading of a query that needs token positions given
+  /// (``SearchQuery``): a test reads none, to see every text checked.
+  func search(
+    _ query: String, filter: UnitFilter, code: String?,
+    coder: CoderSelection, speaker: String?, limit: Int?, passes: Int,
+    readsQuery: (String, (String) throws -> [String]) throws -> SearchQuery,
+    _ body: (_ pass: Int, _ hit: SearchHit) throws -> Void
+  ) throws {
     var (condition, arguments) = filter.sql
     if let code {
       condition +=
@@ -156,7 +170,7 @@ extension Store {
         let candidates =
           isExact
           ? folded
-          : (try? SearchQuery(folded, tokens: probe.tokens(of:)))?.over
+          : (try? readsQuery(folded, probe.tokens(of:)))?.over
         let inFileOrder =
           try String.fetchOne(
             db, sql: "SELECT value FROM projectState WHERE key = ?",

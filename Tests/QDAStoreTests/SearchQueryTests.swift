@@ -216,3 +216,48 @@ extension SearchQueryTests {
     }
   }
 }
+
+extension SearchQueryTests {
+  /// A query that `SearchQuery` cannot read (a later SQLite may accept
+  /// syntax this one refuses) is checked against every text: slower, and
+  /// the same hits.
+  @Test func aQueryNotReadIsCheckedAgainstEveryText() throws {
+    try withStore { store in
+      let texts = [
+        "he is not breathing", "breathing, not well", "not a word of it",
+        "Ёлка не дышит", "дышит не ровно",
+      ]
+      var iterator = texts.enumerated().map { index, text in
+        UnitDraft(
+          id: "U\(index)", kind: "case", date: "2020-01-01",
+          texts: [("request", text)], contentHash: "\(index)")
+      }.makeIterator()
+      _ = try store.importSource(
+        SourceDraft(
+          name: "r", path: "r.csv", kind: "reports", contentHash: "1",
+          settings: "s"),
+        units: { iterator.next() })
+      struct Unread: Error {}
+      for (query, limit) in [
+        ("\"not breathing\"", nil), ("NEAR(дышит не, 0)", nil),
+        ("breathing NOT \"not breathing\"", nil), ("не + дышит", 1),
+        ("naloxone", nil), ("елка", nil),
+      ] as [(String, Int?)] {
+        func hits(_ readsQuery: Bool) throws -> [String] {
+          var found: [String] = []
+          try store.search(
+            query, filter: .init(), code: nil, coder: "auto", speaker: nil,
+            limit: limit, passes: 1,
+            readsQuery: readsQuery
+              ? SearchQuery.init : { _, _ in throw Unread() }
+          ) { _, hit in found.append("\(hit.unit) \(hit.matches)") }
+          return found
+        }
+        #expect(try hits(false) == (try hits(true)), "\(query)")
+      }
+      #expect(
+        try store.search("\"not breathing\"", filter: .init()).map(\.unit)
+          == ["U0"])
+    }
+  }
+}

@@ -183,30 +183,26 @@ extension SearchQuery {
 
     /// `expr`: terms joined by `OR`.
     mutating func expression() throws -> Rewritten {
-      var left = try conjunction()
-      while try peek() == .or {
-        try next()
-        left = .join(left, "OR", try conjunction())
+      // `OR` binds loosest, then `AND`, then `NOT`.
+      try joined(by: .or, "OR") { parser in
+        try parser.joined(by: .and, "AND") { try $0.negation() }
       }
-      return left
-    }
-
-    /// Terms joined by `AND`.
-    private mutating func conjunction() throws -> Rewritten {
-      var left = try negation()
-      while try peek() == .and {
-        try next()
-        left = .join(left, "AND", try negation())
-      }
-      return left
     }
 
     /// Terms joined by `NOT`.
     private mutating func negation() throws -> Rewritten {
-      var left = try primary()
-      while try peek() == .not {
+      try joined(by: .not, "NOT") { try $0.primary() }
+    }
+
+    /// Operands joined by one operator, to the left.
+    private mutating func joined(
+      by token: Token, _ keyword: String,
+      _ operand: (inout Parser) throws -> Rewritten
+    ) throws -> Rewritten {
+      var left = try operand(&self)
+      while try peek() == token {
         try next()
-        left = .join(left, "NOT", try primary())
+        left = .join(left, keyword, try operand(&self))
       }
       return left
     }

@@ -14,16 +14,13 @@ import Testing
   /// Two units, coded by `auto` through the store's bulk writer.
   func codedStore(_ body: (Store) throws -> Void) throws {
     try withStore { store in
-      var units = ["u1", "u2"].map { id in
-        UnitDraft(
-          id: id, kind: "case", line: 2, texts: [("request", "text of \(id)")],
-          contentHash: id)
-      }.makeIterator()
-      _ = try store.importSource(
-        SourceDraft(
-          name: "r", path: "r.csv", kind: "reports", contentHash: "r",
-          settings: ""),
-        units: { units.next() })
+      try importUnits(
+        store,
+        ["u1", "u2"].map { id in
+          UnitDraft(
+            id: id, kind: "case", line: 2,
+            texts: [("request", "text of \(id)")], contentHash: id)
+        }, hash: "r")
       _ = try store.replaceAutoCodingsInBatches(
         codebook: CodebookDraft(
           hash: "h", id: "c", title: "C", version: "1", path: "c.yml",

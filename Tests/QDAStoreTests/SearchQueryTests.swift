@@ -174,12 +174,7 @@ extension SearchQueryTests {
       }
     }
     try withStore { store in
-      var iterator = units.makeIterator()
-      _ = try store.importSource(
-        SourceDraft(
-          name: "r", path: "r.csv", kind: "reports", contentHash: "1",
-          settings: "s"),
-        units: { iterator.next() })
+      try importUnits(store, units)
       var refused = 0
       var found = 0
       for _ in 0..<600 {
@@ -227,16 +222,13 @@ extension SearchQueryTests {
         "he is not breathing", "breathing, not well", "not a word of it",
         "Ёлка не дышит", "дышит не ровно",
       ]
-      var iterator = texts.enumerated().map { index, text in
-        UnitDraft(
-          id: "U\(index)", kind: "case", date: "2020-01-01",
-          texts: [("request", text)], contentHash: "\(index)")
-      }.makeIterator()
-      _ = try store.importSource(
-        SourceDraft(
-          name: "r", path: "r.csv", kind: "reports", contentHash: "1",
-          settings: "s"),
-        units: { iterator.next() })
+      try importUnits(
+        store,
+        texts.enumerated().map { index, text in
+          UnitDraft(
+            id: "U\(index)", kind: "case", date: "2020-01-01",
+            texts: [("request", text)], contentHash: "\(index)")
+        })
       struct Unread: Error {}
       for (query, limit) in [
         ("\"not breathing\"", nil), ("NEAR(дышит не, 0)", nil),

@@ -14,17 +14,6 @@ import Testing
       attributes: [("channel", "chat")], contentHash: "\(id)|\(text)|\(date)")
   }
 
-  func importUnits(_ store: Store, _ units: [UnitDraft], hash: String) throws
-    -> ImportSummary
-  {
-    var iterator = units.makeIterator()
-    return try store.importSource(
-      SourceDraft(
-        name: "r", path: "r.csv", kind: "reports", contentHash: hash,
-        settings: "s"),
-      units: { iterator.next() })
-  }
-
   func autoCode(_ store: Store) throws {
     _ = try store.replaceAutoCodings(
       codebook: CodebookDraft(

@@ -13,15 +13,6 @@ import Testing
       contentHash: "\(id)|\(text)")
   }
 
-  func importUnits(_ store: Store, _ units: [UnitDraft], hash: String) throws {
-    var iterator = units.makeIterator()
-    _ = try store.importSource(
-      SourceDraft(
-        name: "r", path: "r.csv", kind: "reports", contentHash: hash,
-        settings: "s"),
-      units: { iterator.next() })
-  }
-
   func hits(_ store: Store, _ query: String) throws -> [String] {
     try store.search(query, filter: .init()).map { "\($0.unit) \($0.field)" }
   }

@@ -10,3 +10,17 @@ func withStore(_ body: (Store) throws -> Void) throws {
   defer { store.close() }
   try body(store)
 }
+
+/// Imports `units` into `store` as the source `r` (a file whose hash is
+/// `hash`).
+@discardableResult
+func importUnits(_ store: Store, _ units: [UnitDraft], hash: String = "1")
+  throws -> ImportSummary
+{
+  var iterator = units.makeIterator()
+  return try store.importSource(
+    SourceDraft(
+      name: "r", path: "r.csv", kind: "reports", contentHash: hash,
+      settings: "s"),
+    units: { iterator.next() })
+}

@@ -158,19 +158,25 @@ extension Store {
         // (FTS5 refuses what needs token positions), else a query that
         // finds every text the query matches, which the probe then checks;
         // every text when the query is beyond what `SearchQuery` reads.
-        var isExact = true
-        do {
-          _ = try Row.fetchOne(
-            db,
-            sql: "SELECT 1 FROM unitSearch WHERE unitSearch MATCH ? LIMIT 1",
-            arguments: [folded])
-        } catch {
-          isExact = false
+        func indexAnswers(_ query: String) -> Bool {
+          do {
+            _ = try Row.fetchOne(
+              db,
+              sql: "SELECT 1 FROM unitSearch WHERE unitSearch MATCH ? LIMIT 1",
+              arguments: [query])
+            return true
+          } catch {
+            return false
+          }
         }
-        let candidates =
+        let isExact = indexAnswers(folded)
+        var candidates =
           isExact
           ? folded
           : (try? readsQuery(folded, probe.tokens(of:)))?.over
+        if !isExact, let over = candidates, !indexAnswers(over) {
+          candidates = nil
+        }
         let inFileOrder =
           try String.fetchOne(
             db, sql: "SELECT value FROM projectState WHERE key = ?",

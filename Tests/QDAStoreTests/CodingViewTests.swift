@@ -132,16 +132,13 @@ import Testing
   /// who coded only that source leaves no name behind.
   @Test func aPurgeTakesTheNamesOnlyItsCodingsUsed() throws {
     try codedStore { (store: Store) throws in
-      var units = [
-        UnitDraft(
-          id: "v1", kind: "case", line: 2, texts: [("services", "text")],
-          contentHash: "v1")
-      ].makeIterator()
-      _ = try store.importSource(
-        SourceDraft(
-          name: "other", path: "other.csv", kind: "reports", contentHash: "o",
-          settings: ""),
-        units: { units.next() })
+      try importUnits(
+        store,
+        [
+          UnitDraft(
+            id: "v1", kind: "case", line: 2, texts: [("services", "text")],
+            contentHash: "v1")
+        ], hash: "o", name: "other")
       try store.write { db in
         try db.execute(
           sql: """

@@ -320,18 +320,15 @@ import Testing
 
   @Test func speakersOfUnitsThatAreNotTurnsAreTallied() throws {
     try withStore { store in
-      var iterator = [
-        UnitDraft(
-          id: "c1", kind: "case", speaker: "Ann", role: "client",
-          texts: [("text", "12")], contentHash: "1"),
-        UnitDraft(
-          id: "c2", kind: "case", texts: [("text", "24")], contentHash: "2"),
-      ].makeIterator()
-      _ = try store.importSource(
-        SourceDraft(
-          name: "refi", path: "p.qdpx", kind: "refi", contentHash: "r",
-          settings: ""),
-        units: { iterator.next() })
+      try importUnits(
+        store,
+        [
+          UnitDraft(
+            id: "c1", kind: "case", speaker: "Ann", role: "client",
+            texts: [("text", "12")], contentHash: "1"),
+          UnitDraft(
+            id: "c2", kind: "case", texts: [("text", "24")], contentHash: "2"),
+        ], hash: "r", name: "refi", kind: "refi")
       try codeAll(store)
       let tallied = try counts(store)
       try store.write { try Store.dropTallies($0) }

@@ -11,16 +11,17 @@ func withStore(_ body: (Store) throws -> Void) throws {
   try body(store)
 }
 
-/// Imports `units` into `store` as the source `r` (a file whose hash is
-/// `hash`).
+/// Imports `units` into `store` as the source `name` of `kind` (a file
+/// whose hash is `hash`).
 @discardableResult
-func importUnits(_ store: Store, _ units: [UnitDraft], hash: String = "1")
-  throws -> ImportSummary
-{
+func importUnits(
+  _ store: Store, _ units: [UnitDraft], hash: String = "1",
+  name: String = "r", kind: String = "reports"
+) throws -> ImportSummary {
   var iterator = units.makeIterator()
   return try store.importSource(
     SourceDraft(
-      name: "r", path: "r.csv", kind: "reports", contentHash: hash,
+      name: name, path: "\(name).csv", kind: kind, contentHash: hash,
       settings: "s"),
     units: { iterator.next() })
 }

@@ -60,61 +60,103 @@ final class AnchorTable: Sendable {
   func anchors(in text: TextIndex) -> AnchorSet { prepare(text).anchors }
 
   /// Numbers the words of a text by this table.
+  ///
+  /// The numbers are written through pointers into room for the most they
+  /// can be (a word has at most one stem per byte), and the trie is walked
+  /// inline: per word, this is a few loads, not a call and an append per
+  /// stem.
   func prepare(_ text: TextIndex) -> PreparedText {
     let wordCount = text.words.count
-    var anchors = AnchorSet(table: ObjectIdentifier(self), count: count)
     // Word ids, then where each word's stems start, then the stem ids.
-    var numbers: [Int32] = []
-    // Room for a stem id per word after the two numbers each word has.
-    numbers.reserveCapacity(3 * wordCount + 1)
-    numbers.append(contentsOf: repeatElement(-1, count: 2 * wordCount + 1))
-    // A text with words has bytes; one without has nothing to number.
-    if let bytes = text.bytes.baseAddress {
-      text.words.withUnsafeBufferPointer { words in
-        for index in words.indices {
-          numbers[wordCount + index] = Int32(truncatingIfNeeded: numbers.count)
-          guard count > 0 else { continue }
-          let slice = UnsafeBufferPointer(
-            start: bytes + words[index].byteStart,
-            count: words[index].byteEnd - words[index].byteStart)
-          let id = trie.walk(slice) { stem in
-            numbers.append(stem)
-            anchors.insert(stem)
-          }
-          if id >= 0 {
+    let stemsStart = 2 * wordCount + 1
+    let bytes = text.bytes
+    let numbers = UnsafeMutablePointer<Int32>.allocate(
+      capacity: stemsStart + bytes.count)
+    var anchors = AnchorSet(table: ObjectIdentifier(self), count: count)
+    var next = stemsStart
+    anchors.withWords { present in
+      trie.withNodes { nodes in
+        text.words.withUnsafeBufferPointer { words in
+          for index in 0..<wordCount {
+            numbers[wordCount + index] = Int32(truncatingIfNeeded: next)
+            var id: Int32 = -1
+            var at = words[index].byteStart
+            let end = words[index].byteEnd
+            var node = 0
+            // An empty table has only its root, which has no edges.
+            while at < end {
+              node = AnchorTrie.follow(nodes, node, bytes[at])
+              if node == AnchorTrie.noNode { break }
+              let stem = AnchorTrie.stem(nodes, node)
+              if stem >= 0 {
+                numbers[next] = stem
+                next &+= 1
+                present.insert(stem)
+              }
+              at &+= 1
+            }
+            if at == end, node != AnchorTrie.noNode,
+              end > words[index].byteStart
+            {
+              id = AnchorTrie.word(nodes, node)
+              if id >= 0 { present.insert(id) }
+            }
             numbers[index] = id
-            anchors.insert(id)
           }
         }
       }
     }
-    numbers[2 * wordCount] = Int32(truncatingIfNeeded: numbers.count)
+    numbers[2 * wordCount] = Int32(truncatingIfNeeded: next)
     return PreparedText(
-      table: self, wordCount: wordCount, numbers: numbers, anchors: anchors)
+      table: self, wordCount: wordCount, numbers: numbers, count: next,
+      anchors: anchors)
   }
 }
 
 /// A text's words numbered by an ``AnchorTable``: what patterns bound to that
 /// table match against.
 ///
-/// A class: it passes from pattern to pattern without copying its arrays.
-final class PreparedText: Sendable {
+/// A class: it passes from pattern to pattern without copying its numbers.
+/// The numbers are in memory of its own, not an array: an array made at a
+/// size costs a look-up of its type (see ``BitSet``).
+final class PreparedText: @unchecked Sendable {
+  // Sendable: the numbers and anchors are written only by `prepare`, before
+  // the text is shared, and freed only by the deinitialiser.
+
   /// The table that numbered the words.
   let table: AnchorTable
   /// How many words the text has.
   let wordCount: Int
-  /// For each word, its id or -1; then, for each word and one past the last,
-  /// where its stem ids start in this same array; then the stem ids.
-  let numbers: [Int32]
   /// Every anchor the text holds.
   let anchors: AnchorSet
+  /// The numbers, and how many there are.
+  private let storage: UnsafeMutablePointer<Int32>
+  private let count: Int
 
-  init(table: AnchorTable, wordCount: Int, numbers: [Int32], anchors: AnchorSet)
-  {
+  /// Takes ownership of `numbers` (allocated, `count` of them initialised).
+  /// (All constants: a variable of a class is checked for exclusive access
+  /// at run time, on every read.)
+  fileprivate init(
+    table: AnchorTable, wordCount: Int, numbers: UnsafeMutablePointer<Int32>,
+    count: Int, anchors: AnchorSet
+  ) {
     self.table = table
     self.wordCount = wordCount
-    self.numbers = numbers
+    self.storage = numbers
+    self.count = count
     self.anchors = anchors
+  }
+
+  deinit { storage.deallocate() }
+
+  /// Calls `body` with the numbers: for each word, its id or -1; then, for
+  /// each word and one past the last, where its stem ids start among these
+  /// same numbers; then the stem ids.
+  @inline(__always)
+  func withNumbers<Result>(_ body: (UnsafeBufferPointer<Int32>) -> Result)
+    -> Result
+  {
+    body(UnsafeBufferPointer(start: storage, count: count))
   }
 
   /// Whether the prepared text was numbered by `table`.
@@ -126,105 +168,101 @@ final class PreparedText: Sendable {
 struct AnchorSet: Sendable {
   /// The table the ids belong to.
   let table: ObjectIdentifier
-  private var bits: [UInt64]
+  private var bits: BitSet
 
   init(table: ObjectIdentifier, count: Int) {
     self.table = table
-    bits = [UInt64](repeating: 0, count: (count + 63) / 64)
+    bits = BitSet(count: count)
   }
 
   @inline(__always)
-  mutating func insert(_ id: Int32) {
-    bits[Int(id) >> 6] |= 1 << UInt64(id & 63)
+  mutating func insert(_ id: Int32) { bits.insert(id) }
+
+  /// Calls `body` with the set's bits in place, for adding many ids
+  /// without a check per id.
+  mutating func withWords<Result>(_ body: (Bits) -> Result) -> Result {
+    bits.withWords { body(Bits(words: $0)) }
   }
 
-  /// Adds the anchors of another set of the same table.
-  mutating func formUnion(_ other: AnchorSet) {
-    for index in bits.indices { bits[index] |= other.bits[index] }
-  }
+  /// The bits of an ``AnchorSet``, borrowed.
+  struct Bits {
+    let words: UnsafeMutableBufferPointer<UInt64>
 
-  /// Calls `body` with every id in the set, in increasing order.
-  func forEachID(_ body: (Int32) -> Void) {
-    for (index, word) in bits.enumerated() {
-      var word = word
-      while word != 0 {
-        body(Int32(index << 6 + word.trailingZeroBitCount))
-        word &= word - 1
-      }
+    @inline(__always)
+    func insert(_ id: Int32) {
+      words[Int(id) >> 6] |= 1 << UInt64(id & 63)
     }
   }
 
+  /// Adds the anchors of another set of the same table.
+  mutating func formUnion(_ other: AnchorSet) { bits.formUnion(other.bits) }
+
+  /// Calls `body` with every id in the set, in increasing order.
+  func forEachID(_ body: (Int32) -> Void) { bits.forEach(body) }
+
   @inline(__always)
-  func contains(_ id: Int32) -> Bool {
-    bits[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0
-  }
+  func contains(_ id: Int32) -> Bool { bits.contains(id) }
 
   /// The bits of ids `64 * index ..< 64 * (index + 1)`.
   @inline(__always)
-  func word(_ index: Int) -> UInt64 { bits[index] }
+  func word(_ index: Int) -> UInt64 { bits.word(index) }
 }
 
 /// Words and stems in a byte trie: one walk down a word's UTF-8 bytes from
 /// the root finds every stem the word starts with and, if the walk reaches
 /// the word's end, the word itself.
 ///
-/// The trie is walked for every word of every text coded, so a step is one
-/// load where it can be: an edge is a *link* that carries what the walk
-/// needs of the node it leads to (where its edges are, and the stem that
-/// ends there), and a node with many edges has a table of 256 links. (With
-/// the stem ids and table offsets in arrays of their own, indexed by node,
-/// a step was three dependent loads.) Most words of a text leave the trie
-/// after a byte or two, so finding whole words here rather than by hashing
-/// each word reads most words' bytes only up to where they leave it.
+/// The trie is walked for every word of every text coded, so each node is
+/// one run of a single array, laid out breadth first (a node's children lie
+/// together, near it): the ids of the stem and the word that end at it, its
+/// number of edges, then the edges, each a byte and the offset of the node
+/// it leads to. A step reads one node's run, usually one cache line. (With
+/// edges, their bytes, their targets and the targets' stems in arrays of
+/// their own, a step was four dependent loads from four places.) A node
+/// with many edges has a table of 256 offsets instead: after a Cyrillic
+/// lead byte, most letters have an edge. Most words of a text leave the
+/// trie after a byte or two, so finding whole words here rather than by
+/// hashing each word reads most words' bytes only up to where they leave
+/// it.
 struct AnchorTrie: Sendable {
-  /// An edge's target: the stem ending there and where its edges are.
+  /// The nodes, each a run of 64-bit entries.
   ///
-  /// The id of the stem that ends at the node (-1: none) is in the
-  /// high 32 bits, and in the low 32 the node's edges: the offset of its
-  /// 256 links in `dense` (≥ 0) for a node with many edges, else -2 - `k`
-  /// for its `k`th place in `sparseStart`. -1 is no link at all.
-  private typealias Link = Int64
-  private static let noLink: Link = -1
-  /// The link to the root.
-  private let root: Link
-  /// The link tables of the nodes with many edges, 256 links each.
-  ///
-  /// The nodes after a Cyrillic lead byte have an edge for most letters:
-  /// scanning them was most of the time spent finding a text's stems.
-  private let dense: [Link]
-  /// The edges of the other nodes: node `k`'s are the bytes
-  /// `sparseBytes[sparseStart[k]..<sparseStart[k + 1]]`, leading where the
-  /// links of the same indices in `sparseLinks` do.
-  private let sparseStart: [Int32]
-  private let sparseBytes: [UInt8]
-  private let sparseLinks: [Link]
-  /// The id of the word that ends at each node with a dense table (in the
-  /// order of the tables) and at each other node (in the order of
-  /// `sparseStart`), or -1: read once per walk, at the word's last byte.
-  private let denseWords: [Int32]
-  private let sparseWords: [Int32]
+  /// Node `n`'s run starts at `n`: `nodes[n]` holds the id of the stem
+  /// ending there in its high 32 bits and of the word ending there
+  /// in its low 32 (each -1 for none); `nodes[n + 1]` its number of edges,
+  /// or ``denseNode``; then each edge as its byte (high 8 bits) and the
+  /// offset of its target (low 56), in order of bytes, or for a dense node
+  /// 256 offsets, 0 where there is no edge. The root is at 0, and no edge
+  /// leads to it, so 0 is also ``noNode``.
+  private let nodes: [UInt64]
+  /// The offset no edge leads to: the walk has left the trie.
+  static let noNode = 0
+  /// The edge count of a node with a table of 256 offsets.
+  private static let denseNode = UInt64.max
   /// The fewest edges that make a node dense.
   private static let denseEdges = 8
+  /// The bits of an edge that hold its target.
+  private static let targetMask: UInt64 = (1 << 56) - 1
 
   init(
     words: [(bytes: [UInt8], id: Int32)] = [],
     stems: [(bytes: [UInt8], id: Int32)]
   ) {
     // Built with a list of edges per node (most have one), then laid out
-    // flat, node by node.
-    var children: [[(byte: UInt8, node: Int32)]] = [[]]
+    // flat, breadth first.
+    var children: [[(byte: UInt8, node: Int)]] = [[]]
     var stemIDs: [Int32] = [-1]
     var wordIDs: [Int32] = [-1]
     func node(of bytes: [UInt8]) -> Int {
       var node = 0
       for byte in bytes {
         if let edge = children[node].first(where: { $0.byte == byte }) {
-          node = Int(edge.node)
+          node = edge.node
         } else {
           children.append([])
           stemIDs.append(-1)
           wordIDs.append(-1)
-          children[node].append((byte, Int32(children.count - 1)))
+          children[node].append((byte, children.count - 1))
           node = children.count - 1
         }
       }
@@ -232,87 +270,98 @@ struct AnchorTrie: Sendable {
     }
     for (bytes, id) in stems { stemIDs[node(of: bytes)] = id }
     for (bytes, id) in words { wordIDs[node(of: bytes)] = id }
-    // Where each node's edges will be.
-    var places: [Int32] = []
-    var denseWords: [Int32] = []
-    var sparseWords: [Int32] = []
-    for (node, edges) in children.enumerated() {
+    for node in children.indices { children[node].sort { $0.byte < $1.byte } }
+    var order = [0]
+    var next = 0
+    while next < order.count {
+      order += children[order[next]].map(\.node)
+      next += 1
+    }
+    var offsets = [Int](repeating: 0, count: children.count)
+    var size = 0
+    for node in order {
+      offsets[node] = size
+      let edges = children[node].count
+      size += 2 + (edges >= Self.denseEdges ? 256 : edges)
+    }
+    var nodes = [UInt64](repeating: 0, count: size)
+    for node in order {
+      let at = offsets[node]
+      nodes[at] =
+        UInt64(UInt32(bitPattern: stemIDs[node])) << 32
+        | UInt64(UInt32(bitPattern: wordIDs[node]))
+      let edges = children[node]
       if edges.count >= Self.denseEdges {
-        places.append(Int32(denseWords.count * 256))
-        denseWords.append(wordIDs[node])
-      } else {
-        places.append(-2 - Int32(sparseWords.count))
-        sparseWords.append(wordIDs[node])
-      }
-    }
-    func link(to node: Int32) -> Link {
-      Link(stemIDs[Int(node)]) << 32
-        | Link(UInt32(bitPattern: places[Int(node)]))
-    }
-    var dense = [Link](repeating: Self.noLink, count: denseWords.count * 256)
-    var sparseStart: [Int32] = [0]
-    var sparseBytes: [UInt8] = []
-    var sparseLinks: [Link] = []
-    for (node, edges) in children.enumerated() {
-      let place = Int(places[node])
-      if place >= 0 {
+        nodes[at + 1] = Self.denseNode
         for (byte, target) in edges {
-          dense[place + Int(byte)] = link(to: target)
+          nodes[at + 2 + Int(byte)] = UInt64(offsets[target])
         }
       } else {
-        for (byte, target) in edges.sorted(by: { $0.byte < $1.byte }) {
-          sparseBytes.append(byte)
-          sparseLinks.append(link(to: target))
+        nodes[at + 1] = UInt64(edges.count)
+        for (index, (byte, target)) in edges.enumerated() {
+          nodes[at + 2 + index] = UInt64(byte) << 56 | UInt64(offsets[target])
         }
-        sparseStart.append(Int32(sparseBytes.count))
       }
     }
-    self.root = link(to: 0)
-    self.dense = dense
-    self.sparseStart = sparseStart
-    self.sparseBytes = sparseBytes
-    self.sparseLinks = sparseLinks
-    self.denseWords = denseWords
-    self.sparseWords = sparseWords
+    self.nodes = nodes
   }
 
-  /// The link along the edge `byte` from the node whose edges are at
-  /// `place`, or ``noLink``.
+  /// Calls `body` with the nodes, for walks done inline (see
+  /// ``follow(_:_:_:)``).
   @inline(__always)
-  private func follow(_ place: Int32, _ byte: UInt8) -> Link {
-    if place >= 0 { return dense[Int(place) + Int(byte)] }
-    let node = Int(-2 - place)
-    var edge = Int(sparseStart[node])
-    let end = Int(sparseStart[node + 1])
+  func withNodes<Result>(_ body: (UnsafeBufferPointer<UInt64>) -> Result)
+    -> Result
+  {
+    nodes.withUnsafeBufferPointer(body)
+  }
+
+  /// The node the edge `byte` leads to from node `node`, or ``noNode``.
+  @inline(__always)
+  static func follow(
+    _ nodes: UnsafeBufferPointer<UInt64>, _ node: Int, _ byte: UInt8
+  ) -> Int {
+    // Wrapping arithmetic: offsets are far from overflowing, and the
+    // checks were a third of a step's instructions.
+    let edges = nodes[node &+ 1]
+    if edges == denseNode { return Int(nodes[node &+ 2 &+ Int(byte)]) }
+    let key = UInt64(byte) << 56
+    var edge = node &+ 2
+    let end = edge &+ Int(truncatingIfNeeded: edges)
     while edge < end {
-      if sparseBytes[edge] == byte { return sparseLinks[edge] }
-      edge += 1
+      let entry = nodes[edge]
+      if entry & ~targetMask == key { return Int(entry & targetMask) }
+      edge &+= 1
     }
-    return Self.noLink
+    return noNode
   }
 
-  /// The id of the word that ends at the node whose edges are at `place`,
-  /// or -1.
+  /// The id of the stem that ends at node `node`, or -1.
   @inline(__always)
-  private func word(at place: Int32) -> Int32 {
-    place >= 0 ? denseWords[Int(place) >> 8] : sparseWords[Int(-2 - place)]
+  static func stem(_ nodes: UnsafeBufferPointer<UInt64>, _ node: Int) -> Int32 {
+    Int32(truncatingIfNeeded: nodes[node] >> 32)
+  }
+
+  /// The id of the word that ends at node `node`, or -1.
+  @inline(__always)
+  static func word(_ nodes: UnsafeBufferPointer<UInt64>, _ node: Int) -> Int32 {
+    Int32(truncatingIfNeeded: nodes[node])
   }
 
   /// Calls `body` with the id of every stem that the UTF-8 `word` starts
   /// with, and returns the id of `word` itself, or -1.
-  @inline(__always)
   func walk(_ word: UnsafeBufferPointer<UInt8>, stems body: (Int32) -> Void)
     -> Int32
   {
-    var place = Int32(truncatingIfNeeded: root)
-    for byte in word {
-      let link = follow(place, byte)
-      if link == Self.noLink { return -1 }
-      let stem = Int32(truncatingIfNeeded: link >> 32)
-      if stem >= 0 { body(stem) }
-      place = Int32(truncatingIfNeeded: link)
+    withNodes { nodes in
+      var node = 0
+      for byte in word {
+        node = Self.follow(nodes, node, byte)
+        if node == Self.noNode { return -1 }
+        let stem = Self.stem(nodes, node)
+        if stem >= 0 { body(stem) }
+      }
+      return word.isEmpty ? -1 : Self.word(nodes, node)
     }
-    return word.isEmpty ? -1 : self.word(at: place)
   }
 
   /// Calls `body` with the id of every stem that `word` starts with, and
@@ -323,27 +372,29 @@ struct AnchorTrie: Sendable {
     return word.withUTF8 { walk($0, stems: body) }
   }
 
-  /// The link to the node the walk along `bytes` ends at, if there is one.
-  private func link(to bytes: [UInt8]) -> Link? {
-    var link = root
-    for byte in bytes {
-      link = follow(Int32(truncatingIfNeeded: link), byte)
-      if link == Self.noLink { return nil }
+  /// The node the walk along `bytes` ends at, if there is one.
+  private func node(at bytes: [UInt8]) -> Int? {
+    withNodes { nodes in
+      var node = 0
+      for byte in bytes {
+        node = Self.follow(nodes, node, byte)
+        if node == Self.noNode { return nil }
+      }
+      return node
     }
-    return link
   }
 
   /// The id of a stem, if the trie holds it.
   func id(ofStem bytes: [UInt8]) -> Int32? {
-    guard let link = link(to: bytes) else { return nil }
-    let stem = Int32(truncatingIfNeeded: link >> 32)
+    guard let node = node(at: bytes) else { return nil }
+    let stem = withNodes { Self.stem($0, node) }
     return stem >= 0 ? stem : nil
   }
 
   /// The id of a whole word, if the trie holds it.
   func id(ofWord bytes: [UInt8]) -> Int32? {
-    guard !bytes.isEmpty, let link = link(to: bytes) else { return nil }
-    let id = word(at: Int32(truncatingIfNeeded: link))
+    guard !bytes.isEmpty, let node = node(at: bytes) else { return nil }
+    let id = withNodes { Self.word($0, node) }
     return id >= 0 ? id : nil
   }
 }

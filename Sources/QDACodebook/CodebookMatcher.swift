@@ -552,18 +552,4 @@ private struct Evaluator {
 }
 
 /// A set of rule indices, as bits.
-struct RuleSet {
-  private var bits: [UInt64]
-
-  init(count: Int) { bits = [UInt64](repeating: 0, count: (count + 63) / 64) }
-
-  @inline(__always)
-  mutating func insert(_ rule: Int32) {
-    bits[Int(rule) >> 6] |= 1 << UInt64(rule & 63)
-  }
-
-  @inline(__always)
-  func contains(_ rule: Int32) -> Bool {
-    bits[Int(rule) >> 6] & (1 << UInt64(rule & 63)) != 0
-  }
-}
+typealias RuleSet = BitSet

@@ -323,7 +323,7 @@ struct WordProgram: Sendable {
     guard count > 0, code.count >= 2 else { return [] }
     var result: [Range<Int>] = []
     text.words.withUnsafeBufferPointer { words in
-      prepared.numbers.withUnsafeBufferPointer { numbers in
+      prepared.withNumbers { numbers in
         let matcher = Matcher(code: code, numbers: numbers, count: count)
         // Most patterns begin with a word or a stem: it is compared with
         // each word here, and only where it matches is the rest matched.

@@ -166,6 +166,12 @@ public final class TextIndex: @unchecked Sendable {
   /// The work of ``foldedBytewise(_:)``: writes the folded bytes of
   /// `source` into `output` (as long as `source`), and returns the words;
   /// `nil` for a text of other scripts, with `output` partly written.
+  ///
+  /// The bytes between words and the bytes of a word are each copied by a
+  /// loop of their own, so that a byte costs a test of its class and a
+  /// store, not also a test of whether a word has begun. Folding keeps every
+  /// byte where it was (`Ё`, two bytes, becomes `е`, two bytes), so one
+  /// offset serves both texts.
   private static func fold(
     _ source: UnsafeBufferPointer<UInt8>,
     into output: UnsafeMutableBufferPointer<UInt8>
@@ -174,66 +180,92 @@ public final class TextIndex: @unchecked Sendable {
     // Room for a word every six bytes, so most texts' words need one
     // allocation rather than one per doubling.
     words.reserveCapacity(source.count / 6 + 2)
-    var written = 0
-    var scalar = 0
-    var wordStart = -1
-    var wordStartScalar = 0
-    var index = 0
     let count = source.count
-    while index < count {
-      let byte = source[index]
-      if byte < 0x80 {
-        let lower = byte | 0x20
-        let isWord =
-          (byte >= 0x30 && byte <= 0x39) || (lower >= 0x61 && lower <= 0x7A)
-        if isWord {
-          if wordStart < 0 {
-            wordStart = written
-            wordStartScalar = scalar
-          }
-          output[written] = byte >= 0x41 && byte <= 0x5A ? lower : byte
-        } else {
-          if wordStart >= 0 {
-            words.append(
-              WordSpan(
-                byteStart: wordStart, byteEnd: written,
-                start: wordStartScalar, end: scalar))
-            wordStart = -1
-          }
-          output[written] = byte
-        }
-        written += 1
-        index += 1
-      } else if byte == 0xD0 || byte == 0xD1, index + 1 < count {
-        var value =
-          (UInt32(byte & 0x1F) << 6) | UInt32(source[index + 1] & 0x3F)
-        switch value {
-        case 0x0401, 0x0451: value = 0x0435  // Ё, ё → е
-        case 0x0400...0x040F: value += 0x50  // Ѐ–Џ → ѐ–џ
-        case 0x0410...0x042F: value += 0x20  // А–Я → а–я
-        case 0x0430...0x045F: break
-        default: return nil  // historic letters: the general way
-        }
-        if wordStart < 0 {
-          wordStart = written
-          wordStartScalar = scalar
-        }
-        output[written] = UInt8(0xC0 | (value >> 6))
-        output[written + 1] = UInt8(0x80 | (value & 0x3F))
-        written += 2
-        index += 2
-      } else {
-        return nil
+    guard count > 0, let from = source.baseAddress, let to = output.baseAddress
+    else { return words }
+    return asciiWordFolds.withUnsafeBufferPointer { folds in
+      cyrillicFolds.withUnsafeBufferPointer { cyrillic in
+        fold(
+          from, count: count, into: to, folds: folds, cyrillic: cyrillic,
+          words: &words)
       }
-      scalar += 1
+    } ? words : nil
+  }
+
+  /// For each ASCII byte, the byte it folds to if it is a letter or a
+  /// digit, else 0: a byte's class and its fold in one load.
+  private static let asciiWordFolds: [UInt8] = (0..<128).map { byte in
+    switch UInt8(byte) {
+    case 0x30...0x39, 0x61...0x7A: UInt8(byte)
+    case 0x41...0x5A: UInt8(byte) | 0x20
+    default: 0
     }
-    if wordStart >= 0 {
+  }
+
+  /// For each two-byte scalar U+0400–U+047F, indexed by the lead byte's
+  /// last bit and the second byte's last six, the UTF-8 of what it folds
+  /// to (lead byte high), or 0 from U+0460 on: the basic Cyrillic letters,
+  /// `ё` and `Ё` as `е`, capitals as small letters.
+  private static let cyrillicFolds: [UInt16] = (0..<128).map { index in
+    var value = UInt32(0x0400 + index)
+    switch value {
+    case 0x0401, 0x0451: value = 0x0435  // Ё, ё → е
+    case 0x0400...0x040F: value += 0x50  // Ѐ–Џ → ѐ–џ
+    case 0x0410...0x042F: value += 0x20  // А–Я → а–я
+    case 0x0430...0x045F: break
+    default: return 0
+    }
+    return UInt16(0xC0 | (value >> 6)) << 8 | UInt16(0x80 | (value & 0x3F))
+  }
+
+  /// The loop of ``fold(_:into:)``; `false` for a text of other scripts.
+  @inline(__always)
+  private static func fold(
+    _ from: UnsafePointer<UInt8>, count: Int,
+    into to: UnsafeMutablePointer<UInt8>, folds: UnsafeBufferPointer<UInt8>,
+    cyrillic: UnsafeBufferPointer<UInt16>, words: inout [WordSpan]
+  ) -> Bool {
+    // Offsets in bytes (of both texts) and in scalars. Wrapping arithmetic:
+    // neither can overflow, and the checks were a fifth of the loop.
+    var index = 0
+    var scalar = 0
+    while index < count {
+      // Between words: ASCII that is neither a letter nor a digit.
+      while index < count {
+        let byte = from[index]
+        if byte >= 0x80 || folds[Int(byte)] != 0 { break }
+        to[index] = byte
+        index &+= 1
+        scalar &+= 1
+      }
+      if index == count { break }
+      let start = index
+      let startScalar = scalar
+      // A word: ASCII letters and digits, and basic Cyrillic letters.
+      while index < count {
+        let byte = from[index]
+        if byte < 0x80 {
+          let folded = folds[Int(byte)]
+          guard folded != 0 else { break }
+          to[index] = folded
+          index &+= 1
+        } else {
+          guard byte & 0xFE == 0xD0, index &+ 1 < count else { return false }
+          let folded = cyrillic[
+            Int(byte & 1) << 6 | Int(from[index &+ 1] & 0x3F)]
+          // Historic letters (U+0460 on): the general way.
+          guard folded != 0 else { return false }
+          to[index] = UInt8(truncatingIfNeeded: folded >> 8)
+          to[index &+ 1] = UInt8(truncatingIfNeeded: folded)
+          index &+= 2
+        }
+        scalar &+= 1
+      }
       words.append(
         WordSpan(
-          byteStart: wordStart, byteEnd: written, start: wordStartScalar,
-          end: scalar))
+          byteStart: start, byteEnd: index, start: startScalar, end: scalar))
     }
-    return words
+    return true
   }
 
   /// The text in NFC.

@@ -198,7 +198,7 @@ struct AnchorSet: Sendable {
   mutating func formUnion(_ other: AnchorSet) { bits.formUnion(other.bits) }
 
   /// Calls `body` with every id in the set, in increasing order.
-  func forEachID(_ body: (Int32) -> Void) { bits.forEach(body) }
+  func forEachID(_ body: (Int32) -> Void) { bits.forEachBit(body) }
 
   @inline(__always)
   func contains(_ id: Int32) -> Bool { bits.contains(id) }

@@ -59,7 +59,7 @@ struct BitSet: @unchecked Sendable {
   }
 
   /// Calls `body` with every set bit, in increasing order.
-  func forEach(_ body: (Int32) -> Void) {
+  func forEachBit(_ body: (Int32) -> Void) {
     for index in 0..<wordCount {
       var word = word(index)
       while word != 0 {

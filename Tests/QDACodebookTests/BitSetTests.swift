@@ -8,7 +8,7 @@ import Testing
     #expect(set.wordCount == 3)
     for bit: Int32 in [0, 63, 64, 129] { set.insert(bit) }
     var found: [Int32] = []
-    set.forEach { found.append($0) }
+    set.forEachBit { found.append($0) }
     #expect(found == [0, 63, 64, 129])
     #expect(set.contains(63) && !set.contains(62) && !set.contains(128))
     #expect(set.word(0) == 1 | UInt64(1) << 63)
@@ -41,7 +41,7 @@ import Testing
     let set = BitSet(count: 0)
     #expect(set.wordCount == 0)
     var found: [Int32] = []
-    set.forEach { found.append($0) }
+    set.forEachBit { found.append($0) }
     #expect(found.isEmpty)
   }
 }

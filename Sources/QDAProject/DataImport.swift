@@ -35,19 +35,18 @@ public enum DataImport {
     // Reading, parsing and hashing on one core; SQLite writes on the other.
     // The producer is stopped and joined before this returns.
     let summary = try withoutActuallyEscaping(progress) { progress in
-      let drafts = Prefetcher<UnitDraft> {
-        guard let report = try reader.next() else { return nil }
-        progress(reader.recordCount, reader.fractionRead)
-        return UnitDraft(
-          id: report.id, kind: "case", date: report.date?.description,
-          line: report.line,
-          texts: report.texts, attributes: report.attributes,
-          contentHash: report.contentHash)
-      }
-      defer { drafts.finish() }
       var duplicates: [ImportError] = []
       return try store.importSource(
-        draft, units: { try drafts.next() },
+        draft,
+        readingAhead: {
+          guard let report = try reader.next() else { return nil }
+          progress(reader.recordCount, reader.fractionRead)
+          return UnitDraft(
+            id: report.id, kind: "case", date: report.date?.description,
+            line: report.line,
+            texts: report.texts, attributes: report.attributes,
+            contentHash: report.contentHash)
+        },
         finish: {
           // The reader is done: the producer has returned its end.
           try reader.checkProblems(adding: duplicates)

@@ -131,6 +131,36 @@ extension Store {
     }
   }
 
+  /// Imports a source as ``importSource(_:units:finish:duplicate:)`` does,
+  /// with its units made on a thread of their own while this one writes.
+  ///
+  /// The read-ahead is made here rather than by the caller: `Prefetcher` is
+  /// generic, and only in this module is it compiled for `UnitDraft`;
+  /// elsewhere each unit went through its unspecialised code, which looks
+  /// up types at run time.
+  ///
+  /// - Parameters:
+  ///   - source: The source.
+  ///   - units: Returns the next unit, `nil` at the end; called on the
+  ///     other thread, until `nil`, and never after this returns.
+  ///   - finish: Called after the last unit, inside the transaction.
+  ///   - duplicate: Called with a unit whose id an earlier unit of the same
+  ///     import has, and the line of that one.
+  /// - Returns: What was done.
+  /// - Throws: As ``importSource(_:units:finish:duplicate:)``.
+  public func importSource(
+    _ source: SourceDraft,
+    readingAhead units: @escaping () throws -> UnitDraft?,
+    finish: () throws -> Void = {},
+    duplicate: ((_ unit: UnitDraft, _ firstLine: Int?) throws -> Void)? = nil
+  ) throws -> ImportSummary {
+    let drafts = Prefetcher<UnitDraft>(produce: units)
+    defer { drafts.finish() }
+    return try importSource(
+      source, units: { try drafts.next() }, finish: finish,
+      duplicate: duplicate)
+  }
+
   /// Imports a source whose units are all at hand, as
   /// ``importSource(_:units:finish:duplicate:)`` does.
   ///

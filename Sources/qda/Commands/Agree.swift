@@ -6,6 +6,7 @@ extension QDA {
   /// `qda agree --coders A,B`: inter-coder agreement.
   struct Agree: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "agree",
       abstract: "Measure agreement between coders, per code and overall.",
       discussion: """
         Each code is a present/absent decision per unit, over the units in scope (default: \

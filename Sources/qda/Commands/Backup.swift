@@ -5,6 +5,7 @@ extension QDA {
   /// `qda backup FILE`: a consistent copy of a database, even a live one.
   struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "backup",
       abstract: "Write a consistent copy of the database.",
       discussion: """
         The copy is read from one snapshot with SQLite's VACUUM INTO, so it is consistent \

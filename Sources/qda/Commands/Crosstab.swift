@@ -6,6 +6,7 @@ extension QDA {
   /// `qda crosstab --rows code --cols month|ATTRIBUTE|coder`.
   struct Crosstab: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "crosstab",
       abstract:
         "Cross codes with months, an attribute's values or coders: counts, row % and column %.",
       discussion: """
@@ -70,6 +71,7 @@ extension QDA {
   /// `qda cooccur`: code co-occurrence.
   struct Cooccur: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "cooccur",
       abstract:
         "Count how often codes are applied to the same unit, with Jaccard similarity."
     )

@@ -8,6 +8,7 @@ extension QDA {
   /// `qda diff OLD.sqlite NEW.sqlite` or `qda diff --codebook A.yml --codebook B.yml`.
   struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "diff",
       abstract:
         "Show what changed between two databases, or two codebooks on one database.",
       discussion: """

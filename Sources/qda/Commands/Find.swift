@@ -6,6 +6,7 @@ extension QDA {
   /// `qda find QUERY`: full-text search with keyword in context.
   struct Find: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "find",
       abstract: "Search all units' texts and show each match in context.",
       discussion: """
         The query is SQLite FTS5 syntax: words, "a phrase", prefix*, AND, OR, NOT. Case, \

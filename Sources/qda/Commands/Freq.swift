@@ -6,6 +6,7 @@ extension QDA {
   /// `qda freq`: frequency tables.
   struct Freq: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "freq",
       abstract:
         "Count the units coded with each code, theme, month or attribute value.",
       discussion: """

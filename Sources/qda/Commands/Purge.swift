@@ -5,6 +5,7 @@ extension QDA {
   /// `qda purge --source NAME`: removes a source so that none of it remains.
   struct Purge: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "purge",
       abstract:
         "Remove a source, its units and their codings from the database file.",
       discussion: """

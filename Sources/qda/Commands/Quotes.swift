@@ -9,6 +9,7 @@ extension QDA {
   /// `qda quotes CODE`: exemplar quotes with attribution.
   struct Quotes: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "quotes",
       abstract: "Show exemplar quotes for a code, with who said them.",
       discussion: """
         Quotes are units coded with CODE, ranked by how densely the code's rules hit them \

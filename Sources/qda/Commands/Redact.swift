@@ -7,6 +7,7 @@ extension QDA {
   /// `qda redact --check`: identifiers left in a database.
   struct Redact: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "redact",
       abstract: "Report personal identifiers left in the stored texts.",
       discussion: """
         Looks for phone numbers, e-mail addresses, @handles, Telegram links and card \

@@ -7,6 +7,7 @@ extension QDA {
   /// `qda run [qda.yml]`: the whole pipeline a project file describes.
   struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "run",
       abstract:
         "Run the analysis a project file describes: import, code, write the outputs.",
       discussion: """
@@ -78,6 +79,7 @@ extension QDA {
   /// `qda check [qda.yml]`: the project's quality gates.
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "check",
       abstract:
         "Check that outputs are current, the codebook lints, and the gates hold; exit 1 if not.",
       discussion: """

@@ -6,6 +6,7 @@ extension QDA {
   /// `qda uncoded`: units without codings.
   struct Uncoded: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "uncoded",
       abstract: "List the units without codings (of one coder, or of anyone).")
 
     @OptionGroup var database: DatabaseOptions

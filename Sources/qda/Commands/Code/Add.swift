@@ -5,6 +5,7 @@ extension QDA.Code {
   /// `qda code add UNIT CODE --coder NAME`: one manual coding.
   struct Add: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "add",
       abstract: "Code a unit by hand.",
       discussion: """
         The code must be one of the codebook applied last (theme.code). An unknown unit or \

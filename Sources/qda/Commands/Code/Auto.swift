@@ -7,6 +7,7 @@ extension QDA.Code {
   /// `qda code auto --codebook FILE`: rule-based coding.
   struct Auto: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "auto",
       abstract:
         "Replace all auto codings with the result of a codebook's rules.",
       discussion: """

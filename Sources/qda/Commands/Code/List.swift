@@ -6,6 +6,7 @@ extension QDA.Code {
   /// `qda code list UNIT`: a unit's codings by every coder.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract:
         "List a unit's codings (code, coder, rule, memo) and coders' review memos."
     )

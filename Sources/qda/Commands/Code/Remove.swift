@@ -5,6 +5,7 @@ extension QDA.Code {
   /// `qda code remove UNIT CODE --coder NAME`: removes one manual coding.
   struct Remove: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "remove",
       abstract: "Remove a coding a coder made by hand.")
 
     @OptionGroup var database: DatabaseOptions

@@ -6,6 +6,7 @@ extension QDA.Code {
   /// `qda code review --coder NAME`: code unit by unit, interactively.
   struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "review",
       abstract:
         "Code units one by one in the terminal (or through standard input).",
       discussion: """

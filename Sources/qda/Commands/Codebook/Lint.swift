@@ -5,6 +5,7 @@ extension QDA.Codebook {
   /// `qda codebook lint FILE`: validates a codebook.
   struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "lint",
       abstract:
         "Check a codebook for errors and test its examples against its rules.",
       discussion: """

@@ -6,6 +6,7 @@ extension QDA.Export {
   /// `qda export codings`: every coding with its provenance.
   struct Codings: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "codings",
       abstract:
         "Export codings: unit, code, coder, rule, codebook hash, matched span, memo."
     )

@@ -19,6 +19,7 @@ extension QDA.Export {
   /// `qda export qdc`: the codebook as a REFI-QDA codebook.
   struct Qdc: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "qdc",
       abstract:
         "Export the codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder."
     )
@@ -47,6 +48,7 @@ extension QDA.Export {
   /// `qda export qdpx --output FILE`: the project as a REFI-QDA project.
   struct Qdpx: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "qdpx",
       abstract:
         "Export the project as a REFI-QDA project (.qdpx): coders, codebook, texts, cases, codings."
     )

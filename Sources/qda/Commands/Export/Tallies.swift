@@ -6,6 +6,7 @@ extension QDA.Export {
   /// `qda export tallies`: every frequency table in one tidy CSV.
   struct Tallies: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "tallies",
       abstract:
         "Export every frequency table as one tidy table: dimension,value,code,cases,percent."
     )

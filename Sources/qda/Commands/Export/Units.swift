@@ -6,6 +6,7 @@ extension QDA.Export {
   /// `qda export units`: the units with their texts and attributes.
   struct Units: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "units",
       abstract:
         "Export units: unit, source, kind, speaker, date, text, fields and attributes."
     )

@@ -6,6 +6,7 @@ extension QDA.Import {
   /// `qda import qdpx FILE`: a REFI-QDA project from qda or another tool.
   struct Qdpx: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "qdpx",
       abstract:
         "Import a REFI-QDA project (.qdpx): its codebook, text sources and codings.",
       discussion: """

@@ -8,6 +8,7 @@ extension QDA.Import {
   /// `qda import reports FILE.csv`: imports work-report cases.
   struct Reports: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "reports",
       abstract: "Import work-report cases from a CSV file.",
       discussion: """
         The CSV is RFC 4180: UTF-8 (with or without BOM) or Windows-1251, delimiter `,` `;` \

@@ -10,6 +10,7 @@ extension QDA.Import {
   /// `qda import transcript FILE...`: imports interview transcripts as turns.
   struct Transcript: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "transcript",
       abstract: "Import interview transcripts as speaker turns.",
       discussion: """
         Text and Markdown transcripts (.txt, .md): optional YAML front matter (title, date, \

@@ -81,8 +81,8 @@ public struct AutoCoder: Sendable {
     on store: Store, force: Bool = false,
     progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
   ) throws -> AutoCodingSummary {
-    let stamp =
-      "\(codebook.contentHash)|\(engineVersion)|\(try store.dataFingerprint())"
+    let (fingerprint, total) = try store.dataFingerprintAndUnitCount()
+    let stamp = "\(codebook.contentHash)|\(engineVersion)|\(fingerprint)"
     if !force, try store.projectState(Self.stampKey) == stamp,
       try store.currentCodebook()?.hash == codebook.contentHash
     {
@@ -94,7 +94,6 @@ public struct AutoCoder: Sendable {
         isUnchanged: true)
     }
     var done = 0
-    let total = try store.unitCount()
     _ = try store.replaceAutoCodingsInBatches(
       codebook: draft, code: { [self] units in codings(for: units) },
       didCode: { units, _ in

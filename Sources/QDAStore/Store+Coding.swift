@@ -187,12 +187,18 @@ extension Store {
     // 1.3 million takes 0.1 s instead of 1.3 s. (`purge` asks for the zeros
     // whatever the build.)
     try Self.withoutZeroingFreedPages(db) {
+      // Two ranges of the coder index, not `coderId IS NOT auto`, which
+      // SQLite answers by reading every coding (0.16 s for 1.3 million).
       let onlyAuto = try Bool.fetchOne(
         db,
         sql: """
+          WITH auto(id) AS (SELECT id FROM codingName WHERE name = 'auto')
           SELECT NOT EXISTS (
-            SELECT 1 FROM codingRow
-            WHERE coderId IS NOT (SELECT id FROM codingName WHERE name = 'auto'))
+              SELECT 1 FROM codingRow WHERE coderId < (SELECT id FROM auto))
+            AND NOT EXISTS (
+              SELECT 1 FROM codingRow WHERE coderId > (SELECT id FROM auto))
+            AND (EXISTS (SELECT 1 FROM auto)
+              OR NOT EXISTS (SELECT 1 FROM codingRow))
           """)
       if onlyAuto == true {
         // Emptied at once by dropping the table and making it again: with

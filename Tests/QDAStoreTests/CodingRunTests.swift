@@ -69,6 +69,38 @@ import Testing
     }
   }
 
+  /// An `auto` run keeps a person's codings whether their coder was named
+  /// before `auto` was (a database that came with codings, here written
+  /// directly) or after.
+  @Test func autoRunsKeepManualCodingsOfCodersNamedBeforeOrAfter() throws {
+    try withStore { store in
+      try importUnits(store, ids: ["A", "B"])
+      try store.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO codingRun (id, codebookHash, createdAt)
+              VALUES (1, NULL, '2026-01-01T00:00:00Z');
+            INSERT INTO coding (unitId, code, coder, runId)
+              VALUES ('A', 't.a', 'ann', 1);
+            """)
+      }
+      func codings() throws -> [String] {
+        try store.exportedCodings(coder: nil, filter: .init()).map {
+          "\($0.unit) \($0.coder) \($0.rule ?? "-")"
+        }
+      }
+      try code(store, codebookHash: "h1")
+      try code(store, codebookHash: "h2")
+      #expect(try codings() == ["A ann -", "A auto r-h2", "B auto r-h2"])
+      try store.addCodings([ManualCoding(unit: "B", code: "t.a")], coder: "bo")
+      try code(store, codebookHash: "h3")
+      #expect(
+        try codings() == [
+          "A ann -", "A auto r-h3", "B auto r-h3", "B bo -",
+        ])
+    }
+  }
+
   /// `auto` codings are written with foreign keys off (see
   /// `withoutForeignKeys`): what the keys checked is checked by the writer,
   /// what their cascades did is done by hand, and the keys are on again

@@ -33,15 +33,15 @@ public struct AutoCoder: Sendable {
     result.withUnsafeMutableBufferPointer { buffer in
       units.withUnsafeBufferPointer { units in
         // Each chunk writes only its own slots of `buffer`. Units are read
-        // through the buffer, in place: an element of an array captured by
-        // the closure was copied first, retaining each of its strings.
+        // in place, through a pointer (see `codings(at:)`).
         nonisolated(unsafe) let slots = buffer
-        nonisolated(unsafe) let units = units
+        guard let first = units.baseAddress else { return }
+        nonisolated(unsafe) let units = first
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-          let lower = units.count * chunk / chunks
-          let upper = units.count * (chunk + 1) / chunks
+          let lower = slots.count * chunk / chunks
+          let upper = slots.count * (chunk + 1) / chunks
           for index in lower..<upper {
-            slots[index] = codings(for: units[index])
+            slots[index] = codings(at: units + index)
           }
         }
       }
@@ -51,17 +51,32 @@ public struct AutoCoder: Sendable {
 
   /// The codings the rules give one unit.
   public func codings(for unit: StoredUnit) -> [CodingDraft] {
+    withUnsafePointer(to: unit) { codings(at: $0) }
+  }
+
+  /// The codings the rules give the unit at `unit`, read in place.
+  ///
+  /// Through a pointer, each field is read on its own: a unit read out of a
+  /// buffer was copied whole first, retaining every string it holds and
+  /// releasing them again, on a thread other than the one that made them.
+  private func codings(at unit: UnsafePointer<StoredUnit>) -> [CodingDraft] {
     var matchable = MatchableUnit(
-      kind: unit.kind, role: unit.role, texts: unit.texts)
-    if let question = unit.question {
+      kind: unit.pointee.kind, role: unit.pointee.role,
+      texts: unit.pointee.texts)
+    if let question = unit.pointee.question {
       matchable.context = [.init(name: "question", index: TextIndex(question))]
     }
-    return codebook.codeIDs(firingOn: matchable).map { code, match in
-      CodingDraft(
-        unit: unit.id, code: code, rule: match.rule,
-        field: match.field,
-        span: match.range)
+    let fired = codebook.codeIDs(firingOn: matchable)
+    var drafts: [CodingDraft] = []
+    drafts.reserveCapacity(fired.count)
+    for index in fired.indices {
+      let draft = CodingDraft(
+        unit: unit.pointee.id, code: fired[index].code,
+        rule: fired[index].match.rule, field: fired[index].match.field,
+        span: fired[index].match.range)
+      drafts.append(consume draft)
     }
+    return drafts
   }
 
   /// The `projectState` key of the last coding's stamp.

@@ -35,14 +35,19 @@ public final class Prefetcher<Element>: @unchecked Sendable {
   ) {
     self.init(batchSize: batchSize, depth: depth) { yield in
       while let element = try produce() {
-        guard yield(element) else { return }
+        guard yield(consume element) else { return }
       }
     }
   }
 
-  /// Starts producing by pushing: `fill` calls `yield` with each element in
-  /// order, and returns at the end or as soon as `yield` returns `false`
-  /// (the consumer has stopped).
+  /// Starts producing by pushing.
+  ///
+  /// `fill` calls `yield` with each element in order, and returns at the end
+  /// or as soon as `yield` returns `false` (the consumer has stopped).
+  /// `yield` takes the element over: handing on
+  /// the producer's last use of it moves it into the batch, where a borrowed
+  /// element was copied (retaining every reference it holds, to be released
+  /// again when the producer's own copy ended).
   ///
   /// - Parameters:
   ///   - batchSize: Elements handed over at a time.
@@ -50,7 +55,7 @@ public final class Prefetcher<Element>: @unchecked Sendable {
   ///   - fill: Yields every element.
   public init(
     batchSize: Int = 256, depth: Int = 8,
-    fill: @escaping (_ yield: (Element) -> Bool) throws -> Void
+    fill: @escaping (_ yield: (consuming Element) -> Bool) throws -> Void
   ) {
     self.depth = depth
     self.fill = fill
@@ -60,7 +65,7 @@ public final class Prefetcher<Element>: @unchecked Sendable {
   }
 
   /// The producer, until it has returned or thrown.
-  private var fill: (((Element) -> Bool) throws -> Void)?
+  private var fill: (((consuming Element) -> Bool) throws -> Void)?
 
   /// The producing thread's work.
   private func run(batchSize: Int) {
@@ -71,7 +76,7 @@ public final class Prefetcher<Element>: @unchecked Sendable {
       batch.reserveCapacity(batchSize)
       var isOpen = true
       do {
-        try fill { element in
+        try fill { (element: consuming Element) in
           guard isOpen else { return false }
           batch.append(element)
           if batch.count == batchSize {

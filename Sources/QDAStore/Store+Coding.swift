@@ -270,7 +270,7 @@ extension Store {
       // By index throughout: a unit or coding read in place is not copied
       // (which retains every string it holds).
       for index in codings.indices {
-        tally.add(groups[index], codes: codings[index].lazy.map(\.code))
+        tally.add(groups[index], codings: codings[index])
         for coding in codings[index].indices
         where codings[index][coding].unit != units[index].id {
           throw StoreError.sqlite(
@@ -423,14 +423,16 @@ extension Store {
     return Prefetcher(batchSize: 256, depth: 8) { [self] yield in
       try reader.read { db in
         try forEachUnit(db, tally: tally) { unit, groups in
-          guard yield((unit, groups)) else { throw ReadingStopped() }
+          guard yield((consume unit, groups)) else { throw ReadingStopped() }
         }
       }
     }
   }
 
   /// Calls `body` with every unit and its texts, in source and file order.
-  func forEachUnit(_ db: Database, _ body: (StoredUnit) throws -> Void) throws {
+  func forEachUnit(
+    _ db: Database, _ body: (consuming StoredUnit) throws -> Void
+  ) throws {
     try forEachUnit(db, tally: nil) { unit, _ in try body(unit) }
   }
 
@@ -442,7 +444,7 @@ extension Store {
   /// faster than a join on a million units; otherwise by the join.
   func forEachUnit(
     _ db: Database, tally: TallyBuilder?,
-    _ body: (StoredUnit, UnitGroups) throws -> Void
+    _ body: (consuming StoredUnit, UnitGroups) throws -> Void
   ) throws {
     let groupCount = tally?.groupings.count ?? 0
     let (groupColumns, groupJoins, groupArguments) =
@@ -532,7 +534,7 @@ private struct UnitAssembler {
   /// source id, and its group values from column `groupsFrom` on.
   mutating func begin(
     _ row: Row, groupsFrom first: Int,
-    ending body: (StoredUnit, UnitGroups) throws -> Void
+    ending body: (consuming StoredUnit, UnitGroups) throws -> Void
   ) throws {
     try begin(
       id: row[0], kind: row[1], role: row[2], source: row[3],
@@ -542,7 +544,7 @@ private struct UnitAssembler {
   /// Ends the unit being built and begins the unit `id`.
   mutating func begin(
     id: String, kind: String, role: String?, source: Int64, groups: [String?],
-    ending body: (StoredUnit, UnitGroups) throws -> Void
+    ending body: (consuming StoredUnit, UnitGroups) throws -> Void
   ) throws {
     try end(body)
     let question =
@@ -558,16 +560,21 @@ private struct UnitAssembler {
     current?.texts.append((field, text))
   }
 
-  /// Hands the unit being built, if any, to `body`.
-  mutating func end(_ body: (StoredUnit, UnitGroups) throws -> Void) throws {
-    guard let unit = current else { return }
-    try body(unit, currentGroups)
+  /// Hands the unit being built, if any, over to `body`.
+  ///
+  /// The unit is moved out, not copied: a copy retains each of its strings,
+  /// and the one left behind releases them again, on another thread than
+  /// the consumer's.
+  mutating func end(
+    _ body: (consuming StoredUnit, UnitGroups) throws -> Void
+  ) throws {
+    guard let unit = current.take() else { return }
     previous = (
       currentSource,
       unit.role == "interviewer"
         ? unit.texts.map(\.text).joined(separator: "\n") : nil
     )
-    current = nil
+    try body(consume unit, currentGroups)
   }
 }
 

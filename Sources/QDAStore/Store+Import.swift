@@ -323,6 +323,9 @@ extension Store {
       // index does not stop).
       var seen: [String: Int?] = [:]
       var ordinal = 0
+      // Made once: passed as a local function, a closure was made for each
+      // unit, copying the source's strings into it.
+      let onConflict: UnitWriter.Conflict = { try conflict($0, $1) }
       while true {
         let next: UnitDraft?
         do {
@@ -330,10 +333,11 @@ extension Store {
         } catch {
           // The units read before the bad one are written first: an error
           // among them (a duplicate id) comes first, as it did in the file.
-          summary.added += try writer.flush(onConflict: conflict)
+          summary.added += try writer.flush(onConflict: onConflict)
           throw error
         }
-        guard let unit = next else { break }
+        // Moved out, not copied (a copy retains every string the unit holds).
+        guard let unit = consume next else { break }
         ordinal += 1
         if !previous.isEmpty {
           if let firstLine = seen[unit.id] {
@@ -348,16 +352,17 @@ extension Store {
             summary.unchanged += 1
             continue
           }
-          summary.added += try writer.flush(onConflict: conflict)
+          summary.added += try writer.flush(onConflict: onConflict)
           summary.droppedAutoCodings += try writer.replace(
             unit, ordinal: ordinal)
           summary.changed += 1
         } else {
           summary.added += try writer.insert(
-            unit, sourceID: sourceID, ordinal: ordinal, onConflict: conflict)
+            consume unit, sourceID: sourceID, ordinal: ordinal,
+            onConflict: onConflict)
         }
       }
-      summary.added += try writer.flush(onConflict: conflict)
+      summary.added += try writer.flush(onConflict: onConflict)
       try finish()
       // The indexing thread writes out its last terms while this one
       // builds the query indexes (0.3 s at a million cases).
@@ -535,7 +540,7 @@ private struct UnitWriter {
     var isFull = bindUnit(unit, sourceID: sourceID, ordinal: ordinal)
     isFull = bindContent(unit) || isFull
     // Moved in, not copied: a copy retains every string the unit holds.
-    queued.append((unit, sourceID, ordinal))
+    queued.append((consume unit, sourceID, ordinal))
     return isFull ? try flush(onConflict: onConflict) : 0
   }
 

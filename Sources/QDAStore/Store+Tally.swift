@@ -120,12 +120,15 @@ struct TallyBuilder {
     grouping << 52 | code << 26 | value
   }
 
-  /// Counts a unit, in its groups, and each of its codes once.
+  /// Counts a unit, in its groups, and the code of each of its codings once.
+  ///
+  /// The codings are read by index: iterating an array copies each element,
+  /// retaining (and then releasing) every string of a coding to read one.
   ///
   /// - Parameters:
   ///   - groups: The unit's value in each grouping.
-  ///   - codes: The codes `auto` applied to it, each once.
-  mutating func add(_ groups: UnitGroups, codes: some Sequence<String>) {
+  ///   - codings: The codings `auto` made of it, one per code.
+  mutating func add(_ groups: UnitGroups, codings: [CodingDraft]) {
     units += 1
     unitValues.removeAll(keepingCapacity: true)
     for (grouping, value) in groups.values.enumerated() {
@@ -133,8 +136,8 @@ struct TallyBuilder {
       unitValues.append(id)
       counts.add(Self.key(grouping, 0, id))
     }
-    for code in codes {
-      let id = self.codes.number(of: code)
+    for index in codings.indices {
+      let id = self.codes.number(of: codings[index].code)
       for (grouping, value) in unitValues.enumerated() {
         counts.add(Self.key(grouping, id, value))
       }

@@ -60,7 +60,11 @@ extension Codebook {
     var decoder = NodeDecoder(path: path)
     let root: Node?
     do {
-      root = try Yams.compose(yaml: yaml)
+      // Every value is read as text (`string(_:_:)`), so plain scalars are
+      // not resolved to numbers or booleans: Yams's default resolver tries a
+      // regular expression per type on each (a tenth of loading the study's
+      // codebook).
+      root = try Yams.compose(yaml: yaml, .basic)
     } catch let error as YamlError {
       decoder.report(error)
       return (nil, decoder.diagnostics)
@@ -193,7 +197,7 @@ struct NodeDecoder {
       error(at: node.mark, "\(what) must be text")
       return nil
     }
-    let text = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+    let text = scalar.string.trimmingWhiteSpace(newlines: true)
     if text.isEmpty {
       error(at: node.mark, "\(what) is empty")
       return nil

@@ -208,7 +208,8 @@ private final class RuleProgram: Sendable {
         leadStart: Int32(leads.count), leadEnd: Int32(leads.count),
         requirementStart: Int32(requirements.count), regex: -1)
       switch bound.body {
-      case .words(let words):
+      case .words: break  // never: binding compiles a word pattern
+      case .boundWords(let words):
         code += words.code
         entry.codeEnd = Int32(code.count)
         leads += words.leads

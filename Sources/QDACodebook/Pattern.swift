@@ -27,7 +27,14 @@ public struct Pattern: Sendable, CustomStringConvertible {
   }
 
   enum Body: Sendable {
-    case words(WordProgram)
+    /// A word pattern not compiled yet. A codebook compiles all its patterns
+    /// against one table (``bound(to:)``); a pattern matched on its own is
+    /// compiled against a table of its own anchors for each match. Compiling
+    /// every pattern when it was read, for a table it then dropped, was a
+    /// fifth of loading the study's codebook.
+    case words
+    /// A word pattern compiled against a table.
+    case boundWords(WordProgram)
     case regex(RegularExpression)
   }
 
@@ -67,7 +74,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
   /// own, until a codebook binds it to the codebook's); `nil` for a regular
   /// expression.
   var boundRequirements: [[Int32]]? {
-    if case .words(let program) = body { return program.requirements }
+    if case .boundWords(let program) = body { return program.requirements }
     return nil
   }
 
@@ -80,7 +87,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
   ///   invalid regular expression.
   public init(_ source: String) throws(PatternError) {
     self.source = source
-    let trimmed = source.trimmingCharacters(in: .whitespaces)
+    let trimmed = source.trimmingWhiteSpace(newlines: false)
     if trimmed.count >= 2, trimmed.hasPrefix("/"), trimmed.hasSuffix("/") {
       let expression = String(trimmed.dropFirst().dropLast())
       guard !expression.isEmpty else { throw .empty }
@@ -112,7 +119,7 @@ public struct Pattern: Sendable, CustomStringConvertible {
         elements.append(.anyWord)
         continue
       }
-      if part.contains("|") {
+      if part.contains("|" as Character) {
         var choices: [[Element]] = []
         for alternative in part.split(
           separator: "|", omittingEmptySubsequences: false)
@@ -162,39 +169,27 @@ public struct Pattern: Sendable, CustomStringConvertible {
       case .anyWord, .gap: return nil
       }
     }
-    let table = AnchorTable(anchors: Self.anchors(of: elements))
-    body = .words(WordProgram(elements, requirements, table))
+    body = .words
   }
 
   /// The pattern, its words numbered by `table`, which must have been made
   /// with them (see ``AnchorTable/init(patterns:)``).
   func bound(to table: AnchorTable) -> Pattern {
-    guard case .words = body else { return self }
+    if case .regex = body { return self }
     var pattern = self
-    pattern.body = .words(WordProgram(elements, requirements, table))
+    pattern.body = .boundWords(WordProgram(elements, requirements, table))
     return pattern
-  }
-
-  /// Where the pattern occurs in a field: by the field's prepared words when
-  /// the same table numbered them, else by numbering them now.
-  func matches(in field: MatchableUnit.Field) -> [Range<Int>] {
-    switch body {
-    case .words(let program):
-      if let prepared = field.prepared, prepared.isPrepared(by: program.table) {
-        return program.matches(in: field.index, prepared)
-      }
-      return program.matches(
-        in: field.index, program.table.prepare(field.index))
-    case .regex(let expression):
-      return expression.matches(in: field.index)
-    }
   }
 
   /// The ranges, in Unicode scalar offsets of the original text, where the
   /// pattern occurs.
   public func matches(in text: TextIndex) -> [Range<Int>] {
     switch body {
-    case .words(let program):
+    case .words:
+      let table = AnchorTable(anchors: anchors)
+      return WordProgram(elements, requirements, table).matches(
+        in: text, table.prepare(text))
+    case .boundWords(let program):
       return program.matches(in: text, program.table.prepare(text))
     case .regex(let expression):
       return expression.matches(in: text)

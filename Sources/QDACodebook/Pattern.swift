@@ -70,9 +70,8 @@ public struct Pattern: Sendable, CustomStringConvertible {
     }
   }
 
-  /// The requirements as ids of the table the pattern is bound to (its
-  /// own, until a codebook binds it to the codebook's); `nil` for a regular
-  /// expression.
+  /// The requirements as ids of the table the pattern is bound to; `nil`
+  /// for a regular expression, or a word pattern not bound yet.
   var boundRequirements: [[Int32]]? {
     if case .boundWords(let program) = body { return program.requirements }
     return nil

@@ -70,11 +70,11 @@ public struct AutoCoder: Sendable {
     var drafts: [CodingDraft] = []
     drafts.reserveCapacity(fired.count)
     for index in fired.indices {
-      let draft = CodingDraft(
-        unit: unit.pointee.id, code: fired[index].code,
-        rule: fired[index].match.rule, field: fired[index].match.field,
-        span: fired[index].match.range)
-      drafts.append(consume draft)
+      drafts.append(
+        CodingDraft(
+          unit: unit.pointee.id, code: fired[index].code,
+          rule: fired[index].match.rule, field: fired[index].match.field,
+          span: fired[index].match.range))
     }
     return drafts
   }

@@ -44,10 +44,10 @@ public final class Prefetcher<Element>: @unchecked Sendable {
   ///
   /// `fill` calls `yield` with each element in order, and returns at the end
   /// or as soon as `yield` returns `false` (the consumer has stopped).
-  /// `yield` takes the element over: handing on
-  /// the producer's last use of it moves it into the batch, where a borrowed
-  /// element was copied (retaining every reference it holds, to be released
-  /// again when the producer's own copy ended).
+  /// `yield` takes the element over, so the producer's last use of it moves
+  /// it into the batch; a borrowed element was copied, retaining every
+  /// reference it holds, to be released again when the producer's own copy
+  /// ended.
   ///
   /// - Parameters:
   ///   - batchSize: Elements handed over at a time.

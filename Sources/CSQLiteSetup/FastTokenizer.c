@@ -14,6 +14,12 @@
  * against unicode61), and everything else in such a text separates tokens,
  * as unicode61 has it. Any other text is handed to unicode61 whole.
  *
+ * Before that, `ё` and `Ё` are folded to `е` and `Е`, as `qda_fold` folds
+ * the texts the database's index is given (`YoFolding`): the tokens are
+ * unicode61's of the folded text. Folding here, letter by letter as the
+ * tokens are lower-cased, spares a pass over every text to find the `ё`
+ * (whose second byte is also that of the common `с`).
+ *
  * Only the private database a bulk load indexes in uses it (see
  * `SearchIndexBuilder`); the database's own index names unicode61, so every
  * connection, qda's or another tool's, reads and changes the index it
@@ -22,9 +28,53 @@
 typedef struct {
   fts5_tokenizer general;     /* unicode61's methods */
   Fts5Tokenizer *generalInstance; /* with remove_diacritics 2 */
-  char *buffer;               /* the lower-cased token being emitted */
+  char *buffer;               /* the lower-cased token being emitted, or the
+                                 folded copy of a text handed to unicode61 */
   int capacity;
 } FastTokenizer;
+
+/* Whether the two bytes at `i` of `text` are `ё` (D1 91) or `Ё` (D0 81). */
+static int isYo(const unsigned char *text, int i, int length) {
+  return i + 1 < length && ((text[i] == 0xD1 && text[i + 1] == 0x91) ||
+                            (text[i] == 0xD0 && text[i + 1] == 0x81));
+}
+
+/* Makes the buffer hold at least `length` bytes. */
+static int reserve(FastTokenizer *tokenizer, int length) {
+  if (length <= tokenizer->capacity) return SQLITE_OK;
+  char *grown = sqlite3_realloc(tokenizer->buffer, length);
+  if (!grown) return SQLITE_NOMEM;
+  tokenizer->buffer = grown;
+  tokenizer->capacity = length;
+  return SQLITE_OK;
+}
+
+/* Hands `text` to unicode61, with `ё` and `Ё` folded to `е` (D0 B5) and `Е`
+ * (D0 95) in a copy when it has any; folding keeps every offset. */
+static int generalTokenize(FastTokenizer *tokenizer, void *context, int flags,
+                           const char *characters, int length,
+                           int (*emit)(void *, int, const char *, int, int,
+                                       int)) {
+  const unsigned char *text = (const unsigned char *)characters;
+  int first = 0;
+  while (first < length && !isYo(text, first, length)) first++;
+  if (first < length) {
+    int rc = reserve(tokenizer, length);
+    if (rc != SQLITE_OK) return rc;
+    unsigned char *folded = (unsigned char *)tokenizer->buffer;
+    memcpy(folded, text, length);
+    for (int i = first; i < length - 1; i++) {
+      if (isYo(folded, i, length)) {
+        folded[i + 1] = folded[i] == 0xD1 ? 0xB5 : 0x95;
+        folded[i] = 0xD0;
+        i++;
+      }
+    }
+    characters = (const char *)folded;
+  }
+  return tokenizer->general.xTokenize(tokenizer->generalInstance, context,
+                                      flags, characters, length, emit);
+}
 
 /* The lower-case of each ASCII letter and digit; 0 for a separator. */
 static const unsigned char asciiToken[128] = {
@@ -81,18 +131,14 @@ static int fastTokenize(Fts5Tokenizer *instance, void *context, int flags,
     if (text[i] < 0x80) continue;
     int class = characterClass(text, i, length);
     if (class == 0) {
-      return tokenizer->general.xTokenize(tokenizer->generalInstance, context,
-                                          flags, characters, length, emit);
+      return generalTokenize(tokenizer, context, flags, characters, length,
+                             emit);
     }
     i += (class < 0 ? -class : class) - 1;
   }
-  /* Lower-casing keeps every character's length. */
-  if (length > tokenizer->capacity) {
-    char *grown = sqlite3_realloc(tokenizer->buffer, length);
-    if (!grown) return SQLITE_NOMEM;
-    tokenizer->buffer = grown;
-    tokenizer->capacity = length;
-  }
+  /* Lower-casing and folding keep every character's length. */
+  int reserved = reserve(tokenizer, length);
+  if (reserved != SQLITE_OK) return reserved;
   char *token = tokenizer->buffer;
   int i = 0;
   while (i < length) {
@@ -110,7 +156,10 @@ static int fastTokenize(Fts5Tokenizer *instance, void *context, int flags,
         i += 1;
       } else if (lead == 0xD0) {
         unsigned char second = text[i + 1];
-        if (second < 0x90) { /* Ѐ–Џ (U+0400–U+040F) → ѐ–џ (U+0450–U+045F) */
+        if (second == 0x81) { /* Ё → е */
+          token[size++] = (char)0xD0;
+          token[size++] = (char)0xB5;
+        } else if (second < 0x90) { /* Ѐ–Џ (U+0400–U+040F) → ѐ–џ */
           token[size++] = (char)0xD1;
           token[size++] = (char)(second + 0x10);
         } else if (second < 0xA0) { /* А–П → а–п */
@@ -124,9 +173,10 @@ static int fastTokenize(Fts5Tokenizer *instance, void *context, int flags,
           token[size++] = (char)second;
         }
         i += 2;
-      } else if (lead == 0xD1) { /* р–я, ѐ–џ */
-        token[size++] = (char)0xD1;
-        token[size++] = (char)text[i + 1];
+      } else if (lead == 0xD1) { /* р–я, ѐ–џ; ё → е */
+        unsigned char second = text[i + 1];
+        token[size++] = (char)(second == 0x91 ? 0xD0 : 0xD1);
+        token[size++] = (char)(second == 0x91 ? 0xB5 : second);
         i += 2;
       } else {
         break;

@@ -12,7 +12,7 @@ import GRDBSQLite
 /// each text as soon as it is stored, in a private temporary database
 /// (SQLite deletes it when its connection closes), in a `unitSearch` table
 /// made by the database's own `CREATE` statement, with the same texts in
-/// the same order, folded as `qda_fold` folds them (``YoFolding``), and
+/// the same order, folded as `qda_fold` folds them (by the tokenizer), and
 /// with the merge policy the indexing statement used. So its FTS5 index
 /// tables, `%_data` and `%_idx`, hold what that statement would have
 /// written, and copying their rows (85 MB for a million cases, 0.2 s) gives
@@ -96,8 +96,9 @@ final class SearchIndexBuilder: @unchecked Sendable {
   }
 
   /// The `CREATE` statement of the database's index, with its tokenizer
-  /// replaced by "qda_fast" (`FastTokenizer.c`), which makes the same
-  /// tokens of every text, a third faster for ASCII and Russian texts.
+  /// replaced by "qda_fast" (`FastTokenizer.c`), which makes the tokens
+  /// it makes of every text folded by `qda_fold`, from the text unfolded,
+  /// a third faster for ASCII and Russian texts.
   ///
   /// The database's own index keeps its tokenizer, so any connection reads
   /// and changes it; a statement naming another tokenizer is kept as it is.
@@ -144,20 +145,18 @@ final class SearchIndexBuilder: @unchecked Sendable {
   private func run() {
     do {
       try connection.inTransaction { db in
-        // The texts are folded here as `qda_fold` folds them (the same
-        // `YoFolding`), and bound where they lie: through the function,
-        // SQLite copied every text into its result.
+        // The texts are bound where they lie, unfolded: the tokenizer
+        // folds them as `qda_fold` does (through the function, SQLite
+        // copied every text into its result).
         let insert = try db.makeStatement(
           sql: "INSERT INTO unitSearch (rowid, text) VALUES (?, ?)")
-        var scratch: [UInt8] = []
         while let batch = take() {
           // Read in place through the buffer: iterating the array copied
           // each pair, retaining a string another thread made.
           try batch.withUnsafeBufferPointer { batch in
             for index in batch.indices {
               try Self.index(
-                batch[index].text, id: batch[index].id, with: insert,
-                scratch: &scratch)
+                batch[index].text, id: batch[index].id, with: insert)
             }
           }
         }
@@ -177,27 +176,18 @@ final class SearchIndexBuilder: @unchecked Sendable {
     condition.unlock()
   }
 
-  /// Inserts `text`, folded, with row id `id`.
+  /// Inserts `text` with row id `id`.
   private static func index(
-    _ text: String, id: Int64, with insert: Statement,
-    scratch: inout [UInt8]
+    _ text: String, id: Int64, with insert: Statement
   ) throws {
     let stepped = text.utf8.withContiguousStorageIfAvailable { bytes in
-      guard let first = YoFolding.firstYo(in: bytes) else {
-        return step(insert, id: id, bytes)
-      }
-      scratch.removeAll(keepingCapacity: true)
-      scratch.append(contentsOf: bytes)
-      return scratch.withUnsafeMutableBufferPointer { folded in
-        YoFolding.fold(folded, from: first)
-        return step(insert, id: id, UnsafeBufferPointer(folded))
-      }
+      step(insert, id: id, bytes)
     }
     guard let code = stepped else {
       // A string without contiguous UTF-8 (a bridged one): made native.
       var copy = text
       copy.makeContiguousUTF8()
-      return try index(copy, id: id, with: insert, scratch: &scratch)
+      return try index(copy, id: id, with: insert)
     }
     guard code == SQLITE_DONE else { throw stepFailure(code, of: insert) }
     sqlite3_reset(insert.sqliteStatement)

@@ -104,22 +104,51 @@ public struct Redactor: Sendable {
   /// How many ASCII digits the bytes hold, and whether they hold an `@`
   /// and a `/`: what the expressions need to match at all.
   ///
-  /// A function of the bytes alone: counting into variables of `redact`
-  /// took three exclusivity checks a text (callgrind: the look 52 → 47
-  /// million instructions on 20,000 cases; sixteen bytes at a time with
-  /// Swift's SIMD types took 192 million).
-  private static func look(_ bytes: UnsafeBufferPointer<UInt8>) -> (
+  /// Eight bytes at a time, as one 64-bit word: a byte is a digit when,
+  /// its top bit cleared, adding 0x50 carries into that bit (it is at
+  /// least 0x30) and adding 0x46 does not (it is below 0x3A), and its top
+  /// bit was clear; an `@` or `/` is a zero byte of the word XORed with
+  /// it. No addition carries from one byte into the next. Callgrind, import
+  /// of 20,000 cases: 47 million instructions a byte at a time (with the
+  /// counts in variables of `redact`, three exclusivity checks a text: 52
+  /// million; Swift's SIMD types, sixteen bytes at a time: 192 million).
+  static func look(_ bytes: UnsafeBufferPointer<UInt8>) -> (
     digits: Int, hasAt: Bool, hasSlash: Bool
   ) {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
     var digits = 0
-    var ats = 0
-    var slashes = 0
-    for byte in bytes {
-      digits &+= byte &- 0x30 < 10 ? 1 : 0
-      ats &+= byte == UInt8(ascii: "@") ? 1 : 0
-      slashes &+= byte == UInt8(ascii: "/") ? 1 : 0
+    var ats: UInt64 = 0
+    var slashes: UInt64 = 0
+    var index = 0
+    if let base = bytes.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      while index + 8 <= bytes.count {
+        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        let low = word & ~highs
+        let isDigit =
+          (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646)
+          & ~word & highs
+        // The top bits moved to the bottom of each byte and summed into the
+        // top byte (at most 8).
+        digits &+= Int(truncatingIfNeeded: ((isDigit >> 7) &* ones) >> 56)
+        let at = word ^ 0x4040_4040_4040_4040
+        ats |= (at &- ones) & ~at & highs
+        let slash = word ^ 0x2F2F_2F2F_2F2F_2F2F
+        slashes |= (slash &- ones) & ~slash & highs
+        index += 8
+      }
     }
-    return (digits, ats > 0, slashes > 0)
+    var hasAt = ats != 0
+    var hasSlash = slashes != 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      digits &+= byte &- 0x30 < 10 ? 1 : 0
+      hasAt = hasAt || byte == UInt8(ascii: "@")
+      hasSlash = hasSlash || byte == UInt8(ascii: "/")
+      index += 1
+    }
+    return (digits, hasAt, hasSlash)
   }
 
   private func replace(

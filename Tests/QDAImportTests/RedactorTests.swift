@@ -1,7 +1,8 @@
 import Foundation
-import QDAImport
 import QDATestSupport
 import Testing
+
+@testable import QDAImport
 
 extension IdentifierSample: CustomTestStringConvertible {
   /// The sentence as it must be stored.
@@ -39,6 +40,30 @@ extension IdentifierSample: CustomTestStringConvertible {
       let (redacted, counts) = Redactor().redact(text)
       #expect(redacted == text)
       #expect(counts.total == 0)
+    }
+  }
+
+  /// The screen that decides which expressions run, eight bytes at a time,
+  /// against a byte at a time, on random bytes of every length up to 40:
+  /// every byte value, and many of the digits, `@`, `/` and their
+  /// neighbours (`(`, `?`, `.`, `:`, `A`), at every alignment.
+  @Test func theScreenCountsAsAByteAtATimeDoes() {
+    var random = SeededGenerator(seed: 11)
+    let near: [UInt8] =
+      Array(0x2E...0x41) + [0x00, 0x7F, 0x80, 0xB0, 0xB9, 0xC0, 0xFF]
+    for _ in 0..<20_000 {
+      let count = Int.random(in: 0...40, using: &random)
+      let bytes: [UInt8] = (0..<count).map { _ in
+        Bool.random(using: &random)
+          ? near.randomElement(using: &random) ?? 0
+          : UInt8.random(in: 0...255, using: &random)
+      }
+      let expected = (
+        digits: bytes.filter { (0x30...0x39).contains($0) }.count,
+        hasAt: bytes.contains(0x40), hasSlash: bytes.contains(0x2F)
+      )
+      let found = bytes.withUnsafeBufferPointer(Redactor.look)
+      #expect(found == expected, "\(bytes)")
     }
   }
 }

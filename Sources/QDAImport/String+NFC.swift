@@ -18,37 +18,45 @@ extension String {
 
   /// Whether a scalar is below U+0300 (where the combining marks start) or
   /// Cyrillic (U+0400–U+04FF): NFC whatever comes next to it.
-  private static func isLatinOrCyrillic(_ scalar: Unicode.Scalar) -> Bool {
+  static func isLatinOrCyrillic(_ scalar: Unicode.Scalar) -> Bool {
     scalar.value < 0x0300 || (0x0400...0x04FF).contains(scalar.value)
   }
 
   /// Whether every scalar of valid UTF-8 `bytes` is Latin or Cyrillic.
   ///
   /// As ``isLatinOrCyrillic(_:)`` has it, decided by lead bytes alone:
-  /// U+0080 to U+02FF lead with 0xC2–0xCB, Cyrillic with 0xD0–0xD3. ASCII
-  /// is skipped eight bytes at a time.
-  private static func keepsLatinAndCyrillic(
+  /// U+0080 to U+02FF lead with 0xC2–0xCB, Cyrillic with 0xD0–0xD3, so a
+  /// lead of 0xCC–0xCF or 0xD4 and above is another scalar. Eight bytes at
+  /// a time, as one 64-bit word: of a byte with its top bit set, the low
+  /// seven bits are at least 0x54 (0xD4) when adding 0x2C carries into the
+  /// top bit, and within 0x4C–0x4F (0xCC–0xCF) when adding 0x34 carries and
+  /// adding 0x30 does not; no addition carries into the next byte. (A byte
+  /// at a time, Russian text cost import 33 million instructions for 20,000
+  /// cases.)
+  static func keepsLatinAndCyrillic(
     _ bytes: UnsafeBufferPointer<UInt8>
   ) -> Bool {
-    guard let base = bytes.baseAddress else { return true }
-    let raw = UnsafeRawPointer(base)
+    let highs: UInt64 = 0x8080_8080_8080_8080
     var index = 0
-    while index < bytes.count {
-      if index + 8 <= bytes.count,
-        raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-          & 0x8080_8080_8080_8080 == 0
-      {
+    if let base = bytes.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      while index + 8 <= bytes.count {
+        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
         index += 8
-        continue
+        let marked = word & highs
+        if marked == 0 { continue }
+        let low = word & ~highs
+        let fromD4 = low &+ 0x2C2C_2C2C_2C2C_2C2C
+        let fromCC =
+          (low &+ 0x3434_3434_3434_3434)
+          & ~(low &+ 0x3030_3030_3030_3030)
+        if (fromD4 | fromCC) & marked != 0 { return false }
       }
+    }
+    while index < bytes.count {
       let byte = bytes[index]
       index += 1
-      // ASCII and continuation bytes say nothing of their own.
-      if byte < 0xC0 { continue }
-      if (0xC2...0xCB).contains(byte) || (0xD0...0xD3).contains(byte) {
-        continue
-      }
-      return false
+      if byte >= 0xD4 || (0xCC...0xCF).contains(byte) { return false }
     }
     return true
   }

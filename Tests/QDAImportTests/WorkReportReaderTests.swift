@@ -1,7 +1,8 @@
 import Foundation
-import QDAImport
 import QDATestSupport
 import Testing
+
+@testable import QDAImport
 
 @Suite final class WorkReportReaderTests {
   /// Each test's files, removed when it ends.
@@ -163,6 +164,26 @@ import Testing
       #expect(
         text.nfc.unicodeScalars.elementsEqual(
           text.precomposedStringWithCanonicalMapping.unicodeScalars),
+        "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+    }
+  }
+
+  /// The screen of `nfc`, eight bytes at a time, against the scalars it
+  /// stands for, on text of the scalars either side of each boundary
+  /// (U+02FF/U+0300, U+03FF/U+0400, U+04FF/U+0500) at every alignment.
+  @Test func theNFCScreenIsTheScalarTest() {
+    var generator = SeededGenerator(seed: 5)
+    let pieces = [
+      "a", "abcdefg", " ", "\u{80}", "\u{A0}", "é", "\u{2FF}", "\u{300}",
+      "\u{36F}", "\u{3FF}", "\u{400}", "ж", "\u{4FF}", "\u{500}", "\u{7FF}",
+      "\u{800}", "中", "😀", "\u{FFFF}",
+    ]
+    for _ in 0..<20_000 {
+      var text = generator.text(of: pieces, counts: 0...14)
+      let expected = text.unicodeScalars.allSatisfy(String.isLatinOrCyrillic)
+      let found = text.withUTF8(String.keepsLatinAndCyrillic)
+      #expect(
+        found == expected,
         "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
     }
   }

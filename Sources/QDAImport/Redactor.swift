@@ -116,28 +116,23 @@ public struct Redactor: Sendable {
     digits: Int, hasAt: Bool, hasSlash: Bool
   ) {
     let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
+    let highs = UnsafeBufferPointer<UInt8>.highBits
     var digits = 0
     var ats: UInt64 = 0
     var slashes: UInt64 = 0
-    var index = 0
-    if let base = bytes.baseAddress {
-      let raw = UnsafeRawPointer(base)
-      while index + 8 <= bytes.count {
-        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        let low = word & ~highs
-        let isDigit =
-          (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646)
-          & ~word & highs
-        // The top bits moved to the bottom of each byte and summed into the
-        // top byte (at most 8).
-        digits &+= Int(truncatingIfNeeded: ((isDigit >> 7) &* ones) >> 56)
-        let at = word ^ 0x4040_4040_4040_4040
-        ats |= (at &- ones) & ~at & highs
-        let slash = word ^ 0x2F2F_2F2F_2F2F_2F2F
-        slashes |= (slash &- ones) & ~slash & highs
-        index += 8
-      }
+    var index = bytes.scanWords { word in
+      let low = word & ~highs
+      let isDigit =
+        (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646)
+        & ~word & highs
+      // The top bits moved to the bottom of each byte and summed into the
+      // top byte (at most 8).
+      digits &+= Int(truncatingIfNeeded: ((isDigit >> 7) &* ones) >> 56)
+      let at = word ^ 0x4040_4040_4040_4040
+      ats |= (at &- ones) & ~at & highs
+      let slash = word ^ 0x2F2F_2F2F_2F2F_2F2F
+      slashes |= (slash &- ones) & ~slash & highs
+      return true
     }
     var hasAt = ats != 0
     var hasSlash = slashes != 0

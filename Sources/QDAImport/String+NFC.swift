@@ -36,22 +36,14 @@ extension String {
   static func keepsLatinAndCyrillic(
     _ bytes: UnsafeBufferPointer<UInt8>
   ) -> Bool {
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    var index = 0
-    if let base = bytes.baseAddress {
-      let raw = UnsafeRawPointer(base)
-      while index + 8 <= bytes.count {
-        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        index += 8
-        let marked = word & highs
-        if marked == 0 { continue }
-        let low = word & ~highs
-        let fromD4 = low &+ 0x2C2C_2C2C_2C2C_2C2C
-        let fromCC =
-          (low &+ 0x3434_3434_3434_3434)
-          & ~(low &+ 0x3030_3030_3030_3030)
-        if (fromD4 | fromCC) & marked != 0 { return false }
-      }
+    var index = bytes.scanWords { word in
+      let marked = word & UnsafeBufferPointer<UInt8>.highBits
+      if marked == 0 { return true }
+      let low = word & ~UnsafeBufferPointer<UInt8>.highBits
+      let fromD4 = low &+ 0x2C2C_2C2C_2C2C_2C2C
+      let fromCC =
+        (low &+ 0x3434_3434_3434_3434) & ~(low &+ 0x3030_3030_3030_3030)
+      return (fromD4 | fromCC) & marked == 0
     }
     while index < bytes.count {
       let byte = bytes[index]

@@ -45,8 +45,9 @@ extension IdentifierSample: CustomTestStringConvertible {
 
   /// The screen that decides which expressions run, eight bytes at a time,
   /// against a byte at a time, on random bytes of every length up to 40:
-  /// every byte value, and many of the digits, `@`, `/` and their
-  /// neighbours (`(`, `?`, `.`, `:`, `A`), at every alignment.
+  /// every byte value, and many of the digits, `@`, `/` and the bytes
+  /// around them (`.` to `A`, and the ends of each half of the bytes), at
+  /// every alignment.
   @Test func theScreenCountsAsAByteAtATimeDoes() {
     var random = SeededGenerator(seed: 11)
     let near: [UInt8] =

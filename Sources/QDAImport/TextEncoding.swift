@@ -107,10 +107,17 @@ public enum EncodingDetector {
     try survey(stream, path: path, declared: declared, hashes: true)
   }
 
-  /// Surveys a byte stream, hashing it when `hashes` (the hash is empty
-  /// otherwise).
-  private static func survey(
-    _ stream: ByteStream, path: String, declared: TextEncoding?, hashes: Bool
+  /// Surveys a byte stream, hashing it when `hashes`.
+  ///
+  /// The hash is empty when not `hashes`. `decided` is called once, as soon
+  /// as the encoding is certain: at the start when one is declared, after the byte order mark
+  /// or the first line of valid non-ASCII UTF-8 when no invalid byte came
+  /// before; otherwise not at all, and the encoding is the result's. The
+  /// survey can still fail after that (an invalid byte in a file known to
+  /// be UTF-8).
+  static func survey(
+    _ stream: ByteStream, path: String, declared: TextEncoding?, hashes: Bool,
+    decided: (TextEncoding) -> Void = { _ in }
   ) throws -> FileSurvey {
     var hasher = SHA256()
     var line = 1
@@ -125,6 +132,11 @@ public enum EncodingDetector {
     var count = 0
     var previousWasCR = false
     var head: [UInt8] = []
+    var isDecided = false
+    if let declared {
+      decided(declared)
+      isDecided = true
+    }
 
     func endLine() {
       if lineHasMultibyte && !lineHasInvalid && firstUTF8Line == nil {
@@ -219,6 +231,12 @@ public enum EncodingDetector {
         previousWasCR = byte == 0x0D
       }
       count = chunkOffset + bytes.count
+      if !isDecided, firstInvalid == nil,
+        firstUTF8Line != nil || head == Self.byteOrderMark
+      {
+        decided(.utf8)
+        isDecided = true
+      }
     }) != nil {}
     if pendingContinuations > 0 {
       markInvalid(at: sequenceStart, byte: sequenceLead)
@@ -357,7 +375,7 @@ struct ValidUTF8Scan {
 
 /// The SHA-256 of a file's bytes, computed on a thread of its own from the
 /// moment it is made.
-private final class FileHash: @unchecked Sendable {
+final class FileHash: @unchecked Sendable {
   /// Guards `result` and `isCancelled`.
   private let lock = NSCondition()
   private var result: Result<String, any Error>?

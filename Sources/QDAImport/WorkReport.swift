@@ -123,8 +123,19 @@ public struct ReportReadOptions: Sendable {
 public final class WorkReportReader {
   /// The file being read.
   public let path: String
-  /// What the first pass found.
-  public let survey: FileSurvey
+  /// The file's encoding.
+  public let encoding: TextEncoding
+  /// What the survey found, hash included, once it has read the whole file
+  /// (it goes on while the file is read).
+  ///
+  /// - Throws: The file's encoding problem, or a read error.
+  public var survey: FileSurvey {
+    get throws { try backgroundSurvey.result() }
+  }
+  /// The SHA-256 of the file's bytes, lowercase hex, as soon as it is made.
+  public var contentHash: @Sendable () throws -> String {
+    { [backgroundSurvey] in try backgroundSurvey.result().contentHash }
+  }
   /// The delimiter in use.
   public let delimiter: UInt8
   /// The header, decoded.
@@ -137,10 +148,13 @@ public final class WorkReportReader {
   public private(set) var recordCount = 0
   /// The share of the file read so far, from 0 to 1.
   public var fractionRead: Double {
-    survey.byteCount == 0
-      ? 1 : min(1, Double(csv.bytesRead) / Double(survey.byteCount))
+    backgroundSurvey.byteCount == 0
+      ? 1
+      : min(1, Double(csv.bytesRead) / Double(backgroundSurvey.byteCount))
   }
 
+  /// The survey of the file's encoding, made while it is read.
+  private let backgroundSurvey: BackgroundSurvey
   private let csv: CSVReader
   private let options: ReportReadOptions
   private let idIndex: Int
@@ -155,29 +169,51 @@ public final class WorkReportReader {
   private var firstLineOfID: [IDHash: Int] = [:]
   private let redactor = Redactor()
 
-  /// Opens a work-report CSV: surveys the encoding, detects the delimiter and
-  /// reads the header.
+  /// Opens a work-report CSV: starts surveying the encoding, detects the
+  /// delimiter and reads the header.
   ///
-  /// - Throws: `ImportError` for a missing, empty or malformed file, or a
-  ///   header that lacks a named column.
+  /// The survey goes on while the file is read (``BackgroundSurvey``); its
+  /// error, when it finds one, is the one every method of the reader
+  /// throws, as if the file had been surveyed before it was read. A caller
+  /// must check ``checkProblems(adding:)``, which waits for the survey,
+  /// before keeping anything it read.
+  ///
+  /// - Throws: `ImportError` for a missing, empty, wrongly encoded or
+  ///   malformed file, or a header that lacks a named column.
   public init(path: String, options: ReportReadOptions = .init()) throws {
     self.path = path
     self.options = options
-    let survey = try EncodingDetector.survey(
-      path: path, declared: options.encoding)
-    self.survey = survey
-    delimiter = try options.delimiter ?? CSVReader.detectDelimiter(path: path)
-    csv = CSVReader(
+    let survey = try BackgroundSurvey(path: path, declared: options.encoding)
+    backgroundSurvey = survey
+    let encoding = try survey.encoding()
+    self.encoding = encoding
+    let reading = try survey.withEncodingErrorsFirst {
+      try Self.open(path: path, options: options, encoding: encoding)
+    }
+    (delimiter, csv, header) = reading.file
+    (idIndex, dateIndex, textIndexes, attributeIndexes) = reading.columns
+  }
+
+  /// Opens the file as `encoding`: its delimiter, CSV reader and header,
+  /// and the indexes of its id, date, text and attribute columns.
+  private static func open(
+    path: String, options: ReportReadOptions, encoding: TextEncoding
+  ) throws -> (
+    file: (delimiter: UInt8, csv: CSVReader, header: [String]),
+    columns: (id: Int, date: Int?, texts: [Int], attributes: [Int])
+  ) {
+    let delimiter =
+      try options.delimiter ?? CSVReader.detectDelimiter(path: path)
+    let csv = CSVReader(
       stream: try ByteStream(path: path), delimiter: delimiter,
       maximumFieldBytes: options.maximumFieldBytes, path: path)
     guard let headerRecord = try csv.next() else {
       throw ImportError.emptyFile(path: path)
     }
     let header = headerRecord.fields.map {
-      survey.encoding.decode($0).trimmingASCIIWhitespace()
+      encoding.decode($0).trimmingASCIIWhitespace()
         .nfc
     }
-    self.header = header
     var seen = Set<String>()
     for (index, name) in header.enumerated() {
       if name.isEmpty, header.count > 1 {
@@ -195,12 +231,14 @@ public final class WorkReportReader {
       }
       return index
     }
-    idIndex = try index(of: columns.id, option: "--id-column")
+    let idIndex = try index(of: columns.id, option: "--id-column")
+    let dateIndex: Int?
     if columns.isDateExplicit {
       dateIndex = try index(of: columns.date, option: "--date-column")
     } else {
       dateIndex = header.firstIndex(of: columns.date)
     }
+    let textIndexes: [Int]
     if columns.isTextExplicit {
       var named = Set<String>()
       textIndexes = try columns.texts.map {
@@ -218,7 +256,20 @@ public final class WorkReportReader {
       throw ImportError.noTextColumns(path: path, available: header)
     }
     let used = Set([idIndex] + textIndexes + (dateIndex.map { [$0] } ?? []))
-    attributeIndexes = header.indices.filter { !used.contains($0) }
+    return (
+      (delimiter, csv, header),
+      (
+        idIndex, dateIndex, textIndexes,
+        header.indices.filter { !used.contains($0) }
+      )
+    )
+  }
+
+  /// Runs `body` (which reads this file); when it throws, waits for the
+  /// survey of the file's encoding and throws its error instead, if it
+  /// found one.
+  public func withEncodingErrorsFirst<T>(_ body: () throws -> T) throws -> T {
+    try backgroundSurvey.withEncodingErrorsFirst(body)
   }
 
   /// How many blank lines were skipped.
@@ -228,13 +279,15 @@ public final class WorkReportReader {
   ///
   /// Rows with problems are recorded in ``problems`` and skipped.
   public func next() throws -> WorkReport? {
-    // Each record is read in place, in the CSV reader's buffers.
-    while try csv.advance() {
-      recordCount += 1
-      if let report = makeReport() { return report }
+    try backgroundSurvey.withEncodingErrorsFirst {
+      // Each record is read in place, in the CSV reader's buffers.
+      while try csv.advance() {
+        recordCount += 1
+        if let report = makeReport() { return report }
+      }
+      if recordCount == 0 { throw ImportError.headerOnly(path: path) }
+      return nil
     }
-    if recordCount == 0 { throw ImportError.headerOnly(path: path) }
-    return nil
   }
 
   /// The case of the record the CSV reader has just read.
@@ -248,7 +301,7 @@ public final class WorkReportReader {
           fields: csv.fieldCount, expected: header.count))
       return nil
     }
-    let encoding = survey.encoding
+    let encoding = encoding
     func value(_ index: Int) -> String {
       csv.field(index) { encoding.decode($0) }.nfc
     }
@@ -302,13 +355,17 @@ public final class WorkReportReader {
     return redacted
   }
 
-  /// Throws the collected row problems, if any.
+  /// Waits for the survey of the file's encoding, then throws the
+  /// collected row problems, if any.
   ///
   /// - Parameter extra: Problems an importer found in the same rows (ids
   ///   used twice, when ``ReportReadOptions/detectsDuplicateIDs`` is off);
   ///   all are reported together in file order.
-  /// - Throws: The one problem, or `ImportError.multiple` with all of them.
+  /// - Throws: The file's encoding problem; otherwise the one row problem,
+  ///   or `ImportError.multiple` with all of them.
   public func checkProblems(adding extra: [ImportError] = []) throws {
+    // The file's encoding problem comes first, as if surveyed first.
+    _ = try survey
     var all = problems
     if !extra.isEmpty {
       all = (problems + extra).enumerated().sorted {

@@ -27,36 +27,42 @@ public enum DataImport {
     let name =
       source
       ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    // The hash is made while the file is read, and waited for only where
+    // the import needs it.
     let draft = SourceDraft(
       name: name, path: path, kind: "reports",
-      contentHash: reader.survey.contentHash,
+      contentHash: reader.contentHash,
       settings: options.columns.fingerprint
         + ";redact=\(options.redactsIdentifiers)")
     // Reading, parsing and hashing on one core; SQLite writes on the other.
-    // The producer is stopped and joined before this returns.
+    // The producer is stopped and joined before this returns. The file's
+    // encoding problem, found by the survey while the file is read, comes
+    // before any other error, as if the file had been surveyed first.
     let summary = try withoutActuallyEscaping(progress) { progress in
       var duplicates: [ImportError] = []
-      return try store.importSource(
-        draft,
-        readingAhead: {
-          guard let report = try reader.next() else { return nil }
-          progress(reader.recordCount, reader.fractionRead)
-          return UnitDraft(
-            id: report.id, kind: "case", date: report.date?.description,
-            line: report.line,
-            texts: report.texts, attributes: report.attributes,
-            contentHash: report.contentHash)
-        },
-        finish: {
-          // The reader is done: the producer has returned its end.
-          try reader.checkProblems(adding: duplicates)
-        },
-        duplicate: { unit, firstLine in
-          duplicates.append(
-            .duplicateID(
-              path: path, line: unit.line ?? 0, id: unit.id,
-              firstLine: firstLine ?? 0))
-        })
+      return try reader.withEncodingErrorsFirst {
+        try store.importSource(
+          draft,
+          readingAhead: {
+            guard let report = try reader.next() else { return nil }
+            progress(reader.recordCount, reader.fractionRead)
+            return UnitDraft(
+              id: report.id, kind: "case", date: report.date?.description,
+              line: report.line,
+              texts: report.texts, attributes: report.attributes,
+              contentHash: report.contentHash)
+          },
+          finish: {
+            // The reader is done: the producer has returned its end.
+            try reader.checkProblems(adding: duplicates)
+          },
+          duplicate: { unit, firstLine in
+            duplicates.append(
+              .duplicateID(
+                path: path, line: unit.line ?? 0, id: unit.id,
+                firstLine: firstLine ?? 0))
+          })
+      }
     }
     return (summary, reader)
   }

@@ -9,8 +9,16 @@ public struct SourceDraft: Sendable {
   public var path: String
   /// `reports` or `transcript`.
   public var kind: String
-  /// The SHA-256 of the file's bytes.
+  /// The SHA-256 of the file's bytes, when it is known as the import
+  /// starts (see ``contentHashWhenReady``).
   public var contentHash: String
+  /// Gives the SHA-256 of the file's bytes when it is made while the file
+  /// is read (on another thread); ``contentHash`` is not used then.
+  ///
+  /// The import waits for it only where it must: as it starts when a source
+  /// of the same name exists (an unchanged file is left as it is), and
+  /// otherwise as it ends.
+  public var contentHashWhenReady: (@Sendable () throws -> String)?
   /// The import settings (column mapping and the like), so that a re-import
   /// with other settings is not mistaken for an unchanged file.
   public var settings: String
@@ -25,6 +33,23 @@ public struct SourceDraft: Sendable {
     self.kind = kind
     self.contentHash = contentHash
     self.settings = settings
+  }
+
+  /// Creates a source draft whose hash is made while the file is read.
+  public init(
+    name: String, path: String, kind: String,
+    contentHash: @escaping @Sendable () throws -> String, settings: String
+  ) {
+    self.init(
+      name: name, path: path, kind: kind, contentHash: "", settings: settings)
+    contentHashWhenReady = contentHash
+  }
+
+  /// The SHA-256 of the file's bytes, waited for if it is being made.
+  ///
+  /// - Throws: What ``contentHashWhenReady`` throws.
+  func resolvedContentHash() throws -> String {
+    try contentHashWhenReady?() ?? contentHash
   }
 }
 
@@ -228,7 +253,11 @@ extension Store {
       let existing = try Row.fetchOne(
         db, sql: "SELECT id, contentHash, settings FROM source WHERE name = ?",
         arguments: [source.name])
-      if let existing, existing["contentHash"] == source.contentHash,
+      // A new source's hash, if it is still being made, is written at the end.
+      var contentHash =
+        existing != nil || source.contentHashWhenReady == nil
+        ? try source.resolvedContentHash() : nil
+      if let existing, existing["contentHash"] == contentHash,
         existing["settings"] == source.settings
       {
         summary.isUnchanged = true
@@ -247,7 +276,7 @@ extension Store {
             WHERE id = ?
             """,
           arguments: [
-            source.path, source.kind, source.contentHash, source.settings, now,
+            source.path, source.kind, contentHash, source.settings, now,
             sourceID,
           ])
       } else {
@@ -257,7 +286,7 @@ extension Store {
             VALUES (?, ?, ?, ?, ?, ?)
             """,
           arguments: [
-            source.name, source.path, source.kind, source.contentHash,
+            source.name, source.path, source.kind, contentHash ?? "",
             source.settings, now,
           ])
         sourceID = db.lastInsertedRowID
@@ -364,6 +393,12 @@ extension Store {
       }
       summary.added += try writer.flush(onConflict: onConflict)
       try finish()
+      if contentHash == nil {
+        contentHash = try source.resolvedContentHash()
+        try db.execute(
+          sql: "UPDATE source SET contentHash = ? WHERE id = ?",
+          arguments: [contentHash, sourceID])
+      }
       // The indexing thread writes out its last terms while this one
       // builds the query indexes (0.3 s at a million cases).
       searchIndex?.close()

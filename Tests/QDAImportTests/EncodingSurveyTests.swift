@@ -1,8 +1,9 @@
 import Crypto
 import Foundation
-import QDAImport
 import QDATestSupport
 import Testing
+
+@testable import QDAImport
 
 /// The encoding survey walks a file a chunk at a time with a fast path for
 /// plain ASCII; it must decide exactly as a byte-by-byte walk does, wherever
@@ -280,6 +281,106 @@ extension EncodingSurveyTests {
     }
     #expect(throws: ImportError.missingFile(path: directory.path("none.csv"))) {
       try EncodingDetector.survey(path: directory.path("none.csv"))
+    }
+  }
+}
+
+extension EncodingSurveyTests {
+  /// The encoding is given as soon as it is certain.
+  ///
+  /// That is at once when declared, after the line that shows it is UTF-8,
+  /// and not before the end when nothing shows it (the result then says).
+  /// A file whose bad byte comes after that line is decided UTF-8 first
+  /// and refused at the end.
+  @Test func theEncodingIsGivenByTheFirstLineThatShowsIt() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let rows = String(repeating: "X2,plain ascii row\n", count: 2_000)
+    let bad: [UInt8] = [0x58, 0x33, 0x2C, 0xE2, 0xE5, 0x0A]
+    let ascii = Array("case_id\n\(rows)".utf8) + bad
+    let russian = Array("case_id,request\nX1,вена\n\(rows)".utf8) + bad
+    // Name, bytes, declared encoding, and the encoding given early.
+    let cases: [(String, [UInt8], TextEncoding?, TextEncoding?)] = [
+      ("russian", russian, nil, .utf8),
+      ("bom", [0xEF, 0xBB, 0xBF] + ascii, nil, .utf8),
+      ("declared", ascii, .windows1251, .windows1251),
+      ("ascii", ascii, nil, nil),
+      ("invalid first", bad + Array("X1,вена\n".utf8), nil, nil),
+    ]
+    for (name, bytes, declared, expected) in cases {
+      let path = directory.path("\(name).csv")
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      var decisions: [TextEncoding] = []
+      _ = try? EncodingDetector.survey(
+        ByteStream(path: path, chunkSize: 512), path: path,
+        declared: declared, hashes: false, decided: { decisions.append($0) })
+      #expect(decisions == (expected.map { [$0] } ?? []), "\(name)")
+    }
+  }
+
+  /// A survey made while the file is read ends as the survey by path does
+  /// (the byte walk's decision, above), hash included; the encoding it
+  /// gives before its end is the one it ends with, unless the file is
+  /// refused, and then with the same error.
+  @Test func aBackgroundSurveyEndsAsTheSurveyDoes() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    var generator = SeededGenerator(seed: 20_261_206)
+    var givenBeforeRefusal = 0
+    var refusals = 0
+    for round in 0..<150 {
+      var bytes: [UInt8]
+      if round % 2 == 0 {
+        bytes = joined(pieces, count: 0...12, using: &generator)
+      } else {
+        bytes = joined(validPieces, count: 1...60, using: &generator)
+        let bad: [[UInt8]] = [[0xCF, 0xF0], [0xC0, 0x80], [0xE2, 0x82]]
+        let at = Int.random(in: 0...bytes.count, using: &generator)
+        bytes.insert(contentsOf: bad.randomElement(using: &generator)!, at: at)
+      }
+      let path = directory.path("f\(round).csv")
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      for declared in [nil, TextEncoding.utf8, .windows1251] {
+        let expected: Decision
+        do {
+          let survey = try EncodingDetector.survey(
+            path: path, declared: declared)
+          expected = .file(
+            survey.encoding, bom: survey.hasByteOrderMark,
+            bytes: survey.byteCount)
+        } catch let error as ImportError {
+          expected = .refused(error)
+        }
+        let survey = try BackgroundSurvey(path: path, declared: declared)
+        let given = Result { try survey.encoding() }
+        switch expected {
+        case .file(let encoding, _, _):
+          #expect(try given.get() == encoding, "\(bytes)")
+          let result = try survey.result()
+          #expect(
+            Decision.file(
+              result.encoding, bom: result.hasByteOrderMark,
+              bytes: result.byteCount) == expected)
+          #expect(
+            result.contentHash
+              == SHA256.hash(data: Data(bytes))
+              .map { String(format: "%02x", $0) }.joined())
+        case .refused(let error):
+          refusals += 1
+          #expect(throws: error) { try survey.result() }
+          switch given {
+          case .success: givenBeforeRefusal += 1
+          case .failure(let thrown): #expect(thrown as? ImportError == error)
+          }
+        }
+      }
+    }
+    // Both ways to a refusal are exercised.
+    #expect(refusals > 50)
+    #expect(givenBeforeRefusal > 10)
+    #expect(givenBeforeRefusal < refusals)
+    #expect(throws: ImportError.missingFile(path: directory.path("none.csv"))) {
+      try BackgroundSurvey(path: directory.path("none.csv"), declared: nil)
     }
   }
 }

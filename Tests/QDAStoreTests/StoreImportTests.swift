@@ -38,6 +38,89 @@ import Testing
     }
   }
 
+  /// Records when an import asks for a hash made while its file is read:
+  /// how many units it had taken by then.
+  final class HashProbe: @unchecked Sendable {
+    private let lock = NSLock()
+    private var taken = 0
+    private var asked: [Int] = []
+
+    /// The units taken before each request for the hash.
+    var requests: [Int] { lock.withLock { asked } }
+
+    /// Hands out `units` one by one, counting them.
+    func units(_ units: [UnitDraft]) -> () -> UnitDraft? {
+      var iterator = units.makeIterator()
+      return {
+        self.lock.withLock { self.taken += 1 }
+        return iterator.next()
+      }
+    }
+
+    /// A hash that records when it is asked for, then gives `value` (or
+    /// throws when `nil`).
+    func hash(_ value: String?) -> @Sendable () throws -> String {
+      {
+        self.lock.withLock { self.asked.append(self.taken) }
+        guard let value else { throw CocoaError(.fileReadUnknown) }
+        return value
+      }
+    }
+  }
+
+  @Test func aHashMadeWhileReadingIsAwaitedOnlyWhereNeeded() throws {
+    try withStore { store in
+      func draft(_ probe: HashProbe, _ hash: String?) -> SourceDraft {
+        SourceDraft(
+          name: "r", path: "r.csv", kind: "reports",
+          contentHash: probe.hash(hash), settings: "s")
+      }
+      func storedHash() throws -> String? {
+        try store.read {
+          try String.fetchOne($0, sql: "SELECT contentHash FROM source")
+        }
+      }
+      // A new source: asked for once every unit was taken (the end, nil,
+      // is the third), and stored.
+      let first = HashProbe()
+      let added = try store.importSource(
+        draft(first, "h1"),
+        units: first.units([unit("A", "x"), unit("B", "y")]))
+      #expect(added.added == 2)
+      #expect(first.requests == [3])
+      #expect(try storedHash() == "h1")
+      // The same name again: asked for before any unit, to find the file
+      // unchanged.
+      let second = HashProbe()
+      let unchanged = try store.importSource(
+        draft(second, "h1"), units: second.units([unit("A", "x")]))
+      #expect(unchanged.isUnchanged)
+      #expect(second.requests == [0])
+      let third = HashProbe()
+      let changed = try store.importSource(
+        draft(third, "h2"), units: third.units([unit("A", "x2")]))
+      #expect(changed.changed == 1 && changed.removed == 1)
+      #expect(third.requests == [0])
+      #expect(try storedHash() == "h2")
+    }
+    // A hash that fails at the end fails the import, which writes nothing.
+    try withStore { store in
+      let probe = HashProbe()
+      #expect(throws: (any Error).self) {
+        try store.importSource(
+          SourceDraft(
+            name: "r", path: "r.csv", kind: "reports",
+            contentHash: probe.hash(nil), settings: "s"),
+          units: probe.units([unit("A", "x")]))
+      }
+      #expect(probe.requests == [2])
+      let sources = try store.read {
+        try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM source")
+      }
+      #expect(sources == 0)
+    }
+  }
+
   @Test func changedRowReplacesTheUnitAndDropsOnlyItsAutoCodings() throws {
     try withStore { store in
       _ = try importUnits(store, [unit("A", "x"), unit("B", "y")], hash: "1")

@@ -133,6 +133,49 @@ import Testing
       message: "\(mixed):3: error: invalid UTF-8 (byte 0xE2)")
   }
 
+  /// An encoding error near the end is reported before the problems of
+  /// rows read earlier.
+  ///
+  /// The encoding survey goes on while the rows are read and stored, so
+  /// other problems may be met before it reaches the bad byte: a ragged
+  /// row, a quote never closed, a case id another source has. The encoding
+  /// error is still the one reported, as when the whole file was surveyed
+  /// first, and the database is as it was.
+  @Test func anEncodingErrorNearTheEndComesFirst() throws {
+    let project = try Project()
+    defer { project.directory.remove() }
+    // Past the survey's first read (64 KiB), so that the rows are read
+    // before the survey reaches the bad byte.
+    let rows = (1...4_000).map { "L\($0),строка \($0) про вены\n" }.joined()
+    let tail = Array("X9,".utf8) + [0xE2, 0xE5, 0xED, 0xE0, 0x0A]
+    let badLine = 4_000 + 4
+    let problems = [
+      ("ragged", "X1,вена,лишнее поле\n"),
+      ("quote", "X1,\"never closed\n"),
+      // C001 is a case of the samples' source.
+      ("conflict", "C001,вена\n"),
+    ]
+    for (name, row) in problems {
+      let file = try project.directory.write(
+        "\(name).csv",
+        bytes: Array("case_id,request\nX0,вена\n\(row)\(rows)".utf8) + tail)
+      try project.expectFailure(
+        ["import", "reports", file], status: 65,
+        message:
+          "\(file):\(badLine): error: invalid UTF-8 (byte 0xE2) at byte offset")
+    }
+    // Without the bad byte, each problem is reported as itself.
+    let clean = try project.directory.write(
+      "clean.csv",
+      bytes: Array("case_id,request\nX0,вена\nX1,вена,лишнее\n\(rows)".utf8))
+    try project.expectFailure(
+      ["import", "reports", clean], status: 65,
+      message: "\(clean):3: error: ")
+    let result = try CommandRunner.qda(
+      ["import", "reports", clean], in: project.directory.url)
+    #expect(!result.stderr.contains("UTF-8"), "\(result.stderr)")
+  }
+
   @Test func nulByte() throws {
     let project = try Project()
     defer { project.directory.remove() }

@@ -128,7 +128,7 @@ extension QDA.Import {
         "imported '\(summary.source)': \(summary.added) added, \(summary.changed) changed, "
         + "\(summary.unchanged) unchanged, \(summary.removed) removed"
       message +=
-        " (\(reader.survey.encoding.rawValue), delimiter '\(reader.delimiter == 9 ? "tab" : String(UnicodeScalar(reader.delimiter)))')"
+        " (\(reader.encoding.rawValue), delimiter '\(reader.delimiter == 9 ? "tab" : String(UnicodeScalar(reader.delimiter)))')"
       if summary.droppedAutoCodings > 0 {
         message +=
           "\n\(plural(summary.droppedAutoCodings, "auto coding")) of changed cases dropped; run 'qda code auto' again"

@@ -86,7 +86,7 @@ public final class Store {
       // size of the data. Bulk loads append in key order and
       // build their indexes afterwards, so a larger cache bought no speed
       // at a million cases, only memory (see Benchmarks/README.md).
-      try db.execute(sql: "PRAGMA cache_size = -8192")
+      try db.execute(sql: "PRAGMA cache_size = -\(Store.cacheKiB)")
       // WAL is a persistent setting: set it once, when the file is new. (GRDB's
       // own WAL setup writes a scratch table at every open, which would change
       // the file even for commands that only read or that fail.)
@@ -122,6 +122,11 @@ public final class Store {
   /// medians: import 11.0 s → 9.2 s, `code auto` 9.1 s → 7.7 s (32 KiB pages
   /// were slower than 16 KiB).
   static let pageSize = 16384
+
+  /// The page cache of every connection, in KiB (see the connection's
+  /// setup); a first load whose ids are out of order grows its own (see
+  /// `BulkLoadOrder`).
+  static let cacheKiB = 8192
 
   /// Sets SQLite up for the process, before its first connection: memory
   /// statistics off, statement journals in memory up to 1 MiB, and journal

@@ -113,43 +113,6 @@ extension StoreSearchTests {
 }
 
 extension StoreSearchTests {
-  /// A first load drops the query indexes and builds them after the rows;
-  /// a failed one leaves them as they were.
-  @Test func bulkLoadsRebuildTheQueryIndexes() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
-    defer { store.close() }
-    func indexes() throws -> [String] {
-      try store.read { db in
-        try String.fetchAll(
-          db,
-          sql: """
-            SELECT sql FROM sqlite_master
-            WHERE type = 'index' AND name IN ('unit_byKind', 'unitAttribute_byName')
-            ORDER BY name
-            """)
-      }
-    }
-    let before = try indexes()
-    #expect(before.count == 2)
-    struct Stop: Error {}
-    var failing = [unit("A", "x")].makeIterator()
-    #expect(throws: Stop.self) {
-      _ = try store.importSource(
-        SourceDraft(
-          name: "r", path: "r.csv", kind: "reports", contentHash: "1",
-          settings: "s"),
-        units: { failing.next() }, finish: { throw Stop() })
-    }
-    #expect(try indexes() == before)
-    try importUnits(store, [unit("A", "x"), unit("B", "y")], hash: "1")
-    #expect(try indexes() == before)
-    #expect(Store.secondaryIndexes.map(\.sql) == before.reversed())
-  }
-}
-
-extension StoreSearchTests {
   /// Recoding empties the table at once when all codings are `auto` (and
   /// rebuilds the coder index); manual codings stay when there are some.
   @Test func recodingKeepsManualCodingsAndTheCoderIndex() throws {

@@ -249,6 +249,9 @@ extension Store {
         """,
       row: "(?, ?, \(auto), ?, ?, ?, ?, ?)")
     var written = 0
+    // Units are read in file order; codings are keyed by unit id.
+    var order = UnitOrder()
+    defer { order.restoreCache(db) }
     var batch: [StoredUnit] = []
     var batchGroups: [UnitGroups] = []
     batch.reserveCapacity(batchSize)
@@ -270,6 +273,7 @@ extension Store {
       // By index throughout: a unit or coding read in place is not copied
       // (which retains every string it holds).
       for index in codings.indices {
+        _ = try order.breaks(at: units[index].id, in: db)
         tally.add(groups[index], codings: codings[index])
         for coding in codings[index].indices
         where codings[index][coding].unit != units[index].id {

@@ -300,13 +300,17 @@ extension Store {
       }
       // A first load into an empty database writes its query indexes as
       // it goes while the ids come in ascending order, as most files have
-      // them (each index entry is then appended); at the first id out of
-      // order it drops them, to build them once from sorted data after the
-      // rows are in (see `BulkLoadOrder`). A rollback restores them.
+      // them: each index entry is then appended, which costs less than
+      // building the index from the rows at the end (a million cases:
+      // import 5.50 -> 5.24 s, CPU 9.20 -> 8.76 s, medians of five side by
+      // side). At the first id out of order it drops them, to build them
+      // once from sorted data after the rows are in (and grows the cache,
+      // see `UnitOrder`). A rollback restores them.
       let isBulkLoad =
         try Bool.fetchOne(
           db, sql: "SELECT NOT EXISTS (SELECT 1 FROM unit)") ?? false
-      var order = BulkLoadOrder(isBulkLoad: isBulkLoad)
+      var order = UnitOrder()
+      var hasDroppedIndexes = false
       defer { order.restoreCache(db) }
       let firstTextID =
         try Int64.fetchOne(
@@ -374,7 +378,12 @@ extension Store {
           }
           seen[unit.id] = unit.line
         }
-        try order.check(unit.id, in: db)
+        if try order.breaks(at: unit.id, in: db), isBulkLoad {
+          for index in Store.secondaryIndexes {
+            try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)")
+          }
+          hasDroppedIndexes = true
+        }
         if let hash = previous[unit.id] {
           if hash == unit.contentHash {
             try writer.setOrdinal(unit.id, ordinal)
@@ -402,7 +411,7 @@ extension Store {
       // The indexing thread writes out its last terms while this one
       // builds the query indexes (0.3 s at a million cases).
       searchIndex?.close()
-      if order.hasDroppedIndexes {
+      if hasDroppedIndexes {
         for index in Store.secondaryIndexes { try db.execute(sql: index.sql) }
       }
       if !previous.isEmpty {
@@ -470,61 +479,6 @@ extension Store {
       "CREATE INDEX unitAttribute_byName ON unitAttribute(name)"
     ),
   ]
-}
-
-/// Whether a first load's units come in ascending order of their ids, and
-/// what the load does when they stop doing so.
-///
-/// While they do, every row of the unit table's id index, the attribute
-/// table and the query indexes is appended at the end of its B-tree, and
-/// the query indexes are cheaper written as the rows come than built
-/// afterwards (a million cases: import 5.71 → 5.21 s, CPU 9.81 → 8.80 s,
-/// medians of five side by side). Once an id comes out of order, rows land
-/// all over those trees: the query indexes are dropped, to be built from
-/// sorted data at the end, and the page cache grows from 8 to 40 MiB for
-/// the rest of the load, so that the trees' pages are found in it rather
-/// than read back (the same million cases shuffled: 15.2 s with the 8 MiB
-/// cache).
-struct BulkLoadOrder {
-  /// Whether the query indexes are still written as rows come.
-  private var isAscending: Bool
-  /// Whether they were dropped, to be built at the end.
-  private(set) var hasDroppedIndexes = false
-  /// The last id, to compare the next with.
-  private var lastID: String?
-
-  /// The page cache of a load whose ids are out of order, in KiB.
-  static let unorderedCacheKiB = 40960
-
-  /// The order of a load; only a first load (`isBulkLoad`) is watched.
-  init(isBulkLoad: Bool) {
-    isAscending = isBulkLoad
-  }
-
-  /// Takes the next unit's id; at the first one that does not follow the
-  /// last in SQLite's order (its UTF-8 bytes), drops the query indexes and
-  /// grows the cache.
-  ///
-  /// - Throws: A GRDB error.
-  mutating func check(_ id: String, in db: Database) throws {
-    guard isAscending else { return }
-    defer { lastID = id }
-    guard let lastID, !lastID.utf8.lexicographicallyPrecedes(id.utf8) else {
-      return
-    }
-    isAscending = false
-    hasDroppedIndexes = true
-    for index in Store.secondaryIndexes {
-      try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)")
-    }
-    try db.execute(sql: "PRAGMA cache_size = -\(Self.unorderedCacheKiB)")
-  }
-
-  /// Gives the connection its usual cache again.
-  func restoreCache(_ db: Database) {
-    guard hasDroppedIndexes else { return }
-    try? db.execute(sql: "PRAGMA cache_size = -\(Store.cacheKiB)")
-  }
 }
 
 /// Prepared statements for writing units, reused across rows.

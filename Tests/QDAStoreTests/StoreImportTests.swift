@@ -187,6 +187,29 @@ import Testing
     }
   }
 
+  /// Codings of units stored out of order of their ids are written with a
+  /// larger cache (`UnitOrder`), which the connection gives back after.
+  @Test func codingUnitsOutOfOrderGivesTheCacheBack() throws {
+    var generator = SeededGenerator(seed: 20_261_207)
+    let ids = (1...300).map { "C" + String(1000 + $0) }.shuffled(
+      using: &generator)
+    try withStore { store in
+      try importUnits(store, ids.map { unit($0, "text of \($0)") })
+      try autoCode(store)
+      let (cache, integrity, codings) = try store.read { db in
+        (
+          try Int.fetchOne(db, sql: "PRAGMA cache_size"),
+          try String.fetchAll(db, sql: "PRAGMA integrity_check"),
+          try String.fetchAll(
+            db, sql: "SELECT unitId FROM codingRow ORDER BY unitId")
+        )
+      }
+      #expect(cache == -Store.cacheKiB)
+      #expect(integrity == ["ok"])
+      #expect(codings == ids.sorted())
+    }
+  }
+
   @Test func changedRowReplacesTheUnitAndDropsOnlyItsAutoCodings() throws {
     try withStore { store in
       _ = try importUnits(store, [unit("A", "x"), unit("B", "y")], hash: "1")

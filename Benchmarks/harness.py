@@ -2,6 +2,7 @@
 """Times qda's pipeline stage by stage, as whole processes, against baselines.
 
 Usage: harness.py [--sizes 10000,100000,1000000] [--runs 3] [--qda PATH]
+                  [--scattered-ids]
 
 For each size N it generates N cases (generate-cases.py, not timed), then runs
 each stage `runs` times in a fresh directory and reports the median seconds,
@@ -19,6 +20,9 @@ the largest peak RSS (from /usr/bin/time) and, per size, the database size:
 
 and the ratios the performance issue asks for: import + code auto + freq by
 code over sqlite3 .import, and over pandas. Prints a Markdown table.
+
+With --scattered-ids the cases' ids come in a scattered order rather than
+ascending (generate-cases.py --scattered-ids): a file sorted by date.
 """
 import argparse
 import os
@@ -78,11 +82,13 @@ def main():
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--qda", default=str(ROOT / ".build/release/qda"))
+    parser.add_argument("--scattered-ids", action="store_true")
     args = parser.parse_args()
     qda = args.qda
     codebook = str(ROOT / "Codebooks/web-outreach.yml")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-          f"{platform.platform()}; runs per stage: {args.runs} (median)\n")
+          f"{platform.platform()}; runs per stage: {args.runs} (median)"
+          + ("; case ids in a scattered order" if args.scattered_ids else "") + "\n")
     print("| cases | stage | median s | peak RSS MiB | × sqlite3 .import |")
     print("|---:|---|---:|---:|---:|")
     summary = []
@@ -91,7 +97,8 @@ def main():
         try:
             csv = work / "cases.csv"
             with csv.open("w") as handle:
-                subprocess.run(["python3", str(HERE / "generate-cases.py"), str(n)],
+                subprocess.run(["python3", str(HERE / "generate-cases.py"), str(n)]
+                               + (["--scattered-ids"] if args.scattered_ids else []),
                                stdout=handle, check=True)
             small, large = work / "k50.yml", work / "k1000.yml"
             keyword_codebook(small, 50)

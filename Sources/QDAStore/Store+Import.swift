@@ -179,7 +179,9 @@ extension Store {
     finish: () throws -> Void = {},
     duplicate: ((_ unit: UnitDraft, _ firstLine: Int?) throws -> Void)? = nil
   ) throws -> ImportSummary {
-    let drafts = Prefetcher<UnitDraft>(produce: units)
+    // 64 batches of 256 units ahead: the reader goes on while the writer
+    // waits for the full-text indexer (see `SearchIndexBuilder.depth`).
+    let drafts = Prefetcher<UnitDraft>(depth: 64, produce: units)
     defer { drafts.finish() }
     return try importSource(
       source, units: { try drafts.next() }, finish: finish,

@@ -93,15 +93,19 @@ public final class BackgroundSurvey: @unchecked Sendable {
   /// - Throws: The survey's `ImportError`: the file's encoding problem, or a
   ///   read error.
   public func result() throws -> FileSurvey {
-    lock.lock()
-    while outcome == nil { lock.wait() }
-    let outcome = outcome
-    lock.unlock()
-    guard var survey = try outcome?.get() else {
-      throw ImportError.missingFile(path: path)
-    }
+    var survey = try surveyed().get()
     survey.contentHash = try hash.value()
     return survey
+  }
+
+  /// Waits for the survey's thread to finish.
+  private func surveyed() -> Result<FileSurvey, any Error> {
+    lock.lock()
+    defer { lock.unlock() }
+    while true {
+      if let outcome { return outcome }
+      lock.wait()
+    }
   }
 
   /// Runs `body`; when it throws, waits for the survey and throws its

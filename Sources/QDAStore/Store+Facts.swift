@@ -33,7 +33,12 @@ extension Store {
   ///
   /// Units, codings and attributes are read in three index-ordered scans
   /// merged by unit id, so a report over a million units reads each table
-  /// once, sequentially, and holds one unit at a time.
+  /// once, sequentially, and holds one unit at a time. The units are read
+  /// through their id index when their rows follow id order, as in a file
+  /// sorted by id; otherwise that index would look rows up all over the
+  /// table, and they are read in row order and sorted by SQLite (a million
+  /// units with scattered ids: 3.9 s through the index, 0.9 s sorted; in
+  /// id order, 0.36 s through the index, 0.51 s sorted).
   ///
   /// - Parameters:
   ///   - coder: Whose codes ``UnitFacts/codes`` lists.
@@ -43,9 +48,13 @@ extension Store {
     coder: String, _ body: (UnitFacts) throws -> Void
   ) throws {
     try read { db in
+      // `+id`: sorted, rather than read through the id index.
+      let order = try Self.rowsLookInIDOrder(db) ? "id" : "+id"
       let units = try Row.fetchCursor(
         db,
-        sql: "SELECT id, kind, sourceId, ordinal, date FROM unit ORDER BY id")
+        sql:
+          "SELECT id, kind, sourceId, ordinal, date FROM unit ORDER BY \(order)"
+      )
       // `+coder`: read the (unitId, code, coder) index in order rather than
       // the coder's rows sorted afterwards.
       let codings = try Row.fetchCursor(
@@ -83,6 +92,28 @@ extension Store {
         try body(facts)
       }
     }
+  }
+
+  /// Whether the unit rows, in row order, look sorted by id: whether the
+  /// ids of 65 rows spread evenly over the table ascend.
+  ///
+  /// Only a way to choose how to read: a table whose rows scatter their ids
+  /// passes with a vanishing chance, and one whose ids ascend always does.
+  ///
+  /// - Throws: A GRDB error.
+  static func rowsLookInIDOrder(_ db: Database) throws -> Bool {
+    let ids = try String.fetchAll(
+      db,
+      sql: """
+        WITH RECURSIVE
+          bounds(low, high) AS (SELECT MIN(rowid), MAX(rowid) FROM unit),
+          step(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM step WHERE n < 64)
+        SELECT (
+          SELECT id FROM unit WHERE rowid >= low + (high - low) * n / 64
+          ORDER BY rowid LIMIT 1)
+        FROM bounds, step WHERE low IS NOT NULL ORDER BY n
+        """)
+    return zip(ids, ids.dropFirst()).allSatisfy { !precedes($1, $0) }
   }
 
   /// Whether `a` sorts before `b` as SQLite's BINARY collation sorts text:

@@ -1,7 +1,8 @@
 import Foundation
-import QDAStore
 import QDATestSupport
 import Testing
+
+@testable import QDAStore
 
 @Suite struct StoreFactsTests {
   func importTurns(_ store: Store) throws {
@@ -84,5 +85,43 @@ import Testing
         code: "t.b", coder: "auto", filter: .init(), limit: 2)
       #expect(first.map(\.id) == ["d:2", "d:10"])
     }
+  }
+}
+
+extension StoreFactsTests {
+  /// Units whose rows follow id order are read through the id index, and
+  /// units stored in another order are sorted: either way the facts come
+  /// in id order, the same for the same units.
+  @Test func factsComeInIdOrderWhateverTheOrderOfTheRows() throws {
+    let ids = (1...300).map { "C" + String(1000 + $0) }
+    var generator = SeededGenerator(seed: 20_261_206)
+    var results: [[String]] = []
+    for order in [ids, ids.shuffled(using: &generator), ids.reversed()] {
+      try withStore { store in
+        try importUnits(
+          store,
+          order.map { id in
+            UnitDraft(
+              id: id, kind: "case", date: "2020-01-0\(id.count % 9 + 1)",
+              texts: [("request", "text of \(id)")],
+              attributes: [("channel", id.hasSuffix("7") ? "phone" : "chat")],
+              contentHash: id)
+          })
+        let inOrder = try store.read { try Store.rowsLookInIDOrder($0) }
+        #expect(inOrder == (order == ids))
+        var facts: [String] = []
+        try store.forEachUnitFacts(coder: "auto") { unit in
+          facts.append(
+            "\(unit.id) \(unit.date ?? "-") "
+              + unit.attributes.map { "\($0.name)=\($0.value)" }
+              .joined(separator: ","))
+        }
+        results.append(facts)
+      }
+    }
+    #expect(results[0].count == 300)
+    #expect(results[0].map { String($0.prefix(5)) } == ids)
+    #expect(results[1] == results[0])
+    #expect(results[2] == results[0])
   }
 }

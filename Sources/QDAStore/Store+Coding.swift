@@ -240,18 +240,26 @@ extension Store {
     // units read hold: that is what the foreign key checked.
     var names = try CodingNames(db)
     let auto = try names.id(of: "auto")
+    let row = "(?, ?, \(auto), ?, ?, ?, ?, ?)"
     var insertCoding = BatchedInsert(
       db,
       head: """
-        INSERT OR FAIL INTO codingRow
-          (unitId, codeId, coderId, runId, ruleId, fieldId, spanStart, spanEnd)
-        VALUES
+        INSERT OR FAIL INTO codingRow (\(Self.codingRowColumns)) VALUES
         """,
-      row: "(?, ?, \(auto), ?, ?, ?, ?, ?)")
+      row: row)
     var written = 0
-    // Units are read in file order; codings are keyed by unit id.
+    // Units are read in file order; codings are keyed by unit id. Once the
+    // ids stop ascending, the codings of the units after are gathered in a
+    // table of their own and written in key order at the end (see
+    // `UnitOrder` and `gatheredCodingsSQL`).
     var order = UnitOrder()
     defer { order.restoreCache(db) }
+    var isGathering = false
+    // Its statements are prepared when first written, after the table.
+    var gathered = BatchedInsert(
+      db,
+      head: "INSERT INTO temp.gatheredCoding (\(Self.codingRowColumns)) VALUES",
+      row: row)
     var batch: [StoredUnit] = []
     var batchGroups: [UnitGroups] = []
     batch.reserveCapacity(batchSize)
@@ -284,16 +292,27 @@ extension Store {
           )
         }
       }
+      if !order.isAscending, !isGathering {
+        try db.execute(sql: Self.gatheredCodingsSQL.create)
+        isGathering = true
+      }
+      func write(_ coding: CodingDraft, to insert: inout BatchedInsert) throws {
+        insert.bind(coding.unit)
+        insert.bind(try names.id(of: coding.code))
+        insert.bind(run)
+        insert.bind(try names.id(ofOptional: coding.rule))
+        insert.bind(try names.id(ofOptional: coding.field))
+        insert.bind(coding.span?.lowerBound)
+        insert.bind(coding.span?.upperBound)
+        if insert.endRow() { try insert.flush() }
+      }
       for unitCodings in codings {
         for index in unitCodings.indices {
-          insertCoding.bind(unitCodings[index].unit)
-          insertCoding.bind(try names.id(of: unitCodings[index].code))
-          insertCoding.bind(run)
-          insertCoding.bind(try names.id(ofOptional: unitCodings[index].rule))
-          insertCoding.bind(try names.id(ofOptional: unitCodings[index].field))
-          insertCoding.bind(unitCodings[index].span?.lowerBound)
-          insertCoding.bind(unitCodings[index].span?.upperBound)
-          if insertCoding.endRow() { try insertCoding.flush() }
+          if isGathering {
+            try write(unitCodings[index], to: &gathered)
+          } else {
+            try write(unitCodings[index], to: &insertCoding)
+          }
           written += 1
         }
       }
@@ -313,10 +332,42 @@ extension Store {
     if !batch.isEmpty { try rotate((batch, batchGroups)) }
     while !pending.isEmpty { try rotate(nil) }
     try insertCoding.flush()
+    if isGathering {
+      try gathered.flush()
+      try db.execute(sql: Self.gatheredCodingsSQL.write)
+    }
 
     try tally.write(to: db)
     return written
   }
+
+  /// The columns of `codingRow` that an auto-coding run writes.
+  static let codingRowColumns =
+    "unitId, codeId, coderId, runId, ruleId, fieldId, spanStart, spanEnd"
+
+  /// The table where an auto-coding run gathers the codings of units that
+  /// came out of id order, and the statement that writes them into
+  /// `codingRow` in its key order and drops the table.
+  ///
+  /// Written as they come, such codings land all over `codingRow`'s B-tree,
+  /// whose pages are read back and written out again for nearly each: a
+  /// million cases with scattered ids were coded in 9.0 s with a 40 MiB
+  /// cache, 17.1 s with 8 MiB. Gathered in a table that only appends, then
+  /// sorted by SQLite and written in key order, they visit each page once.
+  static let gatheredCodingsSQL = (
+    create: """
+    CREATE TEMP TABLE gatheredCoding (
+      unitId TEXT NOT NULL, codeId INTEGER NOT NULL, coderId INTEGER NOT NULL,
+      runId INTEGER NOT NULL, ruleId INTEGER, fieldId INTEGER,
+      spanStart INTEGER, spanEnd INTEGER)
+    """,
+    write: """
+    INSERT OR FAIL INTO codingRow (\(codingRowColumns))
+      SELECT \(codingRowColumns) FROM temp.gatheredCoding
+      ORDER BY unitId, codeId, coderId;
+    DROP TABLE temp.gatheredCoding
+    """
+  )
 
   /// Runs `body` (which writes in transactions of its own) with foreign key
   /// constraints off, then turns them on again.
@@ -426,6 +477,16 @@ extension Store {
     let reader = try DatabaseQueue(path: path, configuration: configuration)
     return Prefetcher(batchSize: 256, depth: 8) { [self] yield in
       try reader.read { db in
+        // Each unit's attributes are sought by its id: all over their
+        // table when the units' rows do not follow id order (a million
+        // cases with scattered ids: 2 s of the kernel copying pages back
+        // with a 2 MiB cache).
+        if tally?.groupings.contains(where: \.isAttribute) == true,
+          try !Self.rowsLookInIDOrder(db)
+        {
+          try db.execute(
+            sql: "PRAGMA cache_size = -\(UnitOrder.unorderedCacheKiB)")
+        }
         try forEachUnit(db, tally: tally) { unit, groups in
           guard yield((consume unit, groups)) else { throw ReadingStopped() }
         }

@@ -15,6 +15,12 @@ import GRDB
 // the codings", never "zero".
 
 extension UnitGrouping {
+  /// Whether the grouping is by an attribute's value.
+  var isAttribute: Bool {
+    if case .attribute = self { return true }
+    return false
+  }
+
   /// The name of the grouping in the tally table.
   var tallyName: String {
     switch self {

@@ -83,9 +83,10 @@ public final class Store {
       // size (they spill to temporary files), and the full-text index
       // flushes its pending terms at 1 MiB (32 MiB in a bulk load; see
       // `bulkIndexSettings`), so SQLite's memory stays flat whatever the
-      // size of the data. Bulk loads append in key order and
-      // build their indexes afterwards, so a larger cache bought no speed
-      // at a million cases, only memory (see Benchmarks/README.md).
+      // size of the data. A write whose units come in id order appends,
+      // so a larger cache bought no speed at a million cases, only memory;
+      // one whose ids come out of order grows its own (`UnitOrder`; see
+      // Benchmarks/README.md).
       try db.execute(sql: "PRAGMA cache_size = -\(Store.cacheKiB)")
       // WAL is a persistent setting: set it once, when the file is new. (GRDB's
       // own WAL setup writes a scratch table at every open, which would change
@@ -124,8 +125,8 @@ public final class Store {
   static let pageSize = 16384
 
   /// The page cache of every connection, in KiB (see the connection's
-  /// setup); a first load whose ids are out of order grows its own (see
-  /// `BulkLoadOrder`).
+  /// setup); a write whose ids are out of order grows its own (see
+  /// `UnitOrder`).
   static let cacheKiB = 8192
 
   /// Sets SQLite up for the process, before its first connection: memory

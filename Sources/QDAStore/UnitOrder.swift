@@ -32,9 +32,7 @@ struct UnitOrder {
   mutating func breaks(at id: String, in db: Database) throws -> Bool {
     guard isAscending else { return false }
     defer { lastID = id }
-    guard let lastID, !lastID.utf8.lexicographicallyPrecedes(id.utf8) else {
-      return false
-    }
+    guard let lastID, !Store.precedes(lastID, id) else { return false }
     isAscending = false
     try db.execute(sql: "PRAGMA cache_size = -\(Self.unorderedCacheKiB)")
     return true

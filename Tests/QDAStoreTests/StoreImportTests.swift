@@ -124,7 +124,7 @@ import Testing
   /// A first load has its query indexes whatever the order of its ids.
   ///
   /// It writes them as it goes while the ids ascend, and drops them to
-  /// build them at the end when they do not (`BulkLoadOrder`): either way
+  /// build them at the end when they do not (`UnitOrder`): either way
   /// the indexes are there as defined and agree with their tables, and the
   /// connection's cache is as it was. A load that fails, before or after
   /// its ids went out of order, leaves them as they were.

@@ -385,6 +385,8 @@ extension Store {
             try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)")
           }
           hasDroppedIndexes = true
+          summary.added += try writer.flush(onConflict: onConflict)
+          try writer.gatherAttributes()
         }
         if let hash = previous[unit.id] {
           if hash == unit.contentHash {
@@ -403,6 +405,10 @@ extension Store {
         }
       }
       summary.added += try writer.flush(onConflict: onConflict)
+      // The sorts that follow hold as many rows in memory as the cache
+      // holds pages: with the grown cache, peak RSS 243 MB.
+      order.restoreCache(db)
+      try writer.writeGatheredAttributes()
       try finish()
       if contentHash == nil {
         contentHash = try source.resolvedContentHash()
@@ -472,6 +478,31 @@ extension Store {
     INSERT INTO unitSearch (unitSearch, rank) VALUES ('hashsize', 1048576);
     """
 
+  /// The table where a first load gathers the attributes of its units once
+  /// their ids come out of order, and the statement that writes them into
+  /// `unitAttribute` in its key order and drops the table.
+  ///
+  /// Written as they come, such attributes land all over `unitAttribute`'s
+  /// B-tree, each a search from its root and most a split page, and its
+  /// pages crowd the unit id index's out of the cache. Gathered in a table
+  /// that only appends, then sorted by SQLite and written in key order,
+  /// they are appended: in the `sqlite3` shell, a million attributes with
+  /// scattered ids went in in 2.19 s one by one, 1.33 s gathered and
+  /// sorted.
+  static let gatheredAttributesSQL = (
+    create: """
+    CREATE TEMP TABLE gatheredAttribute (
+      unitId TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL,
+      value TEXT NOT NULL)
+    """,
+    write: """
+    INSERT OR FAIL INTO unitAttribute (unitId, name, position, value)
+      SELECT unitId, name, position, value FROM temp.gatheredAttribute
+      ORDER BY unitId, name;
+    DROP TABLE temp.gatheredAttribute
+    """
+  )
+
   /// The indexes that serve queries rather than constraints: a bulk load
   /// drops and rebuilds them.
   static let secondaryIndexes: [(name: String, sql: String)] = [
@@ -511,6 +542,9 @@ private struct UnitWriter {
   /// ordinal, and the id of the first one's first text.
   private var queued: [(unit: UnitDraft, sourceID: Int64, ordinal: Int)] = []
   private var queuedTextID: Int64
+  /// Whether attributes go to the temporary table of
+  /// ``gatherAttributes()``.
+  private var isGatheringAttributes = false
 
   /// What a writer is told of a new unit whose id is taken: it throws to
   /// end the import, or returns to leave the unit out.
@@ -574,6 +608,34 @@ private struct UnitWriter {
         DELETE FROM codingRow
         WHERE unitId = ? AND coderId = (SELECT id FROM codingName WHERE name = 'auto')
         """)
+  }
+
+  /// Writes the attributes of the units to come into a temporary table,
+  /// from which ``writeGatheredAttributes()`` writes them sorted (see
+  /// `Store.gatheredAttributesSQL`).
+  ///
+  /// The queue must be empty (``flush(onConflict:)``).
+  mutating func gatherAttributes() throws {
+    precondition(queued.isEmpty)
+    guard !isGatheringAttributes else { return }
+    try db.execute(sql: Store.gatheredAttributesSQL.create)
+    insertAttribute = BatchedInsert(
+      db,
+      head: """
+        INSERT OR FAIL INTO temp.gatheredAttribute (unitId, name, position, value) VALUES
+        """,
+      row: "(?, ?, ?, ?)", rowsPerStep: 128)
+    isGatheringAttributes = true
+  }
+
+  /// Writes the gathered attributes into `unitAttribute`, if any were.
+  ///
+  /// The queue must be empty (``flush(onConflict:)``).
+  mutating func writeGatheredAttributes() throws {
+    precondition(queued.isEmpty)
+    guard isGatheringAttributes else { return }
+    try db.execute(sql: Store.gatheredAttributesSQL.write)
+    isGatheringAttributes = false
   }
 
   /// Queues a new unit, and writes the queue when it is full.

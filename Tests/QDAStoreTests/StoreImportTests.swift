@@ -126,8 +126,11 @@ import Testing
   /// It writes them as it goes while the ids ascend, and drops them to
   /// build them at the end when they do not (`UnitOrder`): either way
   /// the indexes are there as defined and agree with their tables, and the
-  /// connection's cache is as it was. A load that fails, before or after
-  /// its ids went out of order, leaves them as they were.
+  /// connection's cache is as it was. Out of order, the attributes are
+  /// gathered and written sorted at the end (`gatheredAttributesSQL`): the
+  /// same rows, and no table of them left. A load that fails, before or
+  /// after its ids went out of order, leaves all this as it was, and the
+  /// next load of the same connection can gather again.
   @Test func aFirstLoadHasItsQueryIndexesInAnyOrder() throws {
     let ids = (1...300).map { "C" + String(1000 + $0) }
     var generator = SeededGenerator(seed: 20_261_206)
@@ -136,31 +139,47 @@ import Testing
       Array(ids[150...] + ids[..<150]),
     ]
     func check(_ store: Store, units: Int) throws {
-      let (indexes, integrity, cache, counts) = try store.read { db in
-        (
-          try String.fetchAll(
-            db,
-            sql: """
-              SELECT sql FROM sqlite_master
-              WHERE type = 'index' AND name IN ('unit_byKind', 'unitAttribute_byName')
-              ORDER BY name
-              """),
-          try String.fetchAll(db, sql: "PRAGMA integrity_check"),
-          try Int.fetchOne(db, sql: "PRAGMA cache_size"),
-          try Int.fetchAll(
-            db,
-            sql: """
-              SELECT COUNT(*) FROM unitAttribute INDEXED BY unitAttribute_byName
-              WHERE name = 'channel'
-              UNION ALL
-              SELECT COUNT(*) FROM unit INDEXED BY unit_byKind WHERE kind = 'case'
-              """)
-        )
-      }
+      let (indexes, integrity, cache, counts, attributes, gathered) =
+        try store.read { db in
+          (
+            try String.fetchAll(
+              db,
+              sql: """
+                SELECT sql FROM sqlite_master
+                WHERE type = 'index' AND name IN ('unit_byKind', 'unitAttribute_byName')
+                ORDER BY name
+                """),
+            try String.fetchAll(db, sql: "PRAGMA integrity_check"),
+            try Int.fetchOne(db, sql: "PRAGMA cache_size"),
+            try Int.fetchAll(
+              db,
+              sql: """
+                SELECT COUNT(*) FROM unitAttribute INDEXED BY unitAttribute_byName
+                WHERE name = 'channel'
+                UNION ALL
+                SELECT COUNT(*) FROM unit INDEXED BY unit_byKind WHERE kind = 'case'
+                """),
+            try String.fetchAll(
+              db,
+              sql: """
+                SELECT unitId || ' ' || name || ' ' || position || ' ' || value
+                FROM unitAttribute
+                """),
+            try Bool.fetchOne(
+              db,
+              sql: """
+                SELECT EXISTS (SELECT 1 FROM temp.sqlite_master
+                               WHERE name = 'gatheredAttribute')
+                """)
+          )
+        }
       #expect(indexes == Store.secondaryIndexes.map(\.sql).reversed())
       #expect(integrity == ["ok"])
       #expect(cache == -Store.cacheKiB)
       #expect(counts == [units, units])
+      // Every unit's one attribute, in key order.
+      #expect(attributes == ids.prefix(units).map { "\($0) channel 0 chat" })
+      #expect(gathered == false)
     }
     for order in orders {
       try withStore { store in
@@ -184,6 +203,8 @@ import Testing
           store, ["C2", "C1", "C3", "C1"].map { unit($0, "text") })
       }
       try check(store, units: 0)
+      try importUnits(store, orders[1].map { unit($0, "text of \($0)") })
+      try check(store, units: 300)
     }
   }
 

@@ -231,6 +231,12 @@ extension Store {
     }
     let run = try Self.startRun(codebookHash: codebook.hash, at: now, in: db)
     var tally = TallyBuilder(groupings: try TallyBuilder.groupings(in: db))
+    // Units whose rows are not in id order are read without their
+    // attributes, which are counted once the codings are written in id
+    // order (see `TallyBuilder.deferAttributes`).
+    if tally.joinsAttributes, try !Self.rowsLookInIDOrder(db) {
+      tally.deferAttributes()
+    }
     // `OR FAIL`, and foreign keys off (``withoutForeignKeys(_:)``): a
     // statement of many rows that may have to undo the rows it wrote before
     // a failing one keeps a journal of every page it changes, and copying
@@ -336,7 +342,7 @@ extension Store {
       try gathered.flush()
       try db.execute(sql: Self.gatheredCodingsSQL.write)
     }
-
+    try tally.countDeferredAttributes(in: db, coderID: auto)
     try tally.write(to: db)
     return written
   }
@@ -480,10 +486,9 @@ extension Store {
         // Each unit's attributes are sought by its id: all over their
         // table when the units' rows do not follow id order (a million
         // cases with scattered ids: 2 s of the kernel copying pages back
-        // with a 2 MiB cache).
-        if tally?.groupings.contains(where: \.isAttribute) == true,
-          try !Self.rowsLookInIDOrder(db)
-        {
+        // with a 2 MiB cache). `code auto` counts them afterwards then
+        // (`TallyBuilder.deferAttributes`); other readers may not.
+        if tally?.joinsAttributes == true, try !Self.rowsLookInIDOrder(db) {
           try db.execute(
             sql: "PRAGMA cache_size = -\(UnitOrder.unorderedCacheKiB)")
         }

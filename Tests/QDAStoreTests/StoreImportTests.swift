@@ -259,6 +259,87 @@ import Testing
     #expect(results[2] == results[0])
   }
 
+  /// The attribute groupings of a tally, counted unit by unit while the
+  /// units' rows are in id order and afterwards from the stored codings
+  /// when not (`TallyBuilder.deferAttributes`), are the same counts, which
+  /// are those of the units' attributes and codings: units with no value
+  /// or no coding, two attributes, two codes.
+  @Test func attributeTalliesAreTheSameInAnyOrderOfTheUnits() throws {
+    let channels = ["chat", "dm", "phone"]
+    func draft(_ index: Int) -> UnitDraft {
+      var attributes: [(name: String, value: String)] = []
+      if index % 7 != 0 { attributes.append(("channel", channels[index % 3])) }
+      if index % 5 != 0 { attributes.append(("region", "r\(index % 2)")) }
+      return UnitDraft(
+        id: "C\(1000 + index)", kind: "case", date: "2020-01-01",
+        texts: [("request", "text \(index)")], attributes: attributes,
+        contentHash: "\(index)")
+    }
+    func codes(_ index: Int) -> [String] {
+      (index % 2 == 0 ? ["t.a"] : []) + (index % 3 == 0 ? ["t.b"] : [])
+    }
+    // What the tally must hold for each attribute: units per value, and
+    // codings per code and value ("-" for no value).
+    var expected: [String: Int] = [:]
+    for index in 1...300 {
+      let unit = draft(index)
+      for name in ["channel", "region"] {
+        let value = unit.attributes.first { $0.name == name }?.value ?? "-"
+        expected["attribute:\(name) - \(value)", default: 0] += 1
+        for code in codes(index) {
+          expected["attribute:\(name) \(code) \(value)", default: 0] += 1
+        }
+      }
+    }
+    var generator = SeededGenerator(seed: 20_261_208)
+    let indexes = Array(1...300)
+    for order in [
+      indexes, indexes.shuffled(using: &generator), indexes.reversed(),
+    ] {
+      try withStore { store in
+        try importUnits(store, order.map(draft))
+        let index = Dictionary(
+          uniqueKeysWithValues: indexes.map { ("C\(1000 + $0)", $0) })
+        _ = try store.replaceAutoCodings(
+          codebook: CodebookDraft(
+            hash: "h", id: "c", title: "C", version: "1", path: "c.yml",
+            codes: ["a", "b"].map {
+              .init(id: "t.\($0)", theme: "t", themeName: "T", name: $0)
+            })
+        ) { unit in
+          codes(index[unit.id]!).map {
+            CodingDraft(
+              unit: unit.id, code: $0, rule: "r", field: "request", span: nil)
+          }
+        }
+        let rows = try store.read { db in
+          try Row.fetchAll(
+            db,
+            sql: """
+              SELECT dimension || ' ' || ifnull(code, '-') || ' ' || ifnull(value, '-'),
+                     units
+              FROM tally WHERE dimension LIKE 'attribute:%'
+              """)
+        }
+        let tallied = Dictionary(
+          uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Int) })
+        #expect(tallied == expected, "\(order.prefix(3))")
+      }
+    }
+  }
+
+  /// Deferred, the attribute groupings are read by no join, and counted
+  /// from the stored rows alone.
+  @Test func deferredAttributesAreNotJoinedButCounted() throws {
+    var tally = TallyBuilder(groupings: [.none, .month, .attribute("channel")])
+    #expect(tally.joinsAttributes)
+    #expect(tally.valueColumns.joins.contains("unitAttribute"))
+    tally.deferAttributes()
+    #expect(!tally.joinsAttributes)
+    #expect(tally.valueColumns.joins.isEmpty)
+    #expect(tally.valueColumns.columns.hasSuffix(", NULL"))
+  }
+
   @Test func changedRowReplacesTheUnitAndDropsOnlyItsAutoCodings() throws {
     try withStore { store in
       _ = try importUnits(store, [unit("A", "x"), unit("B", "y")], hash: "1")

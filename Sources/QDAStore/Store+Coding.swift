@@ -340,6 +340,10 @@ extension Store {
     try insertCoding.flush()
     if isGathering {
       try gathered.flush()
+      // The sort holds as many rows in memory as the cache holds pages:
+      // with the grown cache, a million cases with scattered ids peaked at
+      // 143 MB, with the usual one at 70 MB, in the same time.
+      order.restoreCache(db)
       try db.execute(sql: Self.gatheredCodingsSQL.write)
     }
     try tally.countDeferredAttributes(in: db, coderID: auto)

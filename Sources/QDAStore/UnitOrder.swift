@@ -12,7 +12,10 @@ import GRDB
 /// were coded in 21.9 s, against 5.5 and 4.4 s in order. For the rest of
 /// the write the cache grows to 40 MiB, which holds the trees' upper
 /// levels and most of their leaves at that size: 8.6 s to import (peak RSS
-/// 184 MB).
+/// 184 MB). Rows that would land all over their trees are since gathered
+/// and written sorted at the end (attributes, codings); the cache is given
+/// back before those sorts, which hold as many rows in memory as it holds
+/// pages (``restoreCache(_:)``).
 struct UnitOrder {
   /// The last id, to compare the next with.
   private var lastID: String?

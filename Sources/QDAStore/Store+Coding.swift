@@ -531,22 +531,28 @@ extension Store {
     if inFileOrder {
       // Unit row ids follow file order too: both are assigned as a
       // source's units are first written, and nothing reorders them.
+      // Attributes are read beside the units rather than joined to them.
+      let columns = tally?.valueColumns(joiningAttributes: false).columns ?? ""
       var units = try BulkStatement(
         db,
         sql: """
-          SELECT u.id, u.kind, u.role, u.sourceId \(groupColumns)
-          FROM unit u \(groupJoins) ORDER BY u.rowid
+          SELECT u.id, u.kind, u.role, u.sourceId \(columns)
+          FROM unit u ORDER BY u.rowid
           """)
-      try units.statement.setArguments(groupArguments)
+      let attributes = tally?.readAttributes ?? []
+      var merge =
+        attributes.isEmpty ? nil : try AttributeMerge(db, names: attributes)
       var texts = try BulkStatement(
         db, sql: "SELECT unitId, field, text FROM unitText ORDER BY id")
       var hasText = try texts.step()
       while try units.step() {
+        let id = units.string(0) ?? ""
+        var groups = (0..<Int32(groupCount)).map { units.string(4 + $0) }
+        try merge?.read(id, into: &groups)
         try assembler.begin(
-          id: units.string(0) ?? "", kind: units.string(1) ?? "",
+          id: id, kind: units.string(1) ?? "",
           role: units.string(2), source: units.int64(3),
-          groups: (0..<Int32(groupCount)).map { units.string(4 + $0) },
-          ending: body)
+          groups: groups, ending: body)
         while hasText, let id = assembler.unitID, texts.column(0, equals: id) {
           assembler.append(
             field: texts.string(1) ?? "", text: texts.string(2) ?? "")

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// What aggregate reports need to know of a unit: its kind, source, date,
@@ -118,9 +119,29 @@ extension Store {
 
   /// Whether `a` sorts before `b` as SQLite's BINARY collation sorts text:
   /// by UTF-8 bytes.
+  ///
+  /// By their bytes in place: the generic comparison of two strings' UTF-8
+  /// views took about 570 instructions for two eight-byte ids.
   @inline(__always)
   static func precedes(_ a: String, _ b: String) -> Bool {
-    a.utf8.lexicographicallyPrecedes(b.utf8)
+    var a = a
+    var b = b
+    return a.withUTF8 { a in b.withUTF8 { b in order(a, b) < 0 } }
+  }
+
+  /// How the bytes `a` sort against the bytes `b`.
+  ///
+  /// As SQLite's BINARY collation sorts text: negative before, 0 equal,
+  /// positive after.
+  static func order(
+    _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>
+  ) -> Int {
+    let common = min(a.count, b.count)
+    if common > 0, let a = a.baseAddress, let b = b.baseAddress {
+      let order = memcmp(a, b, common)
+      if order != 0 { return Int(order) }
+    }
+    return a.count - b.count
   }
 }
 

@@ -126,6 +126,25 @@ struct TallyBuilder {
       columns: String, joins: String, arguments: StatementArguments
     )
   {
+    valueColumns(joiningAttributes: true)
+  }
+
+  /// The attribute groupings read unit by unit (none deferred): each one's
+  /// name, and its place among ``groupings``.
+  var readAttributes: [(name: String, slot: Int)] {
+    groupings.indices.compactMap { index in
+      guard case .attribute(let name) = groupings[index], !isDeferred[index]
+      else { return nil }
+      return (name, index)
+    }
+  }
+
+  /// ``valueColumns``, with the attribute columns `NULL` and not joined
+  /// when `joiningAttributes` is false: for a reader that fills them
+  /// itself (``AttributeMerge``).
+  func valueColumns(joiningAttributes: Bool) -> (
+    columns: String, joins: String, arguments: StatementArguments
+  ) {
     var columns = ""
     var joins = ""
     var arguments = StatementArguments()
@@ -137,6 +156,7 @@ struct TallyBuilder {
       switch grouping {
       case .none: columns += ", NULL"
       case .month, .speaker, .role: columns += ", " + grouping.sql.expression
+      case .attribute where !joiningAttributes: columns += ", NULL"
       case .attribute(let name):
         columns += ", a\(index).value"
         joins += """

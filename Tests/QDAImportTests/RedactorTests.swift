@@ -43,6 +43,26 @@ extension IdentifierSample: CustomTestStringConvertible {
     }
   }
 
+  /// Each match is replaced where it is, among characters of several
+  /// scalars and of two UTF-16 units, matches side by side and several
+  /// kinds in one text.
+  @Test func matchesAreReplacedWhereTheyAreAmongAnyCharacters() {
+    for (text, expected, total) in [
+      ("звоните +7 912 345-67-89\u{301} или", "звоните [phone]\u{301} или", 1),
+      ("😀+44 20 7946 0958😀 😀", "😀[phone]😀 😀", 1),
+      ("a@b.ru, c@d.com; e@f.org", "[email], [email]; [email]", 3),
+      (
+        "é t.me/some_chat 👍🏽 @helper_bot, 4111 1111 1111 1111",
+        "é [link] 👍🏽 [handle], [card]", 3
+      ),
+      ("ё@почта.рф\u{0}+79123456789", "[email]\u{0}[phone]", 2),
+    ] {
+      let (redacted, counts) = Redactor().redact(text)
+      #expect(redacted == expected, "\(text)")
+      #expect(counts.total == total, "\(text)")
+    }
+  }
+
   /// The screen that decides which expressions run, eight bytes at a time,
   /// against a byte at a time, on random bytes of every length up to 40:
   /// every byte value, and many of the digits, `@`, `/` and the bytes

@@ -477,14 +477,7 @@ extension Store {
   func unitsReadAside(tally: TallyBuilder?) throws
     -> Prefetcher<(StoredUnit, UnitGroups)>
   {
-    var configuration = Configuration()
-    configuration.readonly = true
-    configuration.label = "qda-reader"
-    configuration.prepareDatabase { db in
-      // A sequential scan: a small cache does.
-      try db.execute(sql: "PRAGMA cache_size = -2048")
-    }
-    let reader = try DatabaseQueue(path: path, configuration: configuration)
+    let reader = try readingConnection()
     return Prefetcher(batchSize: 256, depth: 8) { [self] yield in
       try reader.read { db in
         // Each unit's attributes are sought by its id: all over their
@@ -500,6 +493,46 @@ extension Store {
           guard yield((consume unit, groups)) else { throw ReadingStopped() }
         }
       }
+    }
+  }
+
+  /// A second connection to the database, read-only, for reading on a
+  /// thread of its own.
+  ///
+  /// - Throws: A GRDB error when it cannot be opened.
+  func readingConnection() throws -> DatabaseQueue {
+    var configuration = Configuration()
+    configuration.readonly = true
+    configuration.label = "qda-reader"
+    configuration.prepareDatabase { db in
+      // Sequential scans: a small cache does.
+      try db.execute(sql: "PRAGMA cache_size = -2048")
+    }
+    return try DatabaseQueue(path: path, configuration: configuration)
+  }
+
+  /// Runs `fill` in a read transaction of a second connection
+  /// (``readingConnection()``), on a thread of its own, a few batches ahead
+  /// of the caller, which takes the elements from the prefetcher returned;
+  /// `nil` when that connection cannot read, for a caller to read itself.
+  ///
+  /// For reads that leave the caller's connection free, in a command that
+  /// writes nothing meanwhile: the second connection sees the last commit.
+  func readAside<Element>(
+    _ fill:
+      @escaping (Database, _ yield: (consuming Element) -> Bool) throws
+      -> Void
+  ) -> Prefetcher<Element>? {
+    let reader: DatabaseQueue
+    do {
+      reader = try readingConnection()
+      // A connection opens lazily: read once to know it can.
+      try reader.read { db in _ = try Int.fetchOne(db, sql: "SELECT 1") }
+    } catch {
+      return nil
+    }
+    return Prefetcher(batchSize: 256, depth: 8) { yield in
+      try reader.read { db in try fill(db, yield) }
     }
   }
 

@@ -72,6 +72,56 @@ import Testing
     }
   }
 
+  /// Facts are read on a thread of its own through a second connection;
+  /// when none can be opened (here the file is gone, though the store's own
+  /// connection still reads it), the store's connection reads them.
+  @Test func factsAreReadWithoutASecondConnection() throws {
+    try withStore { store, path in
+      try importTurns(store)
+      var before: [String] = []
+      try store.forEachUnitFacts(coder: "auto") {
+        before.append("\($0.id) \($0.codes)")
+      }
+      #expect(store.readAside { _, _ in } as Prefetcher<Int>? != nil)
+      for suffix in ["", "-wal", "-shm"] {
+        try? FileManager.default.removeItem(atPath: path + suffix)
+      }
+      #expect(store.readAside { _, _ in } as Prefetcher<Int>? == nil)
+      var after: [String] = []
+      try store.forEachUnitFacts(coder: "auto") {
+        after.append("\($0.id) \($0.codes)")
+      }
+      #expect(before.count == 5)
+      #expect(after == before)
+    }
+  }
+
+  /// A coder's facts hold that coder's codes only, by code id, whoever
+  /// else coded the units and whatever order the codes were first used in.
+  @Test func factsHoldTheCodesOfOneCoder() throws {
+    try withStore { store in
+      try importTurns(store)
+      try store.addCodings(
+        [
+          ManualCoding(unit: "d:3", code: "t.b"),
+          ManualCoding(unit: "d:4", code: "t.a"),
+          ManualCoding(unit: "d:1", code: "t.a"),
+          ManualCoding(unit: "d:1", code: "t.b"),
+        ], coder: "ann")
+      var codes: [String: [String]] = [:]
+      for coder in ["auto", "ann"] {
+        try store.forEachUnitFacts(coder: coder) { unit in
+          codes[coder, default: []].append(
+            "\(unit.id) \(unit.codes.joined(separator: "+"))")
+        }
+      }
+      #expect(
+        codes["auto"] == ["d:1 ", "d:10 t.b", "d:2 t.a+t.b", "d:3 ", "d:4 t.b"])
+      #expect(
+        codes["ann"] == ["d:1 t.a+t.b", "d:10 ", "d:2 ", "d:3 t.b", "d:4 t.a"])
+    }
+  }
+
   @Test func codedUnitsAreTheFirstByIdInFileOrderWithTheirQuestion() throws {
     try withStore { store in
       try importTurns(store)

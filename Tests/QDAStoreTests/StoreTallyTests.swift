@@ -250,29 +250,26 @@ import Testing
   /// The stamp is checked once per change: a write by another connection
   /// while the store is open makes it be checked again.
   @Test func aTallyIsCheckedAgainAfterAnotherConnectionWrites() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let path = directory.path("qda.sqlite")
-    let store = try Store.open(path: path, create: true)
-    defer { store.close() }
-    try importReports(store)
-    try codeAll(store)
-    let units = try #require(try store.unitCounts(.init()).first?.units)
-    #expect(store.lastTallyCheck != nil)
-    #expect(try store.unitCounts(.init()).first?.units == units)
-    let outside = try DatabaseQueue(path: path)
-    try outside.write { db in
-      try db.execute(
-        sql: """
-          INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
-            VALUES ('extra', 1, 999, 'case', 'x')
-          """)
+    try withStore { store, path in
+      try importReports(store)
+      try codeAll(store)
+      let units = try #require(try store.unitCounts(.init()).first?.units)
+      #expect(store.lastTallyCheck != nil)
+      #expect(try store.unitCounts(.init()).first?.units == units)
+      let outside = try DatabaseQueue(path: path)
+      try outside.write { db in
+        try db.execute(
+          sql: """
+            INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
+              VALUES ('extra', 1, 999, 'case', 'x')
+            """)
+      }
+      try outside.close()
+      #expect(try store.unitCounts(.init()).first?.units == units + 1)
+      #expect(
+        try store.read { try store.talliedUnitCounts($0, grouping: .none) }
+          == nil)
     }
-    try outside.close()
-    #expect(try store.unitCounts(.init()).first?.units == units + 1)
-    #expect(
-      try store.read { try store.talliedUnitCounts($0, grouping: .none) }
-        == nil)
   }
 
   /// Recoding frees the old `auto` codings' pages without SQLite's secure

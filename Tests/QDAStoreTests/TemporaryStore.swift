@@ -4,11 +4,18 @@ import QDATestSupport
 /// Runs `body` with a new database in a temporary directory, closed and
 /// removed afterwards.
 func withStore(_ body: (Store) throws -> Void) throws {
+  try withStore { store, _ in try body(store) }
+}
+
+/// Runs `body` with a new database in a temporary directory and the path of
+/// its file, for tests that reach the file another way too.
+func withStore(_ body: (Store, _ path: String) throws -> Void) throws {
   let directory = try TemporaryDirectory()
   defer { directory.remove() }
-  let store = try Store.open(path: directory.path("qda.sqlite"), create: true)
+  let path = directory.path("qda.sqlite")
+  let store = try Store.open(path: path, create: true)
   defer { store.close() }
-  try body(store)
+  try body(store, path)
 }
 
 /// Imports `units` into `store` as the source `name` of `kind` (a file

@@ -204,62 +204,109 @@ struct TallyBuilder {
   /// Counts the groupings of ``deferAttributes()``, once every unit was
   /// added and its codings written, as ``add(_:codings:)`` would have.
   ///
-  /// Per attribute, two sequential reads: its values, and the codings of
-  /// `coderID` in unit id order (their table's key), each joined to the
-  /// unit's value, which the join then seeks in order.
+  /// One scan of the attributes and one of the codings of `coderID`, both
+  /// in unit id order (their tables' keys), merged: each attribute row
+  /// counts its unit under its value, and each coding is counted under the
+  /// values of its unit's rows. A scan of each attribute's values and the
+  /// codings joined to their unit's value, which sought it from the root of
+  /// the attribute table, took 1.03 s of a million scattered cases' `code
+  /// auto`, on one core at its end; merged, 0.5 s.
   ///
   /// - Throws: A GRDB error.
   mutating func countDeferredAttributes(in db: Database, coderID: Int64)
     throws
   {
-    let deferred = groupings.indices.filter { isDeferred[$0] }
+    let deferred = groupings.indices.compactMap {
+      grouping -> (name: [UInt8], grouping: Int)? in
+      guard isDeferred[grouping],
+        case .attribute(let name) = groupings[grouping]
+      else { return nil }
+      return (Array(name.utf8), grouping)
+    }
     guard !deferred.isEmpty else { return }
     let names = try Dictionary(
       uniqueKeysWithValues: Row.fetchAll(
         db, sql: "SELECT id, name FROM codingName"
       ).map { ($0[0] as Int64, $0[1] as String) })
     var codeNumbers: [Int64: Int] = [:]
-    for grouping in deferred {
-      guard case .attribute(let name) = groupings[grouping] else { continue }
-      var valued = 0
-      var attributeRows = try BulkStatement(
-        db, sql: "SELECT value FROM unitAttribute NOT INDEXED WHERE name = ?")
-      attributeRows.bind(name)
-      while try attributeRows.step() {
-        let value = attributeRows.string(0).map { values.number(of: $0) } ?? 0
-        counts.add(Self.key(grouping, 0, value))
-        valued += 1
-      }
-      if units > valued {
-        counts.add(Self.key(grouping, 0, 0), count: units - valued)
-      }
-      var codingRows = try BulkStatement(
-        db,
-        sql: """
-          SELECT r.codeId, a.value FROM codingRow r NOT INDEXED
-          LEFT JOIN unitAttribute a ON a.unitId = r.unitId AND a.name = ?
-          WHERE r.coderId = ?
-          """)
-      codingRows.bind(name)
-      codingRows.bind(coderID)
-      while try codingRows.step() {
-        let codeID = codingRows.int64(0)
-        let code: Int
-        if let number = codeNumbers[codeID] {
-          code = number
-        } else {
-          guard let name = names[codeID] else {
-            // Each coding of the run was written with its code's number.
-            throw DatabaseError(
-              resultCode: .SQLITE_CORRUPT,
-              message: "coding code \(codeID) has no name in codingName")
+    var attributes = try BulkStatement(
+      db,
+      sql: "SELECT unitId, name, value FROM unitAttribute ORDER BY unitId, name"
+    )
+    // `+coderId`: the key's order, not the coder index's.
+    var codings = try BulkStatement(
+      db,
+      sql:
+        "SELECT unitId, codeId FROM codingRow WHERE +coderId = ? ORDER BY unitId"
+    )
+    codings.bind(coderID)
+    var hasAttribute = try attributes.step()
+    var valued = [Int](repeating: 0, count: deferred.count)
+    // The values of the unit whose codings are being counted (0: none).
+    var unitValues = [Int](repeating: 0, count: deferred.count)
+    /// Counts the attribute row the scan stands on under its value, and
+    /// returns its grouping's place in `deferred` and the value's number
+    /// (`nil` for an attribute not deferred).
+    func countAttribute() -> (index: Int, value: Int)? {
+      let handle = attributes.handle
+      guard
+        let index = deferred.firstIndex(where: { attribute in
+          attribute.name.withUnsafeBufferPointer {
+            BulkStatement.compare(handle, 1, with: $0) == 0
           }
-          code = codes.number(of: name)
-          codeNumbers[codeID] = code
+        })
+      else { return nil }
+      let value = attributes.string(2).map { values.number(of: $0) } ?? 0
+      counts.add(Self.key(deferred[index].grouping, 0, value))
+      valued[index] += 1
+      return (index, value)
+    }
+    var hasCoding = try codings.step()
+    while hasCoding {
+      var id = codings.string(0) ?? ""
+      for index in unitValues.indices { unitValues[index] = 0 }
+      try id.withUTF8 { id in
+        // The rows of units before this one, then this one's.
+        while hasAttribute {
+          let order = attributes.compare(0, with: id)
+          if order > 0 { break }
+          let counted = countAttribute()
+          if order == 0, let counted {
+            unitValues[counted.index] = counted.value
+          }
+          hasAttribute = try attributes.step()
         }
-        let value = codingRows.string(1).map { values.number(of: $0) } ?? 0
-        counts.add(Self.key(grouping, code, value))
+        while hasCoding, codings.compare(0, with: id) == 0 {
+          let codeID = codings.int64(1)
+          let code: Int
+          if let number = codeNumbers[codeID] {
+            code = number
+          } else {
+            guard let name = names[codeID] else {
+              // Each coding of the run was written with its code's number.
+              throw DatabaseError(
+                resultCode: .SQLITE_CORRUPT,
+                message: "coding code \(codeID) has no name in codingName")
+            }
+            code = codes.number(of: name)
+            codeNumbers[codeID] = code
+          }
+          for index in deferred.indices {
+            counts.add(
+              Self.key(deferred[index].grouping, code, unitValues[index]))
+          }
+          hasCoding = try codings.step()
+        }
       }
+    }
+    // The rows of units after the last coded one.
+    while hasAttribute {
+      _ = countAttribute()
+      hasAttribute = try attributes.step()
+    }
+    for index in deferred.indices where units > valued[index] {
+      counts.add(
+        Self.key(deferred[index].grouping, 0, 0), count: units - valued[index])
     }
   }
 

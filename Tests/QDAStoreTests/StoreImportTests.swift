@@ -275,8 +275,11 @@ import Testing
         texts: [("request", "text \(index)")], attributes: attributes,
         contentHash: "\(index)")
     }
+    // The last units by id have no codings: their attributes come after
+    // every coding.
     func codes(_ index: Int) -> [String] {
-      (index % 2 == 0 ? ["t.a"] : []) + (index % 3 == 0 ? ["t.b"] : [])
+      guard index <= 295 else { return [] }
+      return (index % 2 == 0 ? ["t.a"] : []) + (index % 3 == 0 ? ["t.b"] : [])
     }
     // What the tally must hold for each attribute: units per value, and
     // codings per code and value ("-" for no value).

@@ -88,13 +88,6 @@ public final class Store {
       // one whose ids come out of order grows its own (`UnitOrder`; see
       // Benchmarks/README.md).
       try db.execute(sql: "PRAGMA cache_size = -\(Store.cacheKiB)")
-      // A sort may hand its runs to one more thread. The large sorts come
-      // where the other core is idle: a scattered file's gathered codings
-      // at the end of `code auto` (a million cases: 1.65–1.69 s → 1.49–1.51 s
-      // to sort and write them in the `sqlite3` shell), its gathered
-      // attributes at the end of import, and its units sorted by id for a
-      // report.
-      try db.execute(sql: "PRAGMA threads = 1")
       // WAL is a persistent setting: set it once, when the file is new. (GRDB's
       // own WAL setup writes a scratch table at every open, which would change
       // the file even for commands that only read or that fail.)

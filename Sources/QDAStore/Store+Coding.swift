@@ -344,6 +344,11 @@ extension Store {
       // with the grown cache, a million cases with scattered ids peaked at
       // 143 MB, with the usual one at 70 MB, in the same time.
       order.restoreCache(db)
+      // The sort may hand its runs to one more thread: by now the other
+      // core is idle. Sorting and writing a million scattered cases'
+      // codings in the `sqlite3` shell: 1.65–1.69 s → 1.49–1.51 s.
+      try db.execute(sql: "PRAGMA threads = 1")
+      defer { try? db.execute(sql: "PRAGMA threads = 0") }
       try db.execute(sql: Self.gatheredCodingsSQL.write)
     }
     try tally.countDeferredAttributes(in: db, coderID: auto)

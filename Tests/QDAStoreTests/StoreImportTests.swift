@@ -327,6 +327,9 @@ import Testing
         let tallied = Dictionary(
           uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as Int) })
         #expect(tallied == expected, "\(order.prefix(3))")
+        // The sort of gathered codings gives back its helper thread.
+        #expect(
+          try store.read { try Int.fetchOne($0, sql: "PRAGMA threads") } == 0)
       }
     }
   }

@@ -39,8 +39,7 @@ struct BulkStatement {
     statement = try db.makeStatement(sql: sql)
   }
 
-  /// The SQLite statement.
-  var handle: OpaquePointer { statement.sqliteStatement }
+  private var handle: OpaquePointer { statement.sqliteStatement }
 
   /// Binds the next parameter to a text (`NULL` when `nil`).
   mutating func bind(_ value: String?) {
@@ -168,15 +167,6 @@ struct BulkStatement {
   /// As SQLite's BINARY collation sorts text: negative before, 0 equal,
   /// positive after. `NULL` sorts before every text.
   func compare(_ column: Int32, with value: UnsafeBufferPointer<UInt8>) -> Int {
-    Self.compare(handle, column, with: value)
-  }
-
-  /// ``compare(_:with:)`` on the SQLite statement `handle`, for a loop that
-  /// keeps the handle rather than the statement (whose copies retain).
-  static func compare(
-    _ handle: OpaquePointer, _ column: Int32,
-    with value: UnsafeBufferPointer<UInt8>
-  ) -> Int {
     guard let bytes = sqlite3_column_text(handle, column) else { return -1 }
     let count = Int(sqlite3_column_bytes(handle, column))
     return Store.order(UnsafeBufferPointer(start: bytes, count: count), value)

@@ -35,6 +35,17 @@ struct CodingNames {
     return ids[number - 1]
   }
 
+  /// Every name of `codingName`, by its id: for reads that meet codings'
+  /// codes by number.
+  ///
+  /// - Throws: A GRDB error.
+  static func all(in db: Database) throws -> [Int64: String] {
+    try Dictionary(
+      uniqueKeysWithValues: Row.fetchAll(
+        db, sql: "SELECT id, name FROM codingName"
+      ).map { ($0[0] as Int64, $0[1] as String) })
+  }
+
   /// The id of `name`, or `nil` for no name.
   mutating func id(ofOptional name: String?) throws -> Int64? {
     guard let name else { return nil }

@@ -86,10 +86,7 @@ extension Store {
     // 0.83 s for a million units' codings in the `sqlite3` shell, against
     // 0.14 s. `+coderId`: a scan of the key, not the coder's index
     // sorted.
-    let names = Dictionary(
-      uniqueKeysWithValues: try Row.fetchAll(
-        db, sql: "SELECT id, name FROM codingName"
-      ).map { ($0[0] as Int64, $0[1] as String) })
+    let names = try CodingNames.all(in: db)
     var codings = try BulkStatement(
       db,
       sql: """
@@ -98,14 +95,14 @@ extension Store {
         ORDER BY unitId
         """)
     codings.bind(coder)
-    var attributes = try BulkStatement(
-      db,
-      sql: """
-        SELECT unitId, name, position, value FROM unitAttribute
-        ORDER BY unitId, name
-        """)
-    var hasCoding = try codings.step()
-    var hasAttribute = try attributes.step()
+    var codingRows = try KeyedScan(codings)
+    var attributes = try KeyedScan(
+      BulkStatement(
+        db,
+        sql: """
+          SELECT unitId, name, position, value FROM unitAttribute
+          ORDER BY unitId, name
+          """))
     while try units.step() {
       let id = units.string(0) ?? ""
       var facts = UnitFacts(
@@ -114,29 +111,14 @@ extension Store {
         attributes: [], codes: [])
       // Rows of the other tables always belong to a unit (foreign keys),
       // so they never run ahead of the unit scan for long.
-      var bytes = id
-      try bytes.withUTF8 { id in
-        while hasCoding {
-          let order = codings.compare(0, with: id)
-          if order > 0 { break }
-          if order == 0, let code = names[codings.int64(1)] {
-            facts.codes.append(code)
-          }
-          hasCoding = try codings.step()
-        }
-        if facts.codes.count > 1 { facts.codes.sort(by: precedes) }
-        while hasAttribute {
-          let order = attributes.compare(0, with: id)
-          if order > 0 { break }
-          if order == 0 {
-            facts.attributes.append(
-              (
-                attributes.string(1) ?? "", Int(attributes.int64(2)),
-                attributes.string(3) ?? ""
-              ))
-          }
-          hasAttribute = try attributes.step()
-        }
+      try codingRows.advance(through: id) { row, isKey in
+        if isKey, let code = names[row.int64(1)] { facts.codes.append(code) }
+      }
+      if facts.codes.count > 1 { facts.codes.sort(by: precedes) }
+      try attributes.advance(through: id) { row, isKey in
+        guard isKey else { return }
+        facts.attributes.append(
+          (row.string(1) ?? "", Int(row.int64(2)), row.string(3) ?? ""))
       }
       guard try body(facts) else { return }
     }

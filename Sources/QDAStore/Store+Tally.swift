@@ -224,86 +224,73 @@ struct TallyBuilder {
       return (Array(name.utf8), grouping)
     }
     guard !deferred.isEmpty else { return }
-    let names = try Dictionary(
-      uniqueKeysWithValues: Row.fetchAll(
-        db, sql: "SELECT id, name FROM codingName"
-      ).map { ($0[0] as Int64, $0[1] as String) })
+    let names = try CodingNames.all(in: db)
     var codeNumbers: [Int64: Int] = [:]
-    var attributes = try BulkStatement(
-      db,
-      sql: "SELECT unitId, name, value FROM unitAttribute ORDER BY unitId, name"
-    )
+    var attributes = try KeyedScan(
+      BulkStatement(
+        db,
+        sql:
+          "SELECT unitId, name, value FROM unitAttribute ORDER BY unitId, name"
+      ))
     // `+coderId`: the key's order, not the coder index's.
-    var codings = try BulkStatement(
+    var codingRows = try BulkStatement(
       db,
       sql:
         "SELECT unitId, codeId FROM codingRow WHERE +coderId = ? ORDER BY unitId"
     )
-    codings.bind(coderID)
-    var hasAttribute = try attributes.step()
+    codingRows.bind(coderID)
+    var codings = try KeyedScan(codingRows)
     var valued = [Int](repeating: 0, count: deferred.count)
     // The values of the unit whose codings are being counted (0: none).
     var unitValues = [Int](repeating: 0, count: deferred.count)
-    /// Counts the attribute row the scan stands on under its value, and
-    /// returns its grouping's place in `deferred` and the value's number
-    /// (`nil` for an attribute not deferred).
-    func countAttribute() -> (index: Int, value: Int)? {
-      let handle = attributes.handle
+    /// Counts the attribute `row` under its value, and returns its
+    /// grouping's place in `deferred` and the value's number (`nil` for an
+    /// attribute not deferred).
+    func count(_ row: borrowing BulkStatement) -> (index: Int, value: Int)? {
       guard
         let index = deferred.firstIndex(where: { attribute in
           attribute.name.withUnsafeBufferPointer {
-            BulkStatement.compare(handle, 1, with: $0) == 0
+            row.compare(1, with: $0) == 0
           }
         })
       else { return nil }
-      let value = attributes.string(2).map { values.number(of: $0) } ?? 0
+      let value = row.string(2).map { values.number(of: $0) } ?? 0
       counts.add(Self.key(deferred[index].grouping, 0, value))
       valued[index] += 1
       return (index, value)
     }
-    var hasCoding = try codings.step()
-    while hasCoding {
-      var id = codings.string(0) ?? ""
+    while codings.hasRow {
+      let id = codings.rows.string(0) ?? ""
       for index in unitValues.indices { unitValues[index] = 0 }
-      try id.withUTF8 { id in
-        // The rows of units before this one, then this one's.
-        while hasAttribute {
-          let order = attributes.compare(0, with: id)
-          if order > 0 { break }
-          let counted = countAttribute()
-          if order == 0, let counted {
-            unitValues[counted.index] = counted.value
-          }
-          hasAttribute = try attributes.step()
+      // The rows of units before this one, then this one's.
+      try attributes.advance(through: id) { row, isKey in
+        if let counted = count(row), isKey {
+          unitValues[counted.index] = counted.value
         }
-        while hasCoding, codings.compare(0, with: id) == 0 {
-          let codeID = codings.int64(1)
-          let code: Int
-          if let number = codeNumbers[codeID] {
-            code = number
-          } else {
-            guard let name = names[codeID] else {
-              // Each coding of the run was written with its code's number.
-              throw DatabaseError(
-                resultCode: .SQLITE_CORRUPT,
-                message: "coding code \(codeID) has no name in codingName")
-            }
-            code = codes.number(of: name)
-            codeNumbers[codeID] = code
+      }
+      try codings.advance(through: id) { row, _ in
+        let codeID = row.int64(1)
+        let code: Int
+        if let number = codeNumbers[codeID] {
+          code = number
+        } else {
+          guard let name = names[codeID] else {
+            // Each coding of the run was written with its code's number.
+            throw DatabaseError(
+              resultCode: .SQLITE_CORRUPT,
+              message: "coding code \(codeID) has no name in codingName")
           }
-          for index in deferred.indices {
-            counts.add(
-              Self.key(deferred[index].grouping, code, unitValues[index]))
-          }
-          hasCoding = try codings.step()
+          code = codes.number(of: name)
+          codeNumbers[codeID] = code
+        }
+        for index in deferred.indices {
+          counts.add(
+            Self.key(deferred[index].grouping, code, unitValues[index]))
         }
       }
     }
     // The rows of units after the last coded one.
-    while hasAttribute {
-      _ = countAttribute()
-      hasAttribute = try attributes.step()
-    }
+    try attributes.finish { _ = count($0) }
     for index in deferred.indices where units > valued[index] {
       counts.add(
         Self.key(deferred[index].grouping, 0, 0), count: units - valued[index])

@@ -54,5 +54,8 @@ let package = Package(
     .executableTarget(
       name: "FuzzREFI", dependencies: ["QDAExchange", "FuzzSupport"],
       path: "Targets/FuzzREFI"),
+    .executableTarget(
+      name: "FuzzMatch", dependencies: ["QDACodebook"],
+      path: "Targets/FuzzMatch"),
   ]
 )

@@ -41,6 +41,21 @@ let package = Package(
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
+    .target(name: "QDACoding", dependencies: ["QDACodebook", "QDAStore"]),
+    .target(name: "QDAReport", dependencies: ["QDAStore", "QDAAgreement"]),
+    .target(name: "QDAAgreement"),
+    .target(
+      name: "QDAThematicReport",
+      dependencies: [
+        "QDACodebook", "QDAStore", "QDACoding", "QDAReport", "QDAAgreement",
+      ]),
+    .target(
+      name: "QDAProject",
+      dependencies: [
+        "QDAImport", "QDACodebook", "QDAStore", "QDACoding", "QDAReport",
+        "QDAExchange", "QDAThematicReport",
+        .product(name: "Yams", package: "Yams"),
+      ]),
     .target(name: "FuzzSupport", path: "Targets/FuzzSupport"),
     .executableTarget(
       name: "FuzzCSV", dependencies: ["QDAImport", "FuzzSupport"],
@@ -54,6 +69,13 @@ let package = Package(
     .executableTarget(
       name: "FuzzREFI", dependencies: ["QDAExchange", "FuzzSupport"],
       path: "Targets/FuzzREFI"),
+    .executableTarget(
+      name: "FuzzImport",
+      dependencies: [
+        "QDAImport", "QDAProject", "QDAStore", "FuzzSupport",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ],
+      path: "Targets/FuzzImport"),
     .executableTarget(
       name: "FuzzMatch", dependencies: ["QDACodebook"],
       path: "Targets/FuzzMatch"),

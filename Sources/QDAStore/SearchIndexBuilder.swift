@@ -22,34 +22,15 @@ import GRDBSQLite
 /// load into a database whose index covers no text: the first import into
 /// an empty database (see `importSource`).
 final class SearchIndexBuilder: @unchecked Sendable {
-  /// The texts handed over so far and not yet taken, a batch at a time.
-  private var ready: [[(id: Int64, text: String)]] = []
   /// Texts added since the last batch was handed over (writer's side).
   private var pending: [(id: Int64, text: String)] = []
-  private let condition = NSCondition()
-  private var isClosed = false
-  private var isCancelled = false
-  private var isRunning = true
-  private var failure: Error?
-  private let connection: DatabaseQueue
+  /// The indexing thread's side, which that thread holds rather than the
+  /// builder: a builder let go of before ``finish(into:)`` (a load that
+  /// failed) stops the thread and waits for it, where a thread that held
+  /// its builder waited for texts forever, with its temporary database.
+  let indexer: Indexer
   /// Texts per batch handed over.
   private static let batchSize = 512
-  /// How many batches may wait (65,536 texts, about 10 MB at a million
-  /// cases' lengths).
-  ///
-  /// FTS5 writes the terms it gathers out in bursts (a segment of up to
-  /// 32 MB at a time, see `Store.bulkIndexSettings`), during which it takes
-  /// no text. With 8 batches waiting the writer soon stopped, then the
-  /// reader behind it, and one core idled: in `perf sched`, the indexing
-  /// thread alone ran for 0.7-0.8 s of a million cases' 5.3 s import. With
-  /// 128 here and 64 batches of units ahead of the writer (see
-  /// `importSource(_:readingAhead:finish:duplicate:)`), the others go on
-  /// through a burst: import 5.04 → 4.65 s, medians of five side by side,
-  /// for 13 MB more at the peak (either depth alone gained little).
-  private static let depth = 128
-
-  /// The FTS5 tables the index lives in: its pages and their terms.
-  private static let indexTables = ["unitSearch_data", "unitSearch_idx"]
 
   /// Opens the temporary database and starts the indexing thread.
   ///
@@ -81,19 +62,21 @@ final class SearchIndexBuilder: @unchecked Sendable {
           """)
     }
     // An empty path: SQLite's private temporary file, deleted on close.
-    connection = try DatabaseQueue(path: "", configuration: configuration)
+    let connection = try DatabaseQueue(path: "", configuration: configuration)
     try connection.inDatabase { db in
       try db.execute(sql: Self.withFastTokenizer(create))
       // The settings of the indexing statement in `importSource`.
       try db.execute(sql: Store.bulkIndexSettings)
     }
     pending.reserveCapacity(Self.batchSize)
-    let thread = Thread { [self] in run() }
+    indexer = Indexer(connection: connection)
+    let thread = Thread { [indexer] in indexer.run() }
     thread.stackSize = 8 << 20
     thread.start()
   }
 
-  deinit { cancel() }
+  /// Stops the thread if the load did not finish, and waits for it.
+  deinit { indexer.cancel() }
 
   /// Registers the FTS5 tokenizer "qda_fast" (`FastTokenizer.c`) with a
   /// connection.
@@ -134,109 +117,7 @@ final class SearchIndexBuilder: @unchecked Sendable {
     let batch = pending
     pending = []
     pending.reserveCapacity(Self.batchSize)
-    condition.lock()
-    defer { condition.unlock() }
-    while ready.count >= Self.depth && isRunning { condition.wait() }
-    // A thread that failed takes nothing more; `finish` throws its error.
-    guard isRunning else { return }
-    ready.append(batch)
-    condition.broadcast()
-  }
-
-  /// The next batch to index; `nil` once the writer has closed or cancelled.
-  private func take() -> [(id: Int64, text: String)]? {
-    condition.lock()
-    defer { condition.unlock() }
-    while ready.isEmpty && !isClosed && !isCancelled { condition.wait() }
-    if isCancelled || ready.isEmpty { return nil }
-    let batch = ready.removeFirst()
-    condition.broadcast()
-    return batch
-  }
-
-  /// The indexing thread's work: every text, in one transaction.
-  private func run() {
-    do {
-      try connection.inTransaction { db in
-        // The texts are bound where they lie, unfolded: the tokenizer
-        // folds them as `qda_fold` does (through the function, SQLite
-        // copied every text into its result).
-        let insert = try db.makeStatement(
-          sql: "INSERT INTO unitSearch (rowid, text) VALUES (?, ?)")
-        while let batch = take() {
-          // Read in place through the buffer: iterating the array copied
-          // each pair, retaining a string another thread made.
-          try batch.withUnsafeBufferPointer { batch in
-            for index in batch.indices {
-              try Self.index(
-                batch[index].text, id: batch[index].id, with: insert)
-            }
-          }
-        }
-        condition.lock()
-        defer { condition.unlock() }
-        return isCancelled ? .rollback : .commit
-      }
-    } catch {
-      condition.lock()
-      failure = error
-      condition.unlock()
-    }
-    condition.lock()
-    isRunning = false
-    ready = []
-    condition.broadcast()
-    condition.unlock()
-  }
-
-  /// Inserts `text` with row id `id`.
-  private static func index(
-    _ text: String, id: Int64, with insert: Statement
-  ) throws {
-    let stepped = text.utf8.withContiguousStorageIfAvailable { bytes in
-      step(insert, id: id, bytes)
-    }
-    guard let code = stepped else {
-      // A string without contiguous UTF-8 (a bridged one): made native.
-      var copy = text
-      copy.makeContiguousUTF8()
-      return try index(copy, id: id, with: insert)
-    }
-    guard code == SQLITE_DONE else { throw stepFailure(code, of: insert) }
-    sqlite3_reset(insert.sqliteStatement)
-  }
-
-  /// Binds `id` and the UTF-8 `text` (in place, for this step only) and
-  /// steps `insert`; returns SQLite's result code.
-  private static func step(
-    _ insert: Statement, id: Int64, _ text: UnsafeBufferPointer<UInt8>
-  ) -> Int32 {
-    let handle = insert.sqliteStatement
-    sqlite3_bind_int64(handle, 1, id)
-    // An empty text needs an address all the same: NULL would bind NULL.
-    let empty: StaticString = ""
-    let pointer = UnsafeRawPointer(text.baseAddress ?? empty.utf8Start)
-      .assumingMemoryBound(to: CChar.self)
-    sqlite3_bind_text(handle, 2, pointer, Int32(text.count), nil)  // static
-    let code = sqlite3_step(handle)
-    sqlite3_clear_bindings(handle)
-    return code
-  }
-
-  /// Waits for the indexing thread to end.
-  private func join() {
-    condition.lock()
-    while isRunning { condition.wait() }
-    condition.unlock()
-  }
-
-  /// Stops indexing (the load failed) and waits for the thread.
-  func cancel() {
-    condition.lock()
-    isCancelled = true
-    condition.broadcast()
-    condition.unlock()
-    join()
+    indexer.hand(batch)
   }
 
   /// Hands over the last texts: the thread indexes them and commits (FTS5
@@ -244,10 +125,7 @@ final class SearchIndexBuilder: @unchecked Sendable {
   /// ``finish(into:)``.
   func close() {
     if !pending.isEmpty { hand() }
-    condition.lock()
-    isClosed = true
-    condition.broadcast()
-    condition.unlock()
+    indexer.close()
   }
 
   /// Indexes the last texts (``close()``, if not called yet), waits for the
@@ -257,9 +135,8 @@ final class SearchIndexBuilder: @unchecked Sendable {
   /// - Throws: What indexing threw, or `DatabaseError` from the copy.
   func finish(into db: Database) throws {
     close()
-    join()
-    if let failure { throw failure }
-    try connection.inDatabase { source in
+    if let failure = indexer.join() { throw failure }
+    try indexer.connection.inDatabase { source in
       for table in Self.indexTables {
         try db.execute(sql: "DELETE FROM \(table)")
         try Self.copyRows(of: table, from: source, to: db)
@@ -276,6 +153,9 @@ final class SearchIndexBuilder: @unchecked Sendable {
     )
     try db.execute(sql: resetMerges)
   }
+
+  /// The FTS5 tables the index lives in: its pages and their terms.
+  private static let indexTables = ["unitSearch_data", "unitSearch_idx"]
 
   /// Copies every row of `table` from `source` into the same table of
   /// `target`, values as they are (each row is inserted while it is the
@@ -316,6 +196,166 @@ final class SearchIndexBuilder: @unchecked Sendable {
           message: String(cString: sqlite3_errmsg(target.sqliteConnection)),
           sql: write.sql)
       }
+    }
+  }
+}
+
+extension SearchIndexBuilder {
+  /// What the indexing thread and the writer share: the batches handed over,
+  /// the temporary database, and how the thread stands.
+  final class Indexer: @unchecked Sendable {
+    // Sendable: every variable is read and written under `condition`.
+
+    /// The temporary database the index is built in.
+    let connection: DatabaseQueue
+    /// The texts handed over and not yet taken, a batch at a time.
+    private var ready: [[(id: Int64, text: String)]] = []
+    private let condition = NSCondition()
+    private var isClosed = false
+    private var isCancelled = false
+    private var isRunning = true
+    private var failure: Error?
+    /// How many batches may wait (65,536 texts, about 10 MB at a million
+    /// cases' lengths).
+    ///
+    /// FTS5 writes the terms it gathers out in bursts (a segment of up to
+    /// 32 MB at a time, see `Store.bulkIndexSettings`), during which it
+    /// takes no text. With 8 batches waiting the writer soon stopped, then
+    /// the reader behind it, and one core idled: in `perf sched`, the
+    /// indexing thread alone ran for 0.7-0.8 s of a million cases' 5.3 s
+    /// import. With 128 here and 64 batches of units ahead of the writer
+    /// (see `importSource(_:readingAhead:finish:duplicate:)`), the others
+    /// go on through a burst: import 5.04 → 4.65 s, medians of five side by
+    /// side, for 13 MB more at the peak (either depth alone gained little).
+    private static let depth = 128
+
+    init(connection: DatabaseQueue) {
+      self.connection = connection
+    }
+
+    /// Whether the thread has ended.
+    var hasEnded: Bool {
+      condition.lock()
+      defer { condition.unlock() }
+      return !isRunning
+    }
+
+    /// Hands a batch to the thread; waits while it is ``depth`` batches
+    /// behind.
+    func hand(_ batch: [(id: Int64, text: String)]) {
+      condition.lock()
+      defer { condition.unlock() }
+      while ready.count >= Self.depth && isRunning { condition.wait() }
+      // A thread that failed takes nothing more; `finish` throws its error.
+      guard isRunning else { return }
+      ready.append(batch)
+      condition.broadcast()
+    }
+
+    /// The next batch to index; `nil` once the writer has closed or
+    /// cancelled.
+    private func take() -> [(id: Int64, text: String)]? {
+      condition.lock()
+      defer { condition.unlock() }
+      while ready.isEmpty && !isClosed && !isCancelled { condition.wait() }
+      if isCancelled || ready.isEmpty { return nil }
+      let batch = ready.removeFirst()
+      condition.broadcast()
+      return batch
+    }
+
+    /// The indexing thread's work: every text, in one transaction.
+    func run() {
+      do {
+        try connection.inTransaction { db in
+          // The texts are bound where they lie, unfolded: the tokenizer
+          // folds them as `qda_fold` does (through the function, SQLite
+          // copied every text into its result).
+          let insert = try db.makeStatement(
+            sql: "INSERT INTO unitSearch (rowid, text) VALUES (?, ?)")
+          while let batch = take() {
+            // Read in place through the buffer: iterating the array copied
+            // each pair, retaining a string another thread made.
+            try batch.withUnsafeBufferPointer { batch in
+              for index in batch.indices {
+                try Self.index(
+                  batch[index].text, id: batch[index].id, with: insert)
+              }
+            }
+          }
+          condition.lock()
+          defer { condition.unlock() }
+          return isCancelled ? .rollback : .commit
+        }
+      } catch {
+        condition.lock()
+        failure = error
+        condition.unlock()
+      }
+      condition.lock()
+      isRunning = false
+      ready = []
+      condition.broadcast()
+      condition.unlock()
+    }
+
+    /// No more texts: the thread indexes those handed over and commits.
+    func close() {
+      condition.lock()
+      isClosed = true
+      condition.broadcast()
+      condition.unlock()
+    }
+
+    /// Stops the thread, which rolls back, and waits for it.
+    func cancel() {
+      condition.lock()
+      isCancelled = true
+      condition.broadcast()
+      condition.unlock()
+      _ = join()
+    }
+
+    /// Waits for the thread to end; returns what it threw, if anything.
+    func join() -> Error? {
+      condition.lock()
+      defer { condition.unlock() }
+      while isRunning { condition.wait() }
+      return failure
+    }
+
+    /// Inserts `text` with row id `id`.
+    private static func index(
+      _ text: String, id: Int64, with insert: Statement
+    ) throws {
+      let stepped = text.utf8.withContiguousStorageIfAvailable { bytes in
+        step(insert, id: id, bytes)
+      }
+      guard let code = stepped else {
+        // A string without contiguous UTF-8 (a bridged one): made native.
+        var copy = text
+        copy.makeContiguousUTF8()
+        return try index(copy, id: id, with: insert)
+      }
+      guard code == SQLITE_DONE else { throw stepFailure(code, of: insert) }
+      sqlite3_reset(insert.sqliteStatement)
+    }
+
+    /// Binds `id` and the UTF-8 `text` (in place, for this step only) and
+    /// steps `insert`; returns SQLite's result code.
+    private static func step(
+      _ insert: Statement, id: Int64, _ text: UnsafeBufferPointer<UInt8>
+    ) -> Int32 {
+      let handle = insert.sqliteStatement
+      sqlite3_bind_int64(handle, 1, id)
+      // An empty text needs an address all the same: NULL would bind NULL.
+      let empty: StaticString = ""
+      let pointer = UnsafeRawPointer(text.baseAddress ?? empty.utf8Start)
+        .assumingMemoryBound(to: CChar.self)
+      sqlite3_bind_text(handle, 2, pointer, Int32(text.count), nil)  // static
+      let code = sqlite3_step(handle)
+      sqlite3_clear_bindings(handle)
+      return code
     }
   }
 }

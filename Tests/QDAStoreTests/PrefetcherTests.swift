@@ -55,6 +55,25 @@ import Testing
 }
 
 extension PrefetcherTests {
+  final class Token {}
+
+  /// A consumer that lets the prefetcher go without `finish()` (a caller
+  /// that threw) stops the producer all the same: its thread ends and
+  /// releases the producer, rather than waiting forever to hand over a
+  /// batch.
+  @Test func aPrefetcherLetGoOfStopsItsProducer() throws {
+    weak var released: Token?
+    do {
+      let token = Token()
+      released = token
+      let prefetcher = Prefetcher<Int>(batchSize: 4, depth: 1) { [token] in
+        withExtendedLifetime(token) { 1 }
+      }
+      #expect(try prefetcher.next() == 1)
+    }
+    #expect(released == nil)
+  }
+
   @Test func aPushingProducerHandsItsElementsThenItsError() throws {
     let prefetcher = Prefetcher<Int>(batchSize: 4, depth: 1) { yield in
       for element in 1...9 where !yield(element) { return }

@@ -143,6 +143,25 @@ import Testing
     }
   }
 
+  /// A load that fails lets its builder go without finishing it: the
+  /// indexing thread must end then, not wait for texts forever.
+  @Test func aBuilderLetGoOfStopsItsThread() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let store = try Store.open(path: directory.path("q.sqlite"), create: true)
+    defer { store.close() }
+    let indexer = try store.write { db in
+      let builder = try SearchIndexBuilder(for: db)
+      for id in 1...5_000 {
+        builder.add(id: Int64(id), text: "шприц naloxone \(id)")
+      }
+      #expect(!builder.indexer.hasEnded)
+      return builder.indexer
+    }
+    #expect(indexer.hasEnded)
+    #expect(try hits(store, "шприц").isEmpty)
+  }
+
   @Test func aFailedLoadLeavesTheIndexAsItWas() throws {
     try withStore { store in
       let before = try indexRows(store)

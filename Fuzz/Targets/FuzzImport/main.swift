@@ -11,8 +11,9 @@ import QDAStore
 ///
 /// Errors are expected; a finding is a crash, a failed import that left the
 /// database's files other than they were, a successful one that left the
-/// database failing SQLite's integrity or foreign key checks, or a second
-/// import of the same file that was not a no-op.
+/// database failing SQLite's integrity or foreign key checks, a second
+/// import of the same file that was not a no-op, or threads that outlive
+/// the imports that started them.
 let folder = NSTemporaryDirectory() + "qda-fuzz-import-\(getpid())/"
 let samples: String = {
   let root = #filePath.split(separator: "/").dropLast(4).joined(separator: "/")
@@ -91,8 +92,23 @@ func checkIntegrity(_ path: String) {
   }
 }
 
+/// How many threads the process has.
+func threadCount() -> Int {
+  (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task"))?
+    .count ?? 0
+}
+
+/// The threads before the first input, with the baseline made: Dispatch's
+/// pool may add a few later, an import that leaves one behind adds one per
+/// input.
+let threadsAtStart: Int = {
+  _ = baseline
+  return threadCount()
+}()
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzImport(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+  _ = threadsAtStart
   let input = InputFile.write(start, count, extension: "csv")
 
   let new = folder + "new.sqlite"
@@ -122,6 +138,10 @@ public func fuzzImport(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     checkIntegrity(over)
   } else if files(of: over) != expected {
     fatalError("a failed import changed the database")
+  }
+  guard threadCount() <= threadsAtStart + 64 else {
+    fatalError(
+      "\(threadCount() - threadsAtStart) threads outlived their imports")
   }
   return 0
 }

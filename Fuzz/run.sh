@@ -15,7 +15,9 @@ targets=("$@")
 # seeds). One combined flag instruments it (1,363 edges on the same seeds).
 swift build --sanitize=fuzzer --sanitize=address \
   -Xswiftc -sanitize=fuzzer,address 2>&1 | tail -1
-if ! objdump -h .build/debug/QDAImport.build/CSVReader.swift.o | grep -q sancov; then
+# (`grep -q` would stop reading at the first match, and objdump's SIGPIPE
+# fail the pipeline under pipefail.)
+if ! objdump -h .build/debug/QDAImport.build/CSVReader.swift.o | grep sancov >/dev/null; then
   echo "error: the Swift code was built without coverage counters" >&2
   exit 1
 fi

@@ -77,6 +77,13 @@ let package = Package(
       ],
       path: "Targets/FuzzImport"),
     .executableTarget(
+      name: "FuzzCoding",
+      dependencies: [
+        "QDACodebook", "QDACoding", "QDAImport", "QDAProject", "QDAStore",
+        "FuzzSupport",
+      ],
+      path: "Targets/FuzzCoding"),
+    .executableTarget(
       name: "FuzzMatch", dependencies: ["QDACodebook"],
       path: "Targets/FuzzMatch"),
   ]

@@ -2,13 +2,13 @@
 # Builds the fuzz targets with libFuzzer and AddressSanitizer and runs each
 # for SECONDS on a copy of its committed corpus. Fails if any finds a crash,
 # which is left in Fuzz/crashes/ (add it to Fuzz/regressions/ once fixed).
-# Usage: Fuzz/run.sh SECONDS [csv transcript codebook refi match import]
+# Usage: Fuzz/run.sh SECONDS [csv transcript codebook refi match import coding]
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: Fuzz/run.sh SECONDS [targets]}
 shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(csv transcript codebook refi match import)
+[ ${#targets[@]} -eq 0 ] && targets=(csv transcript codebook refi match import coding)
 # SwiftPM hands swiftc `-sanitize=fuzzer -sanitize=address`, of which the
 # compiler keeps only the last: the Swift code got AddressSanitizer but no
 # coverage counters, and libFuzzer saw only the C code's edges (40 on the CSV
@@ -31,6 +31,7 @@ for target in "${targets[@]}"; do
     refi) binary=FuzzREFI ;;
     match) binary=FuzzMatch ;;
     import) binary=FuzzImport ;;
+    coding) binary=FuzzCoding ;;
     *) echo "unknown target $target" >&2; exit 64 ;;
   esac
   work=$(mktemp -d)

@@ -155,6 +155,24 @@ public final class Store {
   /// How long a command waits for another process's write, in seconds.
   public static let busyTimeout: TimeInterval = 60
 
+  /// Runs `body` on the database, opened (or created) and then closed; on
+  /// failure removes a database file it had to create.
+  ///
+  /// How `qda`'s writing commands hold the database.
+  public static func withWritable<T>(
+    at path: String, _ body: (Store) throws -> T
+  ) throws -> T {
+    let store = try Store.open(path: path, create: true)
+    do {
+      let result = try body(store)
+      store.close()
+      return result
+    } catch {
+      store.discardIfCreated()
+      throw error
+    }
+  }
+
   /// Closes the connection, checkpointing the WAL into the database file.
   public func close() {
     try? queue.close()

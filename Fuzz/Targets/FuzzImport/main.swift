@@ -26,7 +26,7 @@ let baseline: [Data?] = {
     atPath: folder, withIntermediateDirectories: true)
   let path = folder + "baseline.sqlite"
   do {
-    try withStore(at: path) { store in
+    try Store.withWritable(at: path) { store in
       _ = try DataImport.reports(
         path: samples, options: ReportReadOptions(), source: nil, store: store)
     }
@@ -50,26 +50,12 @@ func remove(_ path: String) {
   }
 }
 
-/// Opens or creates the store, runs `body`, closes it; on failure removes a
-/// file it created (as `qda`'s writing commands do).
-func withStore<T>(at path: String, _ body: (Store) throws -> T) throws -> T {
-  let store = try Store.open(path: path, create: true)
-  do {
-    let result = try body(store)
-    store.close()
-    return result
-  } catch {
-    store.discardIfCreated()
-    throw error
-  }
-}
-
 /// Imports `input` as source `source`, or returns `nil` for an import that
 /// failed.
 func importReports(_ input: String, source: String?, into path: String)
   -> ImportSummary?
 {
-  try? withStore(at: path) { store in
+  try? Store.withWritable(at: path) { store in
     try DataImport.reports(
       path: input, options: ReportReadOptions(), source: source, store: store
     ).0

@@ -55,7 +55,7 @@ extension QDA {
             at: URL(fileURLWithPath: runner.databasePath)
               .deletingLastPathComponent(),
             withIntermediateDirectories: true)
-          outcome = try withWritableStore(at: runner.databasePath) { store in
+          outcome = try Store.withWritable(at: runner.databasePath) { store in
             try runner.run(
               on: store, writesOutputs: true, log: log,
               progress: { logging.progress($0).sink })

@@ -22,23 +22,7 @@ struct DatabaseOptions: ParsableArguments {
   /// Runs a command that writes: opens (or creates) the database, runs
   /// `body`, and on failure removes a database file it had to create.
   func write<T>(_ body: (Store) throws -> T) throws -> T {
-    try withWritableStore(at: resolvedPath, body)
+    try Store.withWritable(at: resolvedPath, body)
   }
 
-}
-
-/// Opens (or creates) a database, runs `body`, closes it; on failure removes
-/// a database file it had to create.
-func withWritableStore<T>(at path: String, _ body: (Store) throws -> T) throws
-  -> T
-{
-  let store = try Store.open(path: path, create: true)
-  do {
-    let result = try body(store)
-    store.close()
-    return result
-  } catch {
-    store.discardIfCreated()
-    throw error
-  }
 }

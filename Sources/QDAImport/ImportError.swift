@@ -48,6 +48,9 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidDate(path: String, line: Int, value: String)
   /// A problem in a transcript (WebVTT, SRT or text), with its line.
   case transcript(path: String, line: Int, message: String)
+  /// Malformed JSON, or JSON that is not what the importer reads (a
+  /// Telegram export without messages), with its line.
+  case json(path: String, line: Int, message: String)
   /// Several errors found in one file, in file order.
   case multiple([ImportError])
 
@@ -59,7 +62,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
       .nulByte(_, let line), .unterminatedQuote(_, let line),
       .textAfterQuote(_, let line), .fieldTooLarge(_, let line, _),
       .emptyID(_, let line, _), .duplicateID(_, let line, _, _),
-      .invalidDate(_, let line, _), .transcript(_, let line, _):
+      .invalidDate(_, let line, _), .transcript(_, let line, _),
+      .json(_, let line, _):
       return line
     case .raggedRecord(_, let line, _, _, _): return line
     default: return nil
@@ -146,7 +150,8 @@ public enum ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case .invalidDate(let path, let line, let value):
       return
         "\(path):\(line): error: invalid date '\(excerpt(value))'; expected YYYY-MM-DD or DD.MM.YYYY"
-    case .transcript(let path, let line, let message):
+    case .transcript(let path, let line, let message),
+      .json(let path, let line, let message):
       return "\(path):\(line): error: \(message)"
     case .multiple(let errors):
       return errors.map(\.description).joined(separator: "\n")

@@ -108,3 +108,72 @@ public enum DataImport {
       })
   }
 }
+
+extension DataImport {
+  /// The source name of a Telegram export: `name`, else `telegram-ID` from
+  /// the chat's id (every export's file is called `result.json`), else the
+  /// file name without extension.
+  public static func sourceName(
+    for reader: TelegramExportReader, name: String?
+  ) -> String {
+    if let name { return name }
+    if let id = reader.chatID { return "telegram-\(id)" }
+    return URL(fileURLWithPath: reader.path).deletingPathExtension()
+      .lastPathComponent
+  }
+
+  /// Imports a Telegram chat export, read as it is stored: each ordinary
+  /// message a unit `SOURCE:ID` of kind `message`, its sender the speaker.
+  ///
+  /// - Parameters:
+  ///   - reader: The export, opened.
+  ///   - name: The source name (see ``sourceName(for:name:)``).
+  ///   - roles: Senders' roles (`Name` → `outreach worker`).
+  ///   - redacts: Whether the reader redacts identifiers (part of the
+  ///     settings, so that a re-import with the other choice reads again).
+  ///   - store: The database.
+  ///   - progress: Called with the number of messages read so far and the
+  ///     share of the file read.
+  /// - Returns: What the import did.
+  /// - Throws: `ImportError` or `StoreError`; nothing is written then.
+  public static func telegram(
+    _ reader: TelegramExportReader, name: String?, roles: [String: String],
+    redacts: Bool, store: Store,
+    progress: (_ messages: Int, _ fraction: Double) -> Void = { _, _ in }
+  ) throws -> ImportSummary {
+    let source = sourceName(for: reader, name: name)
+    let path = reader.path
+    let named = roles.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    let draft = SourceDraft(
+      name: source, path: path, kind: "telegram",
+      contentHash: reader.contentHash,
+      settings:
+        "format=telegram;roles=\(named.joined(separator: ","));redact=\(redacts)"
+    )
+    var duplicates: [ImportError] = []
+    return try withoutActuallyEscaping(progress) { progress in
+      try store.importSource(
+        draft,
+        readingAhead: {
+          guard let message = try reader.next() else { return nil }
+          progress(reader.messageCount, reader.fractionRead)
+          let role = roles[message.speaker]
+          return UnitDraft(
+            id: "\(source):\(message.id)", kind: "message",
+            date: message.date.description, speaker: message.speaker,
+            role: role, line: message.line, texts: [("text", message.text)],
+            attributes: message.attributes,
+            contentHash: message.contentHash(role: role))
+        },
+        finish: {
+          if !duplicates.isEmpty { throw ImportError.multiple(duplicates) }
+        },
+        duplicate: { unit, firstLine in
+          duplicates.append(
+            .duplicateID(
+              path: path, line: unit.line ?? 0, id: unit.id,
+              firstLine: firstLine ?? 0))
+        })
+    }
+  }
+}

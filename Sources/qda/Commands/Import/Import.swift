@@ -6,6 +6,6 @@ extension QDA {
     static let configuration = CommandConfiguration(
       commandName: "import",
       abstract: "Import data files into the database.",
-      subcommands: [Reports.self, Transcript.self, Qdpx.self])
+      subcommands: [Reports.self, Transcript.self, Telegram.self, Qdpx.self])
   }
 }

@@ -1,0 +1,339 @@
+/// A JSON value as ``JSONReader`` reads it.
+///
+/// Numbers keep their text.
+enum JSONValue: Equatable, Sendable {
+  case null
+  case bool(Bool)
+  case number(String)
+  case string(String)
+  case array([JSONValue])
+  /// An object; of a key given twice, the last value.
+  case object([String: JSONValue])
+
+  /// The string, if this is one.
+  var string: String? {
+    if case .string(let value) = self { return value }
+    return nil
+  }
+
+  /// The member `key`, if this is an object that has it.
+  subscript(key: String) -> JSONValue? {
+    if case .object(let members) = self { return members[key] }
+    return nil
+  }
+}
+
+/// Reads JSON from a file a value at a time, so that an export of a million
+/// messages is never in memory at once: a caller steps through the members
+/// of the outer object and the elements of a long array, and reads each
+/// element whole.
+///
+/// Strict JSON (RFC 8259), with one leniency: `\xHH`, which Telegram
+/// Desktop writes for control characters (tdesktop#27571), is read as the
+/// character U+00HH. The escape is recognised by the string's own lexer, so
+/// an escaped backslash before `x01` (`"C:\\x01"`) stays the text `C:\x01`,
+/// which a repair by search and replace would break. A decoded NUL becomes
+/// U+FFFD, as qda's texts hold no NUL.
+///
+/// Hand-written: Foundation's `JSONSerialization` and `JSONDecoder` read a
+/// whole document into memory (gigabytes for a large chat's export) and
+/// refuse `\x`.
+struct JSONReader {
+  /// The file, for messages.
+  let path: String
+  /// The line of the next byte.
+  private(set) var line = 1
+  private let stream: ByteStream
+  /// Bytes of the string being read.
+  private var scratch: [UInt8] = []
+
+  /// How deeply arrays and objects may nest in one value.
+  static let maximumDepth = 200
+  /// The longest string, in bytes.
+  static let maximumStringBytes = 64 << 20
+
+  init(path: String, stream: ByteStream) {
+    self.path = path
+    self.stream = stream
+  }
+
+  /// How many bytes were read.
+  var offset: Int { stream.offset }
+
+  // MARK: Stepping through
+
+  /// Reads the `{` that opens an object.
+  mutating func beginObject() throws {
+    try expect(UInt8(ascii: "{"), "expected an object ('{')")
+  }
+
+  /// Reads the next member's key and its `:`, or the closing `}`.
+  ///
+  /// - Parameter isFirst: Whether no member was read yet.
+  /// - Returns: The key, or `nil` when the object closed.
+  /// - Throws: `ImportError.json` for anything else.
+  mutating func nextKey(isFirst: Bool) throws -> String? {
+    skipWhitespace()
+    if stream.peek() == UInt8(ascii: "}") {
+      _ = stream.next()
+      return nil
+    }
+    if !isFirst { try expect(UInt8(ascii: ","), "expected ',' or '}'") }
+    skipWhitespace()
+    guard stream.peek() == UInt8(ascii: "\"") else {
+      throw error("expected a member name in double quotes")
+    }
+    let key = try readString()
+    try expect(UInt8(ascii: ":"), "expected ':' after a member name")
+    return key
+  }
+
+  /// Reads the `[` that opens an array.
+  mutating func beginArray() throws {
+    try expect(UInt8(ascii: "["), "expected an array ('[')")
+  }
+
+  /// Whether another element follows (and its `,` and the whitespace
+  /// before it were read), or the array closed (and its `]` was read).
+  mutating func hasElement(isFirst: Bool) throws -> Bool {
+    skipWhitespace()
+    if stream.peek() == UInt8(ascii: "]") {
+      _ = stream.next()
+      return false
+    }
+    if !isFirst { try expect(UInt8(ascii: ","), "expected ',' or ']'") }
+    // `line` is then the element's.
+    skipWhitespace()
+    return true
+  }
+
+  /// Checks that nothing but whitespace follows the document.
+  mutating func end() throws {
+    skipWhitespace()
+    if stream.peek() != nil { throw error("text after the end of the JSON") }
+  }
+
+  // MARK: Values
+
+  /// Reads one value whole.
+  mutating func readValue() throws -> JSONValue {
+    try readValue(depth: 0)
+  }
+
+  private mutating func readValue(depth: Int) throws -> JSONValue {
+    skipWhitespace()
+    guard let byte = stream.peek() else {
+      throw error("the file ends where a value should be")
+    }
+    switch byte {
+    case UInt8(ascii: "\""):
+      return .string(try readString())
+    case UInt8(ascii: "{"), UInt8(ascii: "["):
+      guard depth < Self.maximumDepth else {
+        throw error("arrays and objects nested over \(Self.maximumDepth) deep")
+      }
+      if byte == UInt8(ascii: "[") {
+        try beginArray()
+        var elements: [JSONValue] = []
+        while try hasElement(isFirst: elements.isEmpty) {
+          elements.append(try readValue(depth: depth + 1))
+        }
+        return .array(elements)
+      }
+      try beginObject()
+      var members: [String: JSONValue] = [:]
+      var isFirst = true
+      while let key = try nextKey(isFirst: isFirst) {
+        members[key] = try readValue(depth: depth + 1)
+        isFirst = false
+      }
+      return .object(members)
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      return .number(try readNumber())
+    case UInt8(ascii: "a")...UInt8(ascii: "z"):
+      var word: [UInt8] = []
+      while let next = stream.peek(),
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(next), word.count < 8
+      {
+        word.append(next)
+        _ = stream.next()
+      }
+      switch String(decoding: word, as: UTF8.self) {
+      case "true": return .bool(true)
+      case "false": return .bool(false)
+      case "null": return .null
+      default: throw error("unexpected word where a value should be")
+      }
+    default:
+      throw error("unexpected character where a value should be")
+    }
+  }
+
+  /// Reads a number (RFC 8259's grammar), as its text.
+  private mutating func readNumber() throws -> String {
+    var text: [UInt8] = []
+    /// Takes the next byte if it is one of `bytes`.
+    func take(_ bytes: String) -> Bool {
+      guard let byte = stream.peek(), bytes.utf8.contains(byte) else {
+        return false
+      }
+      text.append(byte)
+      _ = stream.next()
+      return true
+    }
+    /// Takes a run of digits; whether it has one to a thousand.
+    func digits() -> Bool {
+      var count = 0
+      // A number of a thousand digits is not a message id.
+      while count <= 1000, take("0123456789") { count += 1 }
+      return (1...1000).contains(count)
+    }
+    _ = take("-")
+    var isValid = digits()
+    // No leading zeros (`01`).
+    if text.count > 1,
+      text[text[0] == UInt8(ascii: "-") ? 1 : 0] == UInt8(ascii: "0"),
+      text.count > (text[0] == UInt8(ascii: "-") ? 2 : 1)
+    {
+      isValid = false
+    }
+    if isValid, take(".") { isValid = digits() }
+    if isValid, take("eE") {
+      _ = take("+-")
+      isValid = digits()
+    }
+    guard isValid else { throw error("malformed number") }
+    return String(decoding: text, as: UTF8.self)
+  }
+
+  /// Reads a string from its opening quote through its closing one.
+  private mutating func readString() throws -> String {
+    let startLine = line
+    _ = stream.next()  // the opening quote
+    scratch.removeAll(keepingCapacity: true)
+    while true {
+      guard let byte = stream.next() else {
+        throw error("a string that never closes", line: startLine)
+      }
+      if scratch.count > Self.maximumStringBytes {
+        throw error(
+          "a string of over \(Self.maximumStringBytes >> 20) MiB",
+          line: startLine)
+      }
+      switch byte {
+      case UInt8(ascii: "\""):
+        guard let text = String(validating: scratch, as: UTF8.self) else {
+          throw error("a string that is not valid UTF-8", line: startLine)
+        }
+        return text
+      case UInt8(ascii: "\\"):
+        try readEscape()
+      case 0x0A:
+        throw error("a line break inside a string (write it as \\n)")
+      case 0..<0x20:
+        throw error(
+          "a control character inside a string (write it as \\u00XX)")
+      default:
+        scratch.append(byte)
+      }
+    }
+  }
+
+  /// Reads what follows a backslash in a string into `scratch`.
+  private mutating func readEscape() throws {
+    guard let kind = stream.next() else {
+      throw error("a string that never closes")
+    }
+    switch kind {
+    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
+      scratch.append(kind)
+    case UInt8(ascii: "b"): scratch.append(0x08)
+    case UInt8(ascii: "f"): scratch.append(0x0C)
+    case UInt8(ascii: "n"): scratch.append(0x0A)
+    case UInt8(ascii: "r"): scratch.append(0x0D)
+    case UInt8(ascii: "t"): scratch.append(0x09)
+    case UInt8(ascii: "x"):
+      append(scalar: try hexDigits(2, escape: "\\x"))
+    case UInt8(ascii: "u"):
+      var value = try hexDigits(4, escape: "\\u")
+      if (0xD800..<0xDC00).contains(value) {
+        // A high surrogate pairs with a low one that follows at once.
+        if stream.peek() == UInt8(ascii: "\\") {
+          _ = stream.next()
+          guard stream.next() == UInt8(ascii: "u") else {
+            append(scalar: 0xFFFD)
+            throw error("a broken surrogate pair in a \\u escape")
+          }
+          let low = try hexDigits(4, escape: "\\u")
+          if (0xDC00..<0xE000).contains(low) {
+            value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+          } else {
+            append(scalar: 0xFFFD)
+            value = low
+          }
+        }
+      }
+      append(scalar: value)
+    default:
+      throw error("unknown escape in a string")
+    }
+  }
+
+  /// Reads `count` hexadecimal digits.
+  private mutating func hexDigits(_ count: Int, escape: String) throws -> UInt32
+  {
+    var value: UInt32 = 0
+    for _ in 0..<count {
+      guard let byte = stream.next() else {
+        throw error("a string that never closes")
+      }
+      let digit: UInt8
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"):
+        digit = byte - UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"):
+        digit = byte - UInt8(ascii: "a") + 10
+      case UInt8(ascii: "A")...UInt8(ascii: "F"):
+        digit = byte - UInt8(ascii: "A") + 10
+      default: throw error("\(escape) needs \(count) hexadecimal digits")
+      }
+      value = value << 4 | UInt32(digit)
+    }
+    return value
+  }
+
+  /// Appends a scalar's UTF-8 to `scratch`: U+FFFD for NUL and for a lone
+  /// surrogate.
+  private mutating func append(scalar value: UInt32) {
+    let scalar =
+      value == 0 ? "\u{FFFD}" : Unicode.Scalar(value) ?? "\u{FFFD}"
+    UTF8.encode(scalar) { scratch.append($0) }
+  }
+
+  // MARK: Bytes
+
+  private mutating func skipWhitespace() {
+    while let byte = stream.peek() {
+      switch byte {
+      case 0x0A: line += 1
+      case 0x20, 0x09, 0x0D: break
+      default: return
+      }
+      _ = stream.next()
+    }
+  }
+
+  private mutating func expect(_ byte: UInt8, _ message: String) throws {
+    skipWhitespace()
+    guard stream.peek() == byte else {
+      throw error(
+        stream.peek() == nil ? "the file ends early; \(message)" : message)
+    }
+    _ = stream.next()
+  }
+
+  /// An error at the current line, or at `line`.
+  func error(_ message: String, line: Int? = nil) -> ImportError {
+    .json(path: path, line: line ?? self.line, message: message)
+  }
+}

@@ -1,0 +1,286 @@
+import Crypto
+import Foundation
+
+/// One message of a Telegram chat export, as qda stores it: a unit.
+public struct TelegramMessage: Sendable, Equatable {
+  /// The message id within its chat (`"103"`).
+  public var id: String
+  /// The line of the export where the message starts.
+  public var line: Int
+  /// The day it was sent, as the export gives it (the exporter's local time).
+  public var date: CalendarDate
+  /// The time of day, `HH:MM:SS`.
+  public var time: String
+  /// The sender: `from`, or `from_id` for a deleted account.
+  public var speaker: String
+  /// The text, its formatted parts (links, bold, mentions) joined as plain
+  /// text; empty for a sticker or voice message without a caption.
+  public var text: String
+  /// `chat`, `chat_type` and `hour` for every message; `media`,
+  /// `forwarded_from` and `reply_to` where the message has them.
+  public var attributes: [(name: String, value: String)]
+
+  public static func == (lhs: TelegramMessage, rhs: TelegramMessage) -> Bool {
+    lhs.id == rhs.id && lhs.line == rhs.line && lhs.date == rhs.date
+      && lhs.time == rhs.time && lhs.speaker == rhs.speaker
+      && lhs.text == rhs.text
+      && lhs.attributes.elementsEqual(rhs.attributes, by: { $0 == $1 })
+  }
+
+  /// A hash of everything stored of the message, to tell a changed message
+  /// on re-import.
+  ///
+  /// The first 15 hexadecimal digits of a SHA-256, as every unit's; `role`
+  /// is the speaker's role as given on the command line.
+  public func contentHash(role: String?) -> String {
+    var hasher = SHA256()
+    var fields = [id, date.description, time, speaker, role ?? "", text]
+    for attribute in attributes {
+      fields.append(attribute.name)
+      fields.append(attribute.value)
+    }
+    for field in fields {
+      withUnsafeBytes(of: UInt64(field.utf8.count).littleEndian) {
+        hasher.update(bufferPointer: $0)
+      }
+      hasher.update(data: Array(field.utf8))
+    }
+    return hasher.finalize().unitHash
+  }
+}
+
+/// Reads a chat exported by Telegram Desktop as JSON (Settings → Advanced →
+/// Export Telegram data, or a chat's "Export chat history", format JSON):
+/// its messages one at a time, so that a chat of any length is read in
+/// bounded memory.
+///
+/// The export is one object: the chat's `name`, `type` and `id`, then
+/// `messages`, an array of messages. Ordinary messages (`"type":
+/// "message"`) are read; service messages (joins, pins, calls) and
+/// messages the exporter did not support are counted and skipped. A text
+/// is a string or an array of strings and formatted parts (`{"type":
+/// "link", "text": …}`), joined as plain text. Telegram's `\xHH` escapes
+/// are read as the characters they stand for (see ``JSONReader``).
+/// Phone numbers, e-mail addresses, handles and links are redacted unless
+/// asked not to.
+///
+/// A whole-account export (`chats.list`) is refused with a message: export
+/// the one chat to study.
+public final class TelegramExportReader {
+  /// The file.
+  public let path: String
+  /// The chat's name, when the export gives it before its messages.
+  public private(set) var chatName: String?
+  /// The chat's type (`personal_chat`, `private_group`,
+  /// `private_supergroup`, `public_channel`, …).
+  public private(set) var chatType: String?
+  /// The chat's id, as the export writes it.
+  public private(set) var chatID: String?
+  /// How many messages were skipped: service messages and others that are
+  /// not ordinary messages.
+  public private(set) var skipped = 0
+  /// How many messages were read.
+  public private(set) var messageCount = 0
+  /// How many identifiers were redacted.
+  public private(set) var redactions = RedactionCounts()
+
+  /// The SHA-256 of the file's bytes, lowercase hex, waited for: it is
+  /// made on a thread of its own while the messages are read.
+  public var contentHash: @Sendable () throws -> String {
+    { [hash] in try hash.value() }
+  }
+
+  private let hash: FileHash
+  private var json: JSONReader
+  private let redactor: Redactor?
+  private let fileSize: Int
+  /// Whether the reader is inside the `messages` array, and has read an
+  /// element of it.
+  private var isInMessages = false
+  private var hasReadMessage = false
+  private var isDone = false
+  /// Whether the outer object has had a member.
+  private var hasReadMember = false
+
+  /// Opens an export and reads up to its first message.
+  ///
+  /// - Throws: `ImportError` for a missing or unreadable file, malformed
+  ///   JSON, and JSON that is not a chat export.
+  public init(path: String, redactsIdentifiers: Bool = true) throws {
+    self.path = path
+    let stream = try ByteStream(path: path, chunkSize: 1 << 16)
+    json = JSONReader(path: path, stream: stream)
+    redactor = redactsIdentifiers ? Redactor() : nil
+    hash = FileHash(path: path)
+    fileSize =
+      ((try? FileManager.default.attributesOfItem(atPath: path))?[.size]
+        as? Int) ?? 0
+    if stream.peek() == nil { throw ImportError.emptyFile(path: path) }
+    // A byte order mark, which some editors add.
+    if stream.peek() == 0xEF {
+      for expected: UInt8 in [0xEF, 0xBB, 0xBF] where stream.next() != expected
+      {
+        throw json.error("expected a Telegram export (a JSON object)")
+      }
+    }
+    do {
+      try json.beginObject()
+    } catch {
+      throw json.error(
+        "expected a Telegram export: a JSON object with the chat's messages")
+    }
+    try readHeader()
+  }
+
+  deinit {
+    // Nobody asks for the hash of an export that failed.
+    hash.cancel()
+  }
+
+  /// The share of the file read, 0...1.
+  public var fractionRead: Double {
+    fileSize > 0 ? min(1, Double(json.offset) / Double(fileSize)) : 1
+  }
+
+  /// Reads members of the outer object up to the `messages` array.
+  private func readHeader() throws {
+    while let key = try json.nextKey(isFirst: !hasReadMember) {
+      hasReadMember = true
+      if key == "messages" {
+        try json.beginArray()
+        isInMessages = true
+        return
+      }
+      let value = try json.readValue()
+      switch key {
+      case "name": chatName = value.string
+      case "type": chatType = value.string
+      case "id": chatID = Self.text(of: value)
+      case "chats", "left_chats":
+        throw json.error(
+          "a whole-account export; export one chat's history (in the chat's menu, 'Export chat history', format JSON) and import its result.json"
+        )
+      default: break
+      }
+    }
+    try json.end()
+    throw json.error(
+      "no 'messages' in this JSON: expected a chat exported by Telegram Desktop as JSON",
+      line: 1)
+  }
+
+  /// The next ordinary message, or `nil` at the end of the export.
+  ///
+  /// - Throws: `ImportError.json` for malformed JSON and for a message
+  ///   without an id or a date.
+  public func next() throws -> TelegramMessage? {
+    while !isDone {
+      guard isInMessages else {
+        // Members after the messages, then the end.
+        while try json.nextKey(isFirst: false) != nil {
+          _ = try json.readValue()
+        }
+        try json.end()
+        isDone = true
+        return nil
+      }
+      guard try json.hasElement(isFirst: !hasReadMessage) else {
+        isInMessages = false
+        continue
+      }
+      hasReadMessage = true
+      let line = json.line
+      let value = try json.readValue()
+      if let message = try message(from: value, line: line) {
+        messageCount += 1
+        return message
+      }
+      skipped += 1
+    }
+    return nil
+  }
+
+  /// A message element as a message; `nil` for one that is not an ordinary
+  /// message.
+  private func message(from value: JSONValue, line: Int) throws
+    -> TelegramMessage?
+  {
+    guard case .object = value else {
+      throw json.error("a message that is not an object", line: line)
+    }
+    guard value["type"]?.string == "message" else { return nil }
+    guard let id = value["id"].flatMap(Self.text(of:)), !id.isEmpty else {
+      throw json.error("a message without an id", line: line)
+    }
+    // `2024-03-01T10:02:40`, the exporter's local time.
+    guard let stamp = value["date"]?.string,
+      let date = CalendarDate(parsing: String(stamp.prefix(10))),
+      stamp.count >= 13, Self.isTime(stamp.dropFirst(11))
+    else {
+      throw json.error(
+        "message \(id) has no date of the form 2024-03-01T10:02:40", line: line)
+    }
+    let time = String(stamp.dropFirst(11))
+    let speaker =
+      value["from"]?.string ?? value["from_id"].flatMap(Self.text(of:))
+      ?? "unknown"
+    var text = Self.plainText(of: value["text"])
+    if let redactor {
+      let (redacted, counts) = redactor.redact(text)
+      text = redacted
+      redactions += counts
+    }
+    var attributes: [(name: String, value: String)] = [
+      ("chat", chatName ?? ""), ("chat_type", chatType ?? ""),
+      ("hour", String(time.prefix(2))),
+    ]
+    if let media = value["media_type"]?.string {
+      attributes.append(("media", media))
+    } else if value["photo"] != nil {
+      attributes.append(("media", "photo"))
+    } else if value["file"] != nil {
+      attributes.append(("media", "file"))
+    }
+    if let forwarded = value["forwarded_from"]?.string {
+      attributes.append(("forwarded_from", forwarded))
+    }
+    if let reply = value["reply_to_message_id"].flatMap(Self.text(of:)) {
+      attributes.append(("reply_to", reply))
+    }
+    return TelegramMessage(
+      id: id, line: line, date: date, time: time, speaker: speaker,
+      text: text, attributes: attributes)
+  }
+
+  /// A string or a number as text.
+  private static func text(of value: JSONValue) -> String? {
+    switch value {
+    case .string(let text), .number(let text): return text
+    default: return nil
+    }
+  }
+
+  /// Whether `text` is `HH:MM` or `HH:MM:SS` and nothing more.
+  private static func isTime(_ text: Substring) -> Bool {
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2 || parts.count == 3,
+      parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }),
+      let hour = Int(parts[0]), let minute = Int(parts[1]),
+      hour < 24, minute < 60
+    else { return false }
+    return parts.count == 2 || Int(parts[2]).map { $0 < 61 } == true
+  }
+
+  /// A message's `text` as plain text: a string, or an array of strings and
+  /// parts with a `text`.
+  static func plainText(of value: JSONValue?) -> String {
+    switch value {
+    case .string(let text): return text
+    case .array(let parts):
+      return parts.map { part in
+        part.string ?? part["text"]?.string ?? ""
+      }.joined()
+    default: return ""
+    }
+  }
+}

@@ -30,11 +30,15 @@ public struct TelegramMessage: Sendable, Equatable {
   /// A hash of everything stored of the message, to tell a changed message
   /// on re-import.
   ///
-  /// The first 15 hexadecimal digits of a SHA-256, as every unit's; `role`
-  /// is the speaker's role as given on the command line.
-  public func contentHash(role: String?) -> String {
+  /// The first 15 hexadecimal digits of a SHA-256, as every unit's.
+  ///
+  /// - Parameters:
+  ///   - field: The name the text is stored under.
+  ///   - role: The speaker's role as given on the command line.
+  /// - Returns: The hash.
+  public func contentHash(field: String, role: String?) -> String {
     var hasher = SHA256()
-    var fields = [id, date.description, time, speaker, role ?? "", text]
+    var fields = [id, date.description, time, speaker, role ?? "", field, text]
     for attribute in attributes {
       fields.append(attribute.name)
       fields.append(attribute.value)

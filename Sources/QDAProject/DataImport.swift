@@ -128,6 +128,7 @@ extension DataImport {
   /// - Parameters:
   ///   - reader: The export, opened.
   ///   - name: The source name (see ``sourceName(for:name:)``).
+  ///   - textField: The name of the messages' one text field.
   ///   - roles: Senders' roles (`Name` → `outreach worker`).
   ///   - redacts: Whether the reader redacts identifiers (part of the
   ///     settings, so that a re-import with the other choice reads again).
@@ -137,8 +138,8 @@ extension DataImport {
   /// - Returns: What the import did.
   /// - Throws: `ImportError` or `StoreError`; nothing is written then.
   public static func telegram(
-    _ reader: TelegramExportReader, name: String?, roles: [String: String],
-    redacts: Bool, store: Store,
+    _ reader: TelegramExportReader, name: String?, textField: String = "text",
+    roles: [String: String], redacts: Bool, store: Store,
     progress: (_ messages: Int, _ fraction: Double) -> Void = { _, _ in }
   ) throws -> ImportSummary {
     let source = sourceName(for: reader, name: name)
@@ -148,7 +149,7 @@ extension DataImport {
       name: source, path: path, kind: "telegram",
       contentHash: reader.contentHash,
       settings:
-        "format=telegram;roles=\(named.joined(separator: ","));redact=\(redacts)"
+        "format=telegram;field=\(textField);roles=\(named.joined(separator: ","));redact=\(redacts)"
     )
     var duplicates: [ImportError] = []
     return try withoutActuallyEscaping(progress) { progress in
@@ -161,9 +162,9 @@ extension DataImport {
           return UnitDraft(
             id: "\(source):\(message.id)", kind: "message",
             date: message.date.description, speaker: message.speaker,
-            role: role, line: message.line, texts: [("text", message.text)],
+            role: role, line: message.line, texts: [(textField, message.text)],
             attributes: message.attributes,
-            contentHash: message.contentHash(role: role))
+            contentHash: message.contentHash(field: textField, role: role))
         },
         finish: {
           if !duplicates.isEmpty { throw ImportError.multiple(duplicates) }

@@ -175,10 +175,11 @@ import Testing
       ).first)
     var changed = message
     changed.text = "hi!"
-    #expect(message.contentHash(role: nil) == message.contentHash(role: nil))
-    #expect(message.contentHash(role: nil) != changed.contentHash(role: nil))
-    #expect(
-      message.contentHash(role: nil) != message.contentHash(role: "client"))
+    let hash = message.contentHash(field: "text", role: nil)
+    #expect(hash == message.contentHash(field: "text", role: nil))
+    #expect(hash != changed.contentHash(field: "text", role: nil))
+    #expect(hash != message.contentHash(field: "text", role: "client"))
+    #expect(hash != message.contentHash(field: "request", role: nil))
   }
 
   @Test func malformedExportsNameTheirLine() throws {

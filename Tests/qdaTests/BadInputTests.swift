@@ -352,4 +352,46 @@ import Testing
     #expect(result.status == 64)
     #expect(result.stderr.contains("Unknown delimiter '|'"))
   }
+
+  @Test func badTelegramExports() throws {
+    let project = try Project()
+    defer { project.directory.remove() }
+    func chat(_ messages: String) -> String {
+      "{\"name\": \"C\", \"type\": \"personal_chat\", \"id\": 7,\n\"messages\": [\n\(messages)\n]}\n"
+    }
+    let message =
+      #"{"id": 1, "type": "message", "date": "2020-04-01T23:15:02", "text": "a"}"#
+    let truncated = try project.csv(
+      "truncated.json", chat(message).dropLast(3) + "")
+    try project.expectFailure(
+      ["import", "telegram", truncated], status: 65,
+      message: "\(truncated):4: error: the file ends early; expected ',' or ']'"
+    )
+    let duplicate = try project.csv(
+      "duplicate.json", chat(message + ",\n" + message))
+    try project.expectFailure(
+      ["import", "telegram", duplicate], status: 65,
+      message:
+        "\(duplicate):4: error: duplicate id 'telegram-7:1' (first used on line 3)"
+    )
+    // The error comes after the good messages were read: nothing of them stays.
+    let late = try project.csv(
+      "late.json", chat(message + ",\n" + #"{"id": 2, "type": "message"}"#))
+    try project.expectFailure(
+      ["import", "telegram", late], status: 65,
+      message: "\(late):4: error: message 2 has no date")
+    let account = try project.csv(
+      "account.json", #"{"about": "", "chats": {"list": []}}"#)
+    try project.expectFailure(
+      ["import", "telegram", account], status: 65,
+      message: "\(account):1: error: a whole-account export")
+    try project.expectFailure(
+      ["import", "telegram", project.directory.path("none.json")], status: 66,
+      message: "none.json")
+    // An empty field name is bad usage.
+    let good = try project.csv("good.json", chat(message))
+    try project.expectFailure(
+      ["import", "telegram", good, "--text-field", " "], status: 64,
+      message: "--text-field needs a name")
+  }
 }

@@ -14,7 +14,7 @@ extension QDA.Import {
         Reads the result.json of a chat's 'Export chat history' (format JSON). Each \
         ordinary message is a unit SOURCE:ID of kind 'message': its sender is the speaker, \
         its day the date, and its text (formatted parts joined as plain text) the field \
-        'text'. Attributes: chat, chat_type and hour (00-23, the exporter's local time) \
+        'text' (or --text-field). Attributes: chat, chat_type and hour (00-23, the exporter's local time) \
         on every message; media (voice_message, sticker, photo, ...), forwarded_from and \
         reply_to where the message has them. Service messages (joins, pins, calls) are \
         skipped. The source is named telegram-CHATID unless --name is given.
@@ -34,6 +34,14 @@ extension QDA.Import {
     var name: String?
 
     @Option(
+      help: ArgumentHelp(
+        "The name of the messages' text field, which codebook rules name in 'fields'.",
+        discussion:
+          "'request' lets a codebook written for work reports code clients' messages."
+      ))
+    var textField = "text"
+
+    @Option(
       name: .customLong("role"),
       help: "A sender's role, as 'Name=role' (repeatable).")
     var roles: [String] = []
@@ -50,6 +58,9 @@ extension QDA.Import {
       }
       if let name, name.isEmpty {
         throw ValidationError("--name needs a name.")
+      }
+      if textField.trimmingCharacters(in: .whitespaces).isEmpty {
+        throw ValidationError("--text-field needs a name.")
       }
     }
 
@@ -71,7 +82,8 @@ extension QDA.Import {
         let progress = logging.progress("reading \(file)")
         let summary = try database.write { store in
           try DataImport.telegram(
-            reader, name: name, roles: roleMap, redacts: !keepIdentifiers,
+            reader, name: name, textField: textField, roles: roleMap,
+            redacts: !keepIdentifiers,
             store: store,
             progress: { progress.update($0, fraction: $1) })
         }

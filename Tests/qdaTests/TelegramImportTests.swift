@@ -1,0 +1,126 @@
+import Foundation
+import QDATestSupport
+import Testing
+
+/// `qda import telegram` on the synthetic chat of Samples/telegram, end to
+/// end: import, code with the study's codebook, count by hour.
+@Suite struct TelegramImportTests {
+  static let chat = TestPaths.package("Samples/telegram/outreach-chat.json")
+    .path
+  static let codebook = TestPaths.package("Codebooks/web-outreach.yml").path
+
+  func qda(_ arguments: [String], in directory: TemporaryDirectory) throws
+    -> CommandResult
+  {
+    let result = try CommandRunner.qda(arguments, in: directory.url)
+    #expect(result.status == 0, "\(arguments): \(result.stderr)")
+    return result
+  }
+
+  @Test func theSampleChatImportsAsMessages() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let imported = try qda(["import", "telegram", Self.chat], in: directory)
+    #expect(
+      imported.stderr.contains(
+        "imported 'telegram-4242': 12 added, 0 changed, 0 unchanged, 0 removed (chat 'Outreach group (synthetic)', private_supergroup)"
+      ))
+    #expect(
+      imported.stderr.contains("skipped 1 service or unsupported message"))
+    #expect(imported.stderr.contains("redacted 1 identifier"))
+    let units = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(
+          qda(["export", "units", "--format", "json"], in: directory).stdout
+            .utf8)) as? [[String: Any]])
+    #expect(
+      units.map { $0["unit"] as? String }
+        == (2...13).map { "telegram-4242:\($0)" })
+    #expect(units.allSatisfy { $0["kind"] as? String == "message" })
+    #expect(units[1]["speaker"] as? String == "Client A")
+    #expect(units[1]["date"] as? String == "2020-04-01")
+    let texts = units.map { $0["text"] as? String ?? "" }
+    // The phone number is redacted; `\x01` is the character U+0001.
+    #expect(!texts[2].contains("900"))
+    #expect(texts[9].hasSuffix("еду к вам.\u{01}"))
+    #expect(texts[3].isEmpty)
+    // Re-importing the unchanged file does nothing.
+    let again = try qda(["import", "telegram", Self.chat], in: directory)
+    #expect(
+      again.stderr.contains(
+        "'telegram-4242' is unchanged since its last import (12 messages); nothing to do"
+      ))
+  }
+
+  /// Clients' messages named `request` are coded by the work-report rules;
+  /// the hour shows the night-time requests.
+  @Test func clientsMessagesAreCodedAsRequests() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try qda(
+      ["import", "telegram", Self.chat, "--text-field", "request"],
+      in: directory)
+    _ = try qda(["code", "auto", "--codebook", Self.codebook], in: directory)
+    let codings = try qda(
+      ["export", "codings", "--format", "csv"], in: directory
+    )
+    .stdout.split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",").prefix(2).joined(separator: " ")
+    }
+    #expect(
+      codings == [
+        "telegram-4242:2 online-only.hr-information",
+        "telegram-4242:3 hybrid.severe-complications",
+        "telegram-4242:6 online-only.minor-complications",
+        "telegram-4242:7 online-only.hr-information",
+        "telegram-4242:8 hybrid.offline-services",
+        "telegram-4242:8 hybrid.hr-services",
+        "telegram-4242:9 hybrid.offline-services",
+        "telegram-4242:9 hybrid.hr-services",
+        "telegram-4242:10 hybrid.hr-services",
+        "telegram-4242:10 hybrid.overdose",
+        "telegram-4242:11 hybrid.hr-services",
+        "telegram-4242:12 online-only.covid-information",
+      ])
+    let byHour = try qda(
+      ["freq", "--by", "hour", "--format", "csv"], in: directory)
+    #expect(
+      byHour.stdout == """
+        code,01,02,08,09,10,11,12,22,23,total
+        online-only.minor-complications,0,0,0,0,1,0,0,0,0,1
+        online-only.hr-information,0,0,0,1,1,0,0,0,0,2
+        online-only.covid-information,0,0,0,0,0,0,1,0,0,1
+        hybrid.offline-services,1,0,0,0,0,1,0,0,0,2
+        hybrid.severe-complications,0,0,0,0,0,0,0,0,1,1
+        hybrid.hr-services,1,0,0,0,0,1,0,1,1,4
+        hybrid.overdose,0,0,0,0,0,0,0,1,0,1
+
+        """)
+    let byMedia = try qda(
+      ["freq", "--by", "media", "--format", "csv"], in: directory)
+    #expect(byMedia.stdout.hasPrefix("code,"))
+    // Another field name is another import: the messages change, and their
+    // codings go.
+    let renamed = try qda(["import", "telegram", Self.chat], in: directory)
+    #expect(renamed.stderr.contains("0 added, 12 changed"))
+    #expect(
+      renamed.stderr.contains("12 auto codings of changed messages dropped"))
+  }
+
+  @Test func rolesAndNames() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try qda(
+      [
+        "import", "telegram", Self.chat, "--name", "group",
+        "--role", "Outreach worker 1=outreach-worker",
+      ], in: directory)
+    let units = try qda(["export", "units", "--format", "csv"], in: directory)
+      .stdout
+    #expect(
+      units.contains("\ngroup:2,group,message,Outreach worker 1,2020-04-01,"))
+    let found = try qda(["find", "налоксон"], in: directory).stdout
+    #expect(found.contains("group:10"))
+    #expect(found.contains("group:11"))
+  }
+}

@@ -350,9 +350,10 @@ struct JSONReader {
 
   // MARK: Bytes
 
-  /// The bytes that end a run of a string's plain bytes: the closing
-  /// quote, a backslash and the control characters. Made once, never freed,
-  /// and only read (so shared unguarded).
+  /// The bytes that end a run of a string's plain bytes.
+  ///
+  /// The closing quote, a backslash and the control characters. Made once,
+  /// never freed, and only read (so shared unguarded).
   nonisolated(unsafe) private static let stringStops: UnsafePointer<Bool> = {
     let flags = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
     flags.initialize(repeating: false, count: 256)

@@ -17,7 +17,7 @@ public struct TelegramMessage: Sendable, Equatable {
   /// text; empty for a sticker or voice message without a caption.
   public var text: String
   /// `chat`, `chat_type` and `hour` for every message; `media`,
-  /// `forwarded_from` and `reply_to` where the message has them.
+  /// `forwarded_from` and `reply` (`yes`) where the message has them.
   public var attributes: [(name: String, value: String)]
 
   public static func == (lhs: TelegramMessage, rhs: TelegramMessage) -> Bool {
@@ -253,8 +253,11 @@ public final class TelegramExportReader {
     if let forwarded = value["forwarded_from"]?.string {
       attributes.append(("forwarded_from", forwarded))
     }
-    if let reply = value["reply_to_message_id"].flatMap(Self.text(of:)) {
-      attributes.append(("reply_to", reply))
+    // Whether it answers another message, not which: an attribute is
+    // counted per value, and a million messages' tally by the message
+    // replied to grew to millions of rows (code auto 4 s slower).
+    if value["reply_to_message_id"] != nil {
+      attributes.append(("reply", "yes"))
     }
     return TelegramMessage(
       id: id, line: line, date: date, time: time, speaker: speaker,

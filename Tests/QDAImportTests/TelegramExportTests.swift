@@ -106,7 +106,8 @@ import Testing
     #expect(reader.skipped == 2)
     #expect(messages.map(\.id) == ["102", "103", "104", "105"])
     #expect(messages[1].text == "Нужна была юридическая помощь, см. сайт")
-    #expect(Self.attribute(messages[1], "reply_to") == "102")
+    #expect(Self.attribute(messages[1], "reply") == "yes")
+    #expect(Self.attribute(messages[0], "reply") == nil)
     #expect(messages[2].text.isEmpty)
     #expect(Self.attribute(messages[2], "media") == "voice_message")
     // A deleted account's messages keep its id as their speaker.

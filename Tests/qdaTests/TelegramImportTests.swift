@@ -123,4 +123,50 @@ import Testing
     #expect(found.contains("group:10"))
     #expect(found.contains("group:11"))
   }
+
+  /// Message ids counted up past 9, 99 and 999 are out of SQLite's text
+  /// order (`chat:10` before `chat:9`) but taken as ascending by the
+  /// writes (`UnitOrder.follows`); the tally's counts by attribute, read
+  /// beside the units, must equal counts made from the codings.
+  @Test func countsHoldForIdsCountedUpPastPowersOfTen() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let requests = [
+      "Abscess on the left forearm, red and hard.",
+      "Can I get tested for HIV at the bus?",
+      "Вены на руках спрятались, не могу найти, куда колоть.",
+      "Друг передозировал, есть налоксон?",
+      "Is the coronavirus dangerous for people with HIV?",
+    ]
+    let messages = (1...1_200).map { id in
+      let media = id % 7 == 0 ? #", "media_type": "voice_message""# : ""
+      let hour = String(format: "%02d", id % 24)
+      return """
+        {"id": \(id), "type": "message", "date": "2020-0\(1 + id % 9)-01T\(hour):00:00", \
+        "from": "Client \(id % 13)"\(media), "text": "\(requests[id % requests.count])"}
+        """
+    }
+    let file = try directory.write(
+      "result.json",
+      """
+      {"name": "C", "type": "private_group", "id": 5, "messages": [
+      \(messages.joined(separator: ",\n"))
+      ]}
+      """)
+    _ = try qda(
+      ["import", "telegram", file, "--text-field", "request"], in: directory)
+    _ = try qda(["code", "auto", "--codebook", Self.codebook], in: directory)
+    for by in ["code", "hour", "media", "month", "chat_type"] {
+      let tallied = try qda(
+        ["freq", "--by", by, "--format", "csv"], in: directory
+      ).stdout
+      // A source filter reads past the tally, from the codings.
+      let counted = try qda(
+        ["freq", "--by", by, "--format", "csv", "--source", "telegram-5"],
+        in: directory
+      ).stdout
+      #expect(tallied == counted, "--by \(by)")
+      #expect(tallied.split(separator: "\n").count > 2, "--by \(by)")
+    }
+  }
 }

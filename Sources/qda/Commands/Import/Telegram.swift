@@ -16,7 +16,7 @@ extension QDA.Import {
         its day the date, and its text (formatted parts joined as plain text) the field \
         'text' (or --text-field). Attributes: chat, chat_type and hour (00-23, the exporter's local time) \
         on every message; media (voice_message, sticker, photo, ...), forwarded_from and \
-        reply_to where the message has them. Service messages (joins, pins, calls) are \
+        reply (yes, for an answer to another message) where the message has them. Service messages (joins, pins, calls) are \
         skipped. The source is named telegram-CHATID unless --name is given.
 
         The file is read message by message, in bounded memory. Telegram's '\\xHH' \

@@ -64,6 +64,9 @@ let package = Package(
       name: "FuzzTranscript", dependencies: ["QDAImport", "FuzzSupport"],
       path: "Targets/FuzzTranscript"),
     .executableTarget(
+      name: "FuzzTelegram", dependencies: ["QDAImport", "FuzzSupport"],
+      path: "Targets/FuzzTelegram"),
+    .executableTarget(
       name: "FuzzCodebook", dependencies: ["QDACodebook", "FuzzSupport"],
       path: "Targets/FuzzCodebook"),
     .executableTarget(

@@ -2,13 +2,13 @@
 # Builds the fuzz targets with libFuzzer and AddressSanitizer and runs each
 # for SECONDS on a copy of its committed corpus. Fails if any finds a crash,
 # which is left in Fuzz/crashes/ (add it to Fuzz/regressions/ once fixed).
-# Usage: Fuzz/run.sh SECONDS [csv transcript codebook refi match import coding]
+# Usage: Fuzz/run.sh SECONDS [csv transcript telegram codebook refi match import coding]
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: Fuzz/run.sh SECONDS [targets]}
 shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(csv transcript codebook refi match import coding)
+[ ${#targets[@]} -eq 0 ] && targets=(csv transcript telegram codebook refi match import coding)
 # SwiftPM hands swiftc `-sanitize=fuzzer -sanitize=address`, of which the
 # compiler keeps only the last: the Swift code got AddressSanitizer but no
 # coverage counters, and libFuzzer saw only the C code's edges (40 on the CSV
@@ -27,6 +27,7 @@ for target in "${targets[@]}"; do
   case $target in
     csv) binary=FuzzCSV ;;
     transcript) binary=FuzzTranscript ;;
+    telegram) binary=FuzzTelegram ;;
     codebook) binary=FuzzCodebook ;;
     refi) binary=FuzzREFI ;;
     match) binary=FuzzMatch ;;

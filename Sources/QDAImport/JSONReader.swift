@@ -31,9 +31,10 @@ enum JSONValue: Sendable {
 /// of the outer object and the elements of a long array, and reads each
 /// element whole.
 ///
-/// Strict JSON (RFC 8259), with one leniency: `\xHH`, which Telegram
+/// Strict JSON (RFC 8259), with two leniencies: `\xHH`, which Telegram
 /// Desktop writes for control characters (tdesktop#27571), is read as the
-/// character U+00HH. The escape is recognised by the string's own lexer, so
+/// character U+00HH; and a comma may end an array or an object, as
+/// Foundation's parser allows (an export edited by hand). The escape is recognised by the string's own lexer, so
 /// an escaped backslash before `x01` (`"C:\\x01"`) stays the text `C:\x01`,
 /// which a repair by search and replace would break. A decoded NUL becomes
 /// U+FFFD, as qda's texts hold no NUL.
@@ -102,12 +103,15 @@ struct JSONReader {
   /// - Throws: `ImportError.json` for anything else.
   mutating func nextKey(isFirst: Bool) throws -> String? {
     skipWhitespace()
+    if !isFirst, peek() != UInt8(ascii: "}") {
+      try expect(UInt8(ascii: ","), "expected ',' or '}'")
+      skipWhitespace()
+    }
+    // After a comma too: a trailing comma is allowed.
     if peek() == UInt8(ascii: "}") {
       advance()
       return nil
     }
-    if !isFirst { try expect(UInt8(ascii: ","), "expected ',' or '}'") }
-    skipWhitespace()
     guard peek() == UInt8(ascii: "\"") else {
       throw error("expected a member name in double quotes")
     }
@@ -125,13 +129,16 @@ struct JSONReader {
   /// before it were read), or the array closed (and its `]` was read).
   mutating func hasElement(isFirst: Bool) throws -> Bool {
     skipWhitespace()
+    if !isFirst, peek() != UInt8(ascii: "]") {
+      try expect(UInt8(ascii: ","), "expected ',' or ']'")
+      // `line` is then the element's.
+      skipWhitespace()
+    }
+    // After a comma too: a trailing comma is allowed.
     if peek() == UInt8(ascii: "]") {
       advance()
       return false
     }
-    if !isFirst { try expect(UInt8(ascii: ","), "expected ',' or ']'") }
-    // `line` is then the element's.
-    skipWhitespace()
     return true
   }
 

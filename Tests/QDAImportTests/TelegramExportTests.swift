@@ -162,6 +162,15 @@ import Testing
     #expect(Self.attribute(messages[1], "media") == "file")
   }
 
+  /// A comma may end an array or an object, as Foundation's parser allows.
+  @Test func trailingCommasAreAllowed() throws {
+    let messages = try Self.read(
+      Self.export(
+        #"{"id": 1, "type": "message", "date": "2020-04-01T23:15:02", "text": ["a", "b",],},"#
+      ))
+    #expect(messages.map(\.text) == ["ab"])
+  }
+
   @Test func anEmptyChatHasNoMessages() throws {
     #expect(try Self.read(Self.export("")).isEmpty)
     #expect(try Self.read(Self.export("\n ")).isEmpty)
@@ -188,8 +197,16 @@ import Testing
       #"{"id": 1, "type": "message", "date": "2020-04-01T23:15:02", "text": "a"}"#
     let cases: [(String, Int, String)] = [
       (
-        Self.export(good + ",\n"), 6,
+        Self.export(good + ",\n,"), 6,
         "unexpected character where a value should be"
+      ),
+      (
+        Self.export("," + good), 5,
+        "unexpected character where a value should be"
+      ),
+      (
+        Self.export(#"{"id": 1,, "x": 2}"#), 5,
+        "expected a member name in double quotes"
       ),
       (Self.export(good + ",\n" + good.dropLast()), 6, "expected ',' or '}'"),
       (

@@ -20,7 +20,7 @@ import Testing
   }
 
   @Test func everyTargetHasRegressionInputs() {
-    for target in ["csv", "transcript", "codebook", "refi"] {
+    for target in ["csv", "transcript", "telegram", "codebook", "refi"] {
       #expect(!Self.inputs(target).isEmpty, "\(target)")
     }
   }
@@ -46,6 +46,14 @@ import Testing
       }
     }
     #expect(outcomes.count == 3)
+  }
+
+  /// Telegram exports that Foundation's JSON parser reads: qda reads them too.
+  @Test(arguments: inputs("telegram")) func telegram(_ path: String) throws {
+    let reader = try TelegramExportReader(path: path)
+    var messages = 0
+    while try reader.next() != nil { messages += 1 }
+    #expect(messages > 0)
   }
 
   @Test(arguments: inputs("codebook")) func codebook(_ path: String) throws {

@@ -131,13 +131,15 @@ public struct QuoteSelector: Sendable {
     }
   }
 
-  /// `Speaker (role), document` for turns; `case ID, date` for cases.
+  /// `Speaker (role), document` for turns; `case ID, date` for cases and
+  /// `message ID, date` for chat messages (no sender: most are clients).
   static func attribution(_ unit: CodedUnit) -> String {
     if unit.kind == "turn" {
       let speaker = unit.speaker ?? "unknown speaker"
       let role = unit.role.map { " (\($0))" } ?? ""
       return "\(speaker)\(role), \(unit.source)"
     }
-    return "case \(unit.id)" + (unit.date.map { ", \($0)" } ?? "")
+    let noun = unit.kind == "message" ? "message" : "case"
+    return "\(noun) \(unit.id)" + (unit.date.map { ", \($0)" } ?? "")
   }
 }

@@ -170,6 +170,16 @@ extension Store {
     }
   }
 
+  /// Whether the store holds a unit of `kind` (`case`, `turn`, `message`):
+  /// one seek of the kind-and-date index.
+  public func hasUnits(ofKind kind: String) throws -> Bool {
+    try read { db in
+      try Bool.fetchOne(
+        db, sql: "SELECT EXISTS (SELECT 1 FROM unit WHERE kind = ?)",
+        arguments: [kind]) ?? false
+    }
+  }
+
   /// Counts units in scope, per group.
   public func unitCounts(
     _ filter: UnitFilter, grouping: UnitGrouping = .none,

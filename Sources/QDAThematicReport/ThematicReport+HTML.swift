@@ -40,7 +40,7 @@ extension ThematicReport {
             unit: "informants"))
       } else {
         out.append(
-          "<p>\(theme.count) of \(theme.of) cases (\(Self.html(ShareInWords.describe(theme.count, of: theme.of)))).</p>"
+          "<p>\(theme.count) of \(theme.of) \(UnitNouns(kind: theme.unitKind).plural) (\(Self.html(ShareInWords.describe(theme.count, of: theme.of, kind: theme.unitKind)))).</p>"
         )
         out += table(
           header: ["code", "name", "n", "%", "in words", "first month"],
@@ -55,13 +55,15 @@ extension ThematicReport {
           })
         out.append(
           barChart(
-            id: "chart-\(theme.id)", title: "\(theme.name): cases per code",
+            id: "chart-\(theme.id)",
+            title:
+              "\(theme.name): \(UnitNouns(kind: theme.unitKind).plural) per code",
             bars: theme.codes.map { ($0.name, Double($0.count)) }, maximum: nil,
-            unit: "cases"))
+            unit: UnitNouns(kind: theme.unitKind).plural))
       }
     }
     out.append("</section>")
-    let caseThemes = themes.filter { $0.unitKind == "case" && $0.count > 0 }
+    let caseThemes = themes.filter { $0.unitKind == recordKind && $0.count > 0 }
     if caseThemes.count > 1 {
       out += ["<section id=\"split\"><h2>How needs split between themes</h2>"]
       out += table(
@@ -71,12 +73,14 @@ extension ThematicReport {
           [
             Self.html($0.name), String($0.count),
             Cell.percent($0.count, of: $0.of).text,
-            Self.html(ShareInWords.describe($0.count, of: $0.of)),
+            Self.html(
+              ShareInWords.describe($0.count, of: $0.of, kind: $0.unitKind)),
           ]
         })
       out.append(
         barChart(
-          id: "chart-split", title: "Share of cases per theme (%)",
+          id: "chart-split",
+          title: "Share of \(UnitNouns(kind: recordKind).plural) per theme (%)",
           bars: caseThemes.map {
             ($0.name, Double($0.count) * 100 / Double(max(1, $0.of)))
           },

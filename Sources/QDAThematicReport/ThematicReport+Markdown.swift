@@ -23,7 +23,7 @@ extension ThematicReport {
         }
       } else {
         out += [
-          "\(theme.count) of \(theme.of) cases (\(ShareInWords.describe(theme.count, of: theme.of))).",
+          "\(theme.count) of \(theme.of) \(UnitNouns(kind: theme.unitKind).plural) (\(ShareInWords.describe(theme.count, of: theme.of, kind: theme.unitKind))).",
           "",
           "| code | name | n | % | in words | first month |",
           "|---|---|---:|---:|---|---|",
@@ -36,7 +36,7 @@ extension ThematicReport {
       }
       out.append("")
     }
-    let caseThemes = themes.filter { $0.unitKind == "case" && $0.count > 0 }
+    let caseThemes = themes.filter { $0.unitKind == recordKind && $0.count > 0 }
     if caseThemes.count > 1 {
       out += [
         "## How needs split between themes", "", "| theme | n | % | in words |",
@@ -44,7 +44,7 @@ extension ThematicReport {
       ]
       for theme in caseThemes {
         out.append(
-          "| \(Self.cell(theme.name)) | \(theme.count) | \(Cell.percent(theme.count, of: theme.of).text) | \(ShareInWords.describe(theme.count, of: theme.of)) |"
+          "| \(Self.cell(theme.name)) | \(theme.count) | \(Cell.percent(theme.count, of: theme.of).text) | \(ShareInWords.describe(theme.count, of: theme.of, kind: theme.unitKind)) |"
         )
       }
       out.append("")
@@ -145,11 +145,11 @@ extension ThematicReport {
     var lines = [
       "Sources: "
         + sources.map {
-          "\($0.name) (\($0.kind == "turn" ? "transcript" : "work reports"), \($0.units) \($0.kind == "turn" ? "turns" : "cases"))"
+          "\($0.name) (\(UnitNouns(kind: $0.kind).source), \($0.units) \(UnitNouns(kind: $0.kind).plural))"
         }.joined(separator: ", "),
       "Units: "
         + unitsByKind.map {
-          "\($0.units) \($0.kind == "turn" ? "turns" : $0.kind == "case" ? "cases" : $0.kind)"
+          "\($0.units) \(UnitNouns(kind: $0.kind).plural)"
         }
         .joined(separator: ", "),
     ]

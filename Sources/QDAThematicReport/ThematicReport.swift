@@ -41,7 +41,7 @@ public struct ThematicReport: Sendable {
     public var id: String
     public var name: String
     public var definition: String
-    /// `case` or `turn`: what the theme's codes were applied to.
+    /// `case`, `turn` or `message`: what the theme's codes were applied to.
     public var unitKind: String
     /// Units with any code of the theme.
     public var count: Int
@@ -58,6 +58,9 @@ public struct ThematicReport: Sendable {
 
   public var title: String
   public var version: String
+  /// The kind of unit (`case`, else `message`) that the months and the
+  /// attribute crosstabs count.
+  public var recordKind: String
   public var sources: [SourceSummary]
   public var unitsByKind: [(kind: String, units: Int)]
   public var dateRange: (first: String, last: String)?
@@ -100,6 +103,12 @@ public struct ThematicReport: Sendable {
     var firstDate: String?
     var lastDate: String?
     var caseMonths: [String?: Int] = [:]
+    // The kind of dated, attributed records that the months and the
+    // attribute crosstabs count: work reports' cases, else chat messages.
+    let recordKind =
+      try store.hasUnits(ofKind: "case") || !store.hasUnits(ofKind: "message")
+      ? "case" : "message"
+    self.recordKind = recordKind
     /// Per (code, kind): units, their sources, the first month.
     var codeAggregates: [String: CodeAggregate] = [:]
     /// Per (theme, kind): units with any code of the theme.
@@ -157,7 +166,7 @@ public struct ThematicReport: Sendable {
           together[Pair(first, second), default: 0] += 1
         }
       }
-      guard unit.kind == "case" else { return }
+      guard unit.kind == recordKind else { return }
       caseMonths[month, default: 0] += 1
       for aggregate in aggregates {
         aggregate.caseMonths[month, default: 0] += 1
@@ -202,7 +211,7 @@ public struct ThematicReport: Sendable {
     // Themes: each counted over the kind of unit its codes were applied to.
     var themes: [ThemeSection] = []
     for theme in codebook.themes {
-      var kindOfTheme = "case"
+      var kindOfTheme = recordKind
       var most = 0
       for kind in kinds.keys.sorted() {
         let coded = theme.codes.reduce(0) {
@@ -230,7 +239,7 @@ public struct ThematicReport: Sendable {
         return CodeLine(
           id: code.qualifiedID, name: code.name, count: count, of: inScope,
           documents: nil, ofDocuments: nil,
-          words: ShareInWords.describe(count, of: inScope),
+          words: ShareInWords.describe(count, of: inScope, kind: kind),
           firstMonth: tally?.first)
       }
       themes.append(
@@ -263,9 +272,10 @@ public struct ThematicReport: Sendable {
           + [
             GroupCount(
               key: nil, group: nil,
-              units: (kinds["case"]?.units ?? 0) - values.values.reduce(0, +))
+              units: (kinds[recordKind]?.units ?? 0)
+                - values.values.reduce(0, +))
           ].filter { $0.units > 0 },
-        coded: tally.codedCounts(perCode: codeKinds))
+        coded: tally.codedCounts(perCode: codeKinds, kind: recordKind))
     }
     cooccurrence = Cooccurrence(
       coder: "auto", order: order, perCode: perCode,
@@ -366,13 +376,13 @@ final class AttributeTally {
 
   /// Cases per code and value, the cases without a value included (a
   /// code's cases without the attribute are its cases less those with it).
-  func codedCounts(perCode: [Pair: CodeTally])
+  func codedCounts(perCode: [Pair: CodeTally], kind: String)
     -> [GroupCount]
   {
     var counts = coded.map {
       GroupCount(key: $0.key.first, group: $0.key.second, units: $0.value)
     }
-    for (key, tally) in perCode where key.second == "case" {
+    for (key, tally) in perCode where key.second == kind {
       let without = tally.units - (codedWithValue[key.first] ?? 0)
       if without > 0 {
         counts.append(GroupCount(key: key.first, group: nil, units: without))
@@ -396,21 +406,33 @@ public enum ShareInWords {
   ]
 
   /// "only four cases", "nearly a third", "about a sixth", "just over a fifth".
-  public static func describe(_ count: Int, of total: Int) -> String {
-    guard total > 0 else { return "no cases" }
-    if count == 0 { return "no cases" }
+  ///
+  /// - Parameters:
+  ///   - count: The units with the code.
+  ///   - total: The units in scope.
+  ///   - kind: The units' kind (`case`, `message`), which names them.
+  /// - Returns: The share in words.
+  public static func describe(
+    _ count: Int, of total: Int, kind: String = "case"
+  )
+    -> String
+  {
+    let nouns = UnitNouns(kind: kind)
+    guard total > 0 else { return "no \(nouns.plural)" }
+    if count == 0 { return "no \(nouns.plural)" }
     if count <= 5 {
-      return "only \(numbers[count]) case" + (count == 1 ? "" : "s")
+      return "only \(numbers[count]) "
+        + (count == 1 ? nouns.singular : nouns.plural)
     }
-    if count == total { return "all cases" }
+    if count == total { return "all \(nouns.plural)" }
     let share = Double(count) / Double(total)
-    if share > 0.75 { return "most cases" }
+    if share > 0.75 { return "most \(nouns.plural)" }
     guard
       let best = fractions.min(by: {
         abs(share - $0.value) / $0.value < abs(share - $1.value) / $1.value
       }),
       abs(share - best.value) / best.value <= 0.2
-    else { return "\(Cell.percent(count, of: total).text)% of cases" }
+    else { return "\(Cell.percent(count, of: total).text)% of \(nouns.plural)" }
     let error = (share - best.value) / best.value
     if abs(error) < 0.02 { return "about " + best.words }
     return (error < 0 ? "nearly " : "just over ") + best.words
@@ -419,5 +441,23 @@ public enum ShareInWords {
   /// "3 of 4 informants".
   public static func informants(_ count: Int, of total: Int) -> String {
     "\(count) of \(total) informant" + (total == 1 ? "" : "s")
+  }
+}
+
+/// How the report names units of a kind, and the sources that hold them.
+struct UnitNouns {
+  let singular: String
+  let plural: String
+  /// What a source of such units is.
+  let source: String
+
+  init(kind: String) {
+    switch kind {
+    case "case": (singular, plural, source) = ("case", "cases", "work reports")
+    case "turn": (singular, plural, source) = ("turn", "turns", "transcript")
+    case "message":
+      (singular, plural, source) = ("message", "messages", "Telegram chat")
+    default: (singular, plural, source) = (kind, kind + "s", kind)
+    }
   }
 }

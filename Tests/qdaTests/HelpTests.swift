@@ -15,6 +15,7 @@ import Testing
     ["export", "tallies"],
     ["export", "qdc"], ["export", "qdpx"], ["import", "qdpx"],
     ["run"], ["check"], ["diff"], ["backup"], ["purge"], ["redact"],
+    ["import", "telegram"],
   ]
 
   @Test(arguments: commands) func helpMatchesGoldenFile(command: [String])

@@ -169,4 +169,32 @@ import Testing
       #expect(tallied.split(separator: "\n").count > 2, "--by \(by)")
     }
   }
+
+  /// A report of a chat alone names its units messages, and counts the
+  /// months and the attributes (hour, media) over them.
+  @Test func theReportOfAChatSpeaksOfMessages() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try qda(
+      ["import", "telegram", Self.chat, "--text-field", "request"],
+      in: directory)
+    _ = try qda(["code", "auto", "--codebook", Self.codebook], in: directory)
+    _ = try qda(
+      ["report", "--format", "markdown", "--output", "report.md"], in: directory
+    )
+    let report = try String(
+      contentsOfFile: directory.path("report.md"), encoding: .utf8)
+    for line in [
+      "- Sources: telegram-4242 (Telegram chat, 12 messages)",
+      "- Units: 12 messages",
+      "4 of 12 messages (only four messages).",
+      "| `hybrid.hr-services` | HIV and HCV testing, harm reduction kits and PrEP | 4 | 33.3 | only four messages | 2020-04 |",
+      "## How needs split between themes",
+      "## Codes by month", "## Codes by hour", "## Codes by media",
+      "> — message telegram-4242:10, 2020-04-03",
+    ] {
+      #expect(report.contains(line), "\(line)")
+    }
+    #expect(!report.contains("cases"))
+  }
 }

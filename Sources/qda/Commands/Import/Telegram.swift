@@ -34,11 +34,9 @@ extension QDA.Import {
     var name: String?
 
     @Option(
-      help: ArgumentHelp(
-        "The name of the messages' text field, which codebook rules name in 'fields'.",
-        discussion:
-          "'request' lets a codebook written for work reports code clients' messages."
-      ))
+      help:
+        "The name of the messages' text field, which codebook rules name in 'fields' ('request' lets a codebook for work reports code clients' messages)."
+    )
     var textField = "text"
 
     @Option(

@@ -27,7 +27,9 @@ public struct ProjectFile: Decodable, Sendable {
     public var reports: String?
     /// Transcript files (a path or a glob).
     public var transcripts: String?
-    /// The source name of a work-report file.
+    /// Telegram chat exports (a path or a glob).
+    public var telegram: String?
+    /// The source name of a work-report file or a chat.
     public var name: String?
     public var idColumn: String?
     public var dateColumn: String?
@@ -39,9 +41,13 @@ public struct ProjectFile: Decodable, Sendable {
     public var roles: [String: String]?
     /// The transcript format (default: by extension).
     public var format: String?
+    /// The text field of a chat's messages (default `text`).
+    public var textField: String?
 
     enum CodingKeys: String, CodingKey {
-      case reports, transcripts, name, delimiter, encoding, roles, format
+      case reports, transcripts, telegram, name, delimiter, encoding, roles
+      case format
+      case textField = "text_field"
       case idColumn = "id_column"
       case dateColumn = "date_column"
       case textColumns = "text_columns"
@@ -138,9 +144,9 @@ public struct ProjectFile: Decodable, Sendable {
       "database", "codebook", "sources", "coders", "outputs", "gates",
     ],
     "source": [
-      "reports", "transcripts", "name", "id_column", "date_column",
-      "text_columns", "delimiter",
-      "encoding", "keep_identifiers", "roles", "format",
+      "reports", "transcripts", "telegram", "name", "id_column",
+      "date_column", "text_columns", "delimiter",
+      "encoding", "keep_identifiers", "roles", "format", "text_field",
     ],
     "output": [
       "type", "path", "format", "by", "cols", "unit", "kind", "coder", "coders",

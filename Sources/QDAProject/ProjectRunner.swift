@@ -143,6 +143,26 @@ public struct ProjectRunner {
           }
         }
       }
+      if let pattern = source.telegram {
+        for file in try files(pattern) {
+          let reader = try TelegramExportReader(
+            path: file, redactsIdentifiers: !(source.keepIdentifiers ?? false))
+          let sink = progress(
+            "reading \(URL(fileURLWithPath: file).lastPathComponent)")
+          let summary = try DataImport.telegram(
+            reader, name: source.name, textField: source.textField ?? "text",
+            roles: source.roles ?? [:],
+            redacts: !(source.keepIdentifiers ?? false), store: store,
+            progress: { sink.update($0, $1) })
+          sink.finish()
+          if !summary.isUnchanged {
+            outcome.imported.append(summary.source)
+            log(
+              "imported '\(summary.source)': \(summary.added) added, \(summary.changed) changed, \(summary.removed) removed"
+            )
+          }
+        }
+      }
     }
     // Auto codings: when data, codebook or qda changed.
     let current = try store.currentCodebook()

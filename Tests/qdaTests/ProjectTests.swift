@@ -39,6 +39,58 @@ import Testing
     #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
   }
 
+  /// A project of the sample chat: imported with its text field and
+  /// roles, coded, counted by hour; a second run changes nothing.
+  @Test func aProjectOfATelegramChat() throws {
+    let directory = try copyOfSamples()
+    defer { directory.remove() }
+    _ = try directory.write(
+      "Samples/chat.yml",
+      """
+      database: ../out/chat.sqlite
+      codebook: ../Codebooks/web-outreach.yml
+      sources:
+        - telegram: telegram/*.json
+          name: group
+          text_field: request
+          roles:
+            Outreach worker 1: outreach-worker
+      outputs:
+        - type: freq
+          by: hour
+          kind: message
+          format: csv
+          path: results-chat/freq-hour.csv
+        - type: units
+          format: csv
+          path: results-chat/units.csv
+      gates:
+        must_occur: [hybrid.overdose]
+
+      """)
+    try FileManager.default.createDirectory(
+      at: directory.url.appendingPathComponent("Samples/results-chat"),
+      withIntermediateDirectories: true)
+    let first = try qda(["run", "Samples/chat.yml"], directory)
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stderr.contains("import 1 changed sources, re-code"))
+    let byHour = try String(
+      contentsOfFile: directory.path("Samples/results-chat/freq-hour.csv"),
+      encoding: .utf8)
+    #expect(byHour.hasPrefix("code,01,02,08,09,10,11,12,22,23,total\n"))
+    #expect(byHour.contains("\nhybrid.overdose,0,0,0,0,0,0,0,1,0,1\n"))
+    let units = try String(
+      contentsOfFile: directory.path("Samples/results-chat/units.csv"),
+      encoding: .utf8)
+    #expect(units.contains("\ngroup:2,group,message,Outreach worker 1,"))
+    let second = try qda(["run", "Samples/chat.yml"], directory)
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(
+      second.stderr.contains("import 0 changed sources"), "\(second.stderr)")
+    let check = try qda(["check", "Samples/chat.yml"], directory)
+    #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+  }
+
   @Test func secondRunWritesNothingAndOutputsAreByteIdentical() throws {
     let directory = try copyOfSamples()
     defer { directory.remove() }

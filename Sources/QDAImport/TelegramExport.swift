@@ -126,14 +126,9 @@ public final class TelegramExportReader {
     fileSize =
       ((try? FileManager.default.attributesOfItem(atPath: path))?[.size]
         as? Int) ?? 0
-    if stream.peek() == nil { throw ImportError.emptyFile(path: path) }
+    if json.isAtEnd() { throw ImportError.emptyFile(path: path) }
     // A byte order mark, which some editors add.
-    if stream.peek() == 0xEF {
-      for expected: UInt8 in [0xEF, 0xBB, 0xBF] where stream.next() != expected
-      {
-        throw json.error("expected a Telegram export (a JSON object)")
-      }
-    }
+    json.skipByteOrderMark()
     do {
       try json.beginObject()
     } catch {

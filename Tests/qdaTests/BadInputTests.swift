@@ -343,6 +343,29 @@ import Testing
     #expect(left == ["dup.csv"])
   }
 
+  /// A chat that fails late, after its first messages were written, in a
+  /// directory without a database: none is left behind.
+  @Test func failedFirstTelegramImportLeavesNoDatabase() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let messages = (1...3_000).map {
+      #"{"id": \#($0), "type": "message", "date": "2020-01-01T10:00:00", "text": "a"}"#
+    }
+    let file = try directory.write(
+      "result.json",
+      #"{"id": 1, "messages": [\#(messages.joined(separator: ",\n")), {"id": 0}"#
+    )
+    let result = try CommandRunner.qda(
+      ["import", "telegram", file], in: directory.url)
+    #expect(result.status == 65)
+    #expect(
+      result.stderr.contains("result.json:3000: error: the file ends early"),
+      "\(result.stderr)")
+    let left = try FileManager.default.contentsOfDirectory(
+      atPath: directory.url.path)
+    #expect(left == ["result.json"])
+  }
+
   @Test func badUsageIs64() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

@@ -10,8 +10,11 @@ import ZIPFoundation
 /// of a description when qda wrote it, otherwise names made into ids, the
 /// parent code being the theme); each text source becomes a source whose
 /// units are its blocks (qda's `[UNIT-ID]` blocks keep their ids; other
-/// tools' paragraphs become `SOURCE:N`); each coding is kept for the user who
-/// made it, on the unit where its selection starts.
+/// tools' paragraphs become `SOURCE:N`, and qda's take their kind and their
+/// speakers' roles from the source's ``SourceNotes``); the variables of
+/// cases and sources give units their dates and attributes (``REFICases``);
+/// each coding is kept for the user who made it, on the unit where its
+/// selection starts.
 public enum REFIImport {
   /// What a project holds, ready for the store.
   public struct Project {
@@ -185,8 +188,10 @@ public enum REFIImport {
     for code in root.first("CodeBook")?.first("Codes")?.all("Code") ?? [] {
       walk(code, theme: nil)
     }
-    // Sources, units and codings.
-    var sources: [(SourceDraft, [UnitDraft])] = []
+    // Sources, their blocks and codings.
+    var read: [(node: XMLNode, name: String, text: String, blocks: [Block])] =
+      []
+    var selections: [String: REFICases.Place] = [:]
     var codings: [ProjectCoding] = []
     var usedNames = Set<String>()
     for source in root.first("Sources")?.all("TextSource") ?? [] {
@@ -199,31 +204,18 @@ public enum REFIImport {
           path: path, reason: "the text of source '\(sourceName)' is missing")
       }
       let blocks = Self.blocks(text, source: sourceName)
-      let units = blocks.map { block in
-        UnitDraft(
-          id: block.id,
-          kind: block.speaker == nil
-            ? (block.isQDA ? "case" : "block") : "turn",
-          speaker: block.speaker, texts: [("text", block.text)],
-          contentHash: SHA256.hash(
-            data: Array((block.id + "\u{0}" + block.text).utf8)
-          ).unitHash)
-      }
-      sources.append(
-        (
-          SourceDraft(
-            name: sourceName, path: path, kind: "qdpx",
-            contentHash: SHA256.hash(data: Array(text.utf8)).hexString,
-            settings: "qdpx"),
-          units
-        ))
       for selection in source.all("PlainTextSelection") {
         guard let start = Int(selection.attributes["startPosition"] ?? ""),
-          let end = Int(selection.attributes["endPosition"] ?? ""),
-          let block = blocks.first(where: {
-            $0.range.contains(start) || $0.range.lowerBound == start
-          })
+          let end = Int(selection.attributes["endPosition"] ?? "")
         else { continue }
+        if let guid = selection.attributes["guid"]?.lowercased(), start >= 0 {
+          selections[guid] = REFICases.Place(
+            source: read.count, range: start..<max(start, end))
+        }
+        guard
+          let index = Self.block(startingSelectionAt: start, in: blocks)
+        else { continue }
+        let block = blocks[index]
         let lower = max(0, start - block.textStart)
         let upper = min(
           block.text.unicodeScalars.count, max(lower, end - block.textStart))
@@ -244,6 +236,39 @@ public enum REFIImport {
               memo: selection.first("Description")?.text))
         }
       }
+      read.append((source, sourceName, text, blocks))
+    }
+    // Units: the blocks with the kind, roles, dates and attributes the
+    // project gives them.
+    let cases = REFICases(
+      root: root, sources: read.map { ($0.node, $0.blocks) },
+      selections: selections)
+    var sources: [(SourceDraft, [UnitDraft])] = []
+    for (sourceIndex, source) in read.enumerated() {
+      let notes = SourceNotes(
+        description: source.node.first("Description")?.text)
+      let units = source.blocks.enumerated().map { blockIndex, block in
+        let kind =
+          block.isQDA
+          ? (notes.kind ?? (block.speaker == nil ? "case" : "turn"))
+          : (block.speaker == nil ? "block" : "turn")
+        let role = notes.role(of: block.speaker)
+        let facts = cases.facts(source: sourceIndex, block: blockIndex)
+        return UnitDraft(
+          id: block.id, kind: kind, date: facts.date, speaker: block.speaker,
+          role: role, texts: [("text", block.text)],
+          attributes: facts.attributes,
+          contentHash: Self.contentHash(
+            of: block, kind: kind, role: role, facts: facts))
+      }
+      sources.append(
+        (
+          SourceDraft(
+            name: source.name, path: path, kind: "qdpx",
+            contentHash: SHA256.hash(data: Array(source.text.utf8)).hexString,
+            settings: "qdpx"),
+          units
+        ))
     }
     let codebook = CodebookDraft(
       hash: hash, id: slug(name), title: name, version: "imported", path: path,

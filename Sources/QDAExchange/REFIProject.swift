@@ -28,8 +28,11 @@ public enum ExchangeError: Error, Sendable, CustomStringConvertible {
 /// blocks separated by a blank line; LF line ends); every coding is a
 /// `PlainTextSelection` (the matched span where known, otherwise the unit's
 /// text) with positions in Unicode code points, end exclusive. Work-report
-/// cases and transcripts become `Case`s with their date and attributes as
-/// variables. GUIDs are derived from names, so exports are reproducible.
+/// cases, chat messages and transcripts become `Case`s with their date and
+/// attributes as variables; a source's `Description` names the kind of its
+/// units and its speakers' roles (``SourceNotes``), so that qda's import
+/// gives them back. GUIDs are derived from names, so exports are
+/// reproducible.
 public enum REFIProject {
   /// A text source rendered whole: what tests compare with the rendering
   /// as it was (the export renders unit by unit, with ``SourceRenderer``).
@@ -299,6 +302,7 @@ public enum REFIProject {
       source = nil
     }
 
+    let profiles = try store.sourceUnitProfiles()
     try store.exportUnitsWithCodings(.init()) { unit, codings in
       if source?.name != unit.source {
         try endSource()
@@ -314,14 +318,20 @@ public enum REFIProject {
             ("guid", guid), ("name", unit.source),
             ("plainTextPath", "internal://\(guid).txt"),
           ])
+        if let notes = profiles[unit.source].map(SourceNotes.init(profile:)),
+          !notes.isEmpty
+        {
+          selections.element("Description", notes.text)
+        }
       }
       hasDates = hasDates || unit.date != nil
       for attribute in unit.attributes
       where seenAttributes.insert(attribute.name).inserted {
         attributeNames.append(attribute.name)
       }
-      // Cases: work-report cases, and one per transcript.
-      if unit.kind == "case" {
+      // Cases: work-report cases and chat messages, each with its own date
+      // and attributes, and one per transcript.
+      if unit.kind == "case" || unit.kind == "message" {
         addCase(
           unit.id, date: unit.date, attributes: unit.attributes,
           source: unit.source)

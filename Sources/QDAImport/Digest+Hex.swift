@@ -54,3 +54,19 @@ private func hexadecimal(
 private func hexDigit(_ value: UInt8) -> UInt8 {
   value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
 }
+
+extension SHA256 {
+  /// The ``Digest/unitHash`` of `fields`, each prefixed with its length in
+  /// UTF-8 bytes, so that no two lists of fields hash alike by where one
+  /// ends and the next begins.
+  public static func unitHash(of fields: [String]) -> String {
+    var hasher = SHA256()
+    for field in fields {
+      let bytes = Array(field.utf8)
+      hasher.update(
+        data: withUnsafeBytes(of: UInt64(bytes.count).littleEndian, Array.init))
+      hasher.update(data: bytes)
+    }
+    return hasher.finalize().unitHash
+  }
+}

@@ -244,7 +244,6 @@ extension Transcript {
   /// A hash of a turn's stored content (``Digest/unitHash`` of a SHA-256),
   /// to tell a changed turn on re-import.
   public func contentHash(of turn: Turn) -> String {
-    var hasher = SHA256()
     let start: String = turn.start.map { String($0) } ?? ""
     let end: String = turn.end.map { String($0) } ?? ""
     var fields: [String] = [turn.speaker, turn.role, turn.text, start, end]
@@ -253,12 +252,6 @@ extension Transcript {
       fields.append(attribute.name)
       fields.append(attribute.value)
     }
-    for field in fields {
-      let bytes = Array(field.utf8)
-      hasher.update(
-        data: withUnsafeBytes(of: UInt64(bytes.count).littleEndian, Array.init))
-      hasher.update(data: bytes)
-    }
-    return hasher.finalize().unitHash
+    return SHA256.unitHash(of: fields)
   }
 }

@@ -23,6 +23,32 @@ public struct ExportedUnitShape: Sendable, Equatable {
   }
 }
 
+/// The kinds of a source's units and its speakers' roles
+/// (``Store/sourceUnitProfiles()``).
+public struct SourceUnitProfile: Sendable, Equatable {
+  /// A speaker and the role the import gave them.
+  public struct SpeakerRole: Sendable, Equatable {
+    /// The speaker's name.
+    public var speaker: String
+    /// Their role.
+    public var role: String
+
+    /// Creates a speaker's role.
+    public init(speaker: String, role: String) {
+      self.speaker = speaker
+      self.role = role
+    }
+  }
+
+  /// The kinds of unit (`case`, `turn`, `message`), in the order first met.
+  public var kinds: [String] = []
+  /// The speakers with a role, in the order first met.
+  public var roles: [SpeakerRole] = []
+
+  /// Creates an empty profile.
+  public init() {}
+}
+
 /// Units without codings: by anyone, or by one coder.
 public enum WithoutCodings: Sendable, Equatable {
   /// Units nobody has coded.
@@ -66,6 +92,41 @@ extension Store {
           SELECT u.id FROM source s CROSS JOIN unit u ON u.sourceId = s.id
           WHERE \(condition) ORDER BY s.id, u.ordinal
           """, arguments: arguments)
+    }
+  }
+
+  /// What each source's units are beyond their texts, by source name: the
+  /// kinds of unit it holds, and the role of each speaker who has one, in
+  /// the order of the units.
+  ///
+  /// A REFI-QDA project renders every unit as a block of plain text; this
+  /// is what the export writes beside it so that its import can give the
+  /// blocks back their kind and their speakers' roles.
+  public func sourceUnitProfiles() throws -> [String: SourceUnitProfile] {
+    try read { db in
+      var profiles: [String: SourceUnitProfile] = [:]
+      let names = try Dictionary(
+        uniqueKeysWithValues: Row.fetchAll(
+          db, sql: "SELECT id, name FROM source"
+        ).map { row -> (Int64, String) in (row[0], row[1]) })
+      // One row per source, kind, speaker and role as first met in the
+      // units' order, by one pass over them that keeps only the distinct
+      // rows (grouping sorted all of a million units: 0.9 s, this 0.15 s).
+      let rows = try Row.fetchCursor(
+        db, sql: "SELECT DISTINCT sourceId, kind, speaker, role FROM unit")
+      while let row = try rows.next() {
+        guard let source = names[row[0]] else { continue }
+        var profile = profiles[source] ?? SourceUnitProfile()
+        let kind: String = row[1]
+        if !profile.kinds.contains(kind) { profile.kinds.append(kind) }
+        if let speaker: String = row[2], let role: String = row[3],
+          !profile.roles.contains(where: { $0.speaker == speaker })
+        {
+          profile.roles.append(.init(speaker: speaker, role: role))
+        }
+        profiles[source] = profile
+      }
+      return profiles
     }
   }
 

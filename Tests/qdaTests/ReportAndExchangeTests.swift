@@ -196,6 +196,85 @@ import Testing
     #expect(codes.stdout.split(separator: "\n").count == 20)
   }
 
+  /// Every unit's id, source, kind, speaker, role, date and attributes, as
+  /// `export units` gives them: all but the texts (a project's text is one
+  /// per unit, the work reports' two fields joined) and the times.
+  func unitFacts(_ database: String, in directory: TemporaryDirectory) throws
+    -> [String]
+  {
+    let result = try CommandRunner.qda(
+      ["export", "units", "--format", "json", "--db", database],
+      in: directory.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    let rows =
+      try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+      as? [[String: Any]] ?? []
+    return rows.map { row in
+      row.keys.filter {
+        !["text", "request", "services", "start", "end"].contains($0)
+      }.sorted()
+        .map { "\($0)=\(row[$0].map { "\($0)" } ?? "")" }
+        .joined(separator: "|")
+    }
+  }
+
+  @Test func qdpxRoundTripKeepsKindsRolesDatesAndAttributes() throws {
+    let directory = try project()
+    defer { directory.remove() }
+    let chat = TestPaths.package("Samples/telegram/outreach-chat.json").path
+    let telegram = try CommandRunner.qda(
+      ["import", "telegram", chat], in: directory.url)
+    #expect(telegram.status == 0, "\(telegram.stderr)")
+    let qdpx = directory.path("study.qdpx")
+    #expect(
+      try CommandRunner.qda(
+        ["export", "qdpx", "--output", qdpx], in: directory.url
+      ).status == 0)
+    let copy = directory.path("copy.sqlite")
+    let imported = try CommandRunner.qda(
+      ["import", "qdpx", qdpx, "--db", copy], in: directory.url)
+    #expect(imported.status == 0, "\(imported.stderr)")
+
+    let original = try unitFacts(directory.path("qda.sqlite"), in: directory)
+    #expect(original.count == 301 + 172 + 12)
+    #expect(try unitFacts(copy, in: directory) == original)
+    // What the facts are for: tables by month, attribute and role, and
+    // interviewer turns left uncoded by a recoding.
+    for arguments in [
+      ["freq", "--by", "month", "--format", "csv"],
+      ["crosstab", "--cols", "channel", "--kind", "case", "--format", "csv"],
+      ["crosstab", "--cols", "role", "--kind", "turn", "--format", "csv"],
+      ["freq", "--by", "hour", "--kind", "message", "--format", "csv"],
+    ] {
+      let before = try CommandRunner.qda(arguments, in: directory.url)
+      let after = try CommandRunner.qda(
+        arguments + ["--db", copy], in: directory.url)
+      #expect(before.status == 0, "\(arguments): \(before.stderr)")
+      #expect(after.stdout == before.stdout, "\(arguments)")
+    }
+    // Turns and messages keep their one field, so the rules code them
+    // again as they did: the interviewer's turns not at all.
+    let codebook = ["--codebook", Self.codebook]
+    let recode = try CommandRunner.qda(
+      ["code", "auto", "--force", "--db", copy] + codebook, in: directory.url)
+    #expect(recode.status == 0, "\(recode.stderr)")
+    func autoCodings(_ database: String) throws -> [String] {
+      let result = try CommandRunner.qda(
+        [
+          "export", "codings", "--format", "csv", "--coder", "auto", "--kind",
+          "turn", "--kind", "message", "--db", database,
+        ], in: directory.url)
+      #expect(result.status == 0, "\(result.stderr)")
+      return result.stdout.split(separator: "\n").map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).prefix(3)
+          .joined(separator: ",")
+      }.sorted()
+    }
+    let turnCodings = try autoCodings(directory.path("qda.sqlite"))
+    #expect(turnCodings.count > 50)
+    #expect(try autoCodings(copy) == turnCodings)
+  }
+
   @Test func exampleProjectFromTheSharedCorpusImports() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
@@ -214,6 +293,8 @@ import Testing
     let units = try CommandRunner.qda(
       ["export", "units", "--format", "json"], in: directory.url)
     #expect(units.stdout.contains("Клиент: всё сделали онлайн."))
+    // The case's date variable dates the unit of the source it refers to.
+    #expect(units.stdout.contains("\"date\": \"2024-03-01\""))
     let broken = try directory.write("broken.qdpx", "not a zip")
     let failed = try CommandRunner.qda(
       ["import", "qdpx", broken], in: directory.url)
@@ -228,6 +309,11 @@ import Testing
   func exportsValidateAgainstTheREFISchemas() throws {
     let directory = try project()
     defer { directory.remove() }
+    // A chat too: its messages are cases, its source has a description.
+    let chat = TestPaths.package("Samples/telegram/outreach-chat.json").path
+    #expect(
+      try CommandRunner.qda(["import", "telegram", chat], in: directory.url)
+        .status == 0)
     let schemas = TestPaths.shared.appendingPathComponent("refi-qda")
     let qdc = directory.path("codebook.qdc")
     #expect(

@@ -210,14 +210,18 @@ extension REFIImport {
   }
 
   /// A hash of a block's unit as stored: its id, kind, speaker and role,
-  /// date, text and attributes, each length-prefixed.
+  /// date, fields and attributes, each length-prefixed.
   static func contentHash(
-    of block: Block, kind: String, role: String?, facts: REFICases.Facts
+    of block: Block, kind: String, role: String?, fields texts: [BlockField],
+    facts: REFICases.Facts
   ) -> String {
     var fields = [
       block.id, kind, block.speaker ?? "", role ?? "", facts.date ?? "",
-      block.text,
     ]
+    for text in texts {
+      fields.append(text.name)
+      fields.append(text.text)
+    }
     for attribute in facts.attributes {
       fields.append(attribute.name)
       fields.append(attribute.value)

@@ -189,8 +189,11 @@ public enum REFIImport {
       walk(code, theme: nil)
     }
     // Sources, their blocks and codings.
-    var read: [(node: XMLNode, name: String, text: String, blocks: [Block])] =
-      []
+    var read:
+      [(
+        node: XMLNode, name: String, text: String, blocks: [Block],
+        notes: SourceNotes, fields: [[BlockField]]
+      )] = []
     var selections: [String: REFICases.Place] = [:]
     var codings: [ProjectCoding] = []
     var usedNames = Set<String>()
@@ -204,6 +207,8 @@ public enum REFIImport {
           path: path, reason: "the text of source '\(sourceName)' is missing")
       }
       let blocks = Self.blocks(text, source: sourceName)
+      let notes = SourceNotes(description: source.first("Description")?.text)
+      let fields = blocks.map { Self.fields(of: $0, notes: notes) }
       for selection in source.all("PlainTextSelection") {
         guard let start = Int(selection.attributes["startPosition"] ?? ""),
           let end = Int(selection.attributes["endPosition"] ?? "")
@@ -216,9 +221,20 @@ public enum REFIImport {
           let index = Self.block(startingSelectionAt: start, in: blocks)
         else { continue }
         let block = blocks[index]
-        let lower = max(0, start - block.textStart)
+        // The field the selection starts in, and the span within it; none
+        // when it is the unit's whole text (as qda writes a coding without
+        // a span).
+        let offset = start - block.textStart
+        let field =
+          fields[index].last { $0.range.lowerBound <= offset }
+          ?? fields[index][0]
+        let lower = min(
+          max(0, offset - field.range.lowerBound), field.range.count)
         let upper = min(
-          block.text.unicodeScalars.count, max(lower, end - block.textStart))
+          field.range.count,
+          max(lower, end - block.textStart - field.range.lowerBound))
+        let isWhole = offset <= 0 && end >= block.range.upperBound
+        let span = !isWhole && lower < upper ? lower..<upper : nil
         for coding in selection.all("Coding") {
           guard
             let target = coding.first("CodeRef")?.attributes["targetGUID"]?
@@ -232,11 +248,11 @@ public enum REFIImport {
           codings.append(
             ProjectCoding(
               unit: block.id, code: code, coder: coder,
-              span: lower < upper ? lower..<upper : nil,
+              field: span == nil ? nil : field.name, span: span,
               memo: selection.first("Description")?.text))
         }
       }
-      read.append((source, sourceName, text, blocks))
+      read.append((source, sourceName, text, blocks, notes, fields))
     }
     // Units: the blocks with the kind, roles, dates and attributes the
     // project gives them.
@@ -245,8 +261,7 @@ public enum REFIImport {
       selections: selections)
     var sources: [(SourceDraft, [UnitDraft])] = []
     for (sourceIndex, source) in read.enumerated() {
-      let notes = SourceNotes(
-        description: source.node.first("Description")?.text)
+      let notes = source.notes
       let units = source.blocks.enumerated().map { blockIndex, block in
         let kind =
           block.isQDA
@@ -256,10 +271,12 @@ public enum REFIImport {
         let facts = cases.facts(source: sourceIndex, block: blockIndex)
         return UnitDraft(
           id: block.id, kind: kind, date: facts.date, speaker: block.speaker,
-          role: role, texts: [("text", block.text)],
+          role: role,
+          texts: source.fields[blockIndex].map { ($0.name, $0.text) },
           attributes: facts.attributes,
           contentHash: Self.contentHash(
-            of: block, kind: kind, role: role, facts: facts))
+            of: block, kind: kind, role: role,
+            fields: source.fields[blockIndex], facts: facts))
       }
       sources.append(
         (
@@ -303,6 +320,33 @@ public enum REFIImport {
     /// Where the text (after a header) starts.
     var textStart: Int
     var isQDA: Bool
+  }
+
+  /// A text field of a block: its name, its text, and where the text is
+  /// in the block's, in Unicode scalars.
+  struct BlockField {
+    var name: String
+    var text: String
+    var range: Range<Int>
+  }
+
+  /// A block's fields: those its labels start, when it is qda's and its
+  /// source's notes name fields; otherwise its whole text as `text`.
+  static func fields(of block: Block, notes: SourceNotes) -> [BlockField] {
+    guard block.isQDA, let fields = notes.fields(of: block.text) else {
+      return [
+        BlockField(
+          name: "text", text: block.text,
+          range: 0..<block.text.unicodeScalars.count)
+      ]
+    }
+    let scalars = Array(block.text.unicodeScalars)
+    return fields.map { field in
+      BlockField(
+        name: field.name,
+        text: String(String.UnicodeScalarView(scalars[field.range])),
+        range: field.range)
+    }
   }
 
   /// Splits text into blocks at blank lines; qda's `[UNIT-ID] Speaker` headers give ids.

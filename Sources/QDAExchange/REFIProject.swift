@@ -96,10 +96,16 @@ public enum REFIProject {
 
   /// Renders a source's units one after another, as its text file holds
   /// them: a `[UNIT-ID]` header line (with the speaker for turns), then the
-  /// texts one per line, blocks separated by a blank line, line ends as LF.
+  /// texts one per line, each after its name (`request: `) when the
+  /// source's notes name its fields, blocks separated by a blank line, line
+  /// ends as LF.
   struct SourceRenderer {
     /// The Unicode scalars rendered so far.
     private(set) var count = 0
+    /// Whether fields start with their names.
+    let labelsFields: Bool
+
+    init(labelsFields: Bool = false) { self.labelsFields = labelsFields }
 
     /// Appends `unit`'s block to `text`.
     ///
@@ -119,6 +125,7 @@ public enum REFIProject {
       var placements: [FieldPlacement] = []
       for (fieldIndex, field) in unit.texts.enumerated() {
         if fieldIndex > 0 { append("\n") }
+        if labelsFields { append(SourceNotes.label(field.name)) }
         var placement = FieldPlacement(
           field: field.name, start: count, length: 0, pairs: [])
         // Line ends become LF; the pairs keep original offsets usable.
@@ -146,8 +153,10 @@ public enum REFIProject {
   }
 
   /// Renders a source's units as text, whole.
-  static func render(source: String, units: [ExportedUnit]) -> RenderedSource {
-    var renderer = SourceRenderer()
+  static func render(
+    source: String, units: [ExportedUnit], labelsFields: Bool = false
+  ) -> RenderedSource {
+    var renderer = SourceRenderer(labelsFields: labelsFields)
     var text = ""
     var placements: [String: UnitPlacement] = [:]
     for unit in units {
@@ -311,16 +320,18 @@ public enum REFIProject {
         let file = try ScratchFile(
           directory.appendingPathComponent("source-\(sources.count).txt"))
         sources.append((guid, file))
-        source = (unit.source, file, SourceRenderer())
+        let notes = profiles[unit.source].map(SourceNotes.init(profile:))
+        source = (
+          unit.source, file,
+          SourceRenderer(labelsFields: !(notes?.fields.isEmpty ?? true))
+        )
         selections.open(
           "TextSource",
           [
             ("guid", guid), ("name", unit.source),
             ("plainTextPath", "internal://\(guid).txt"),
           ])
-        if let notes = profiles[unit.source].map(SourceNotes.init(profile:)),
-          !notes.isEmpty
-        {
+        if let notes, !notes.isEmpty {
           selections.element("Description", notes.text)
         }
       }

@@ -9,18 +9,22 @@ public struct ProjectCoding: Sendable, Equatable {
   public var code: String
   /// The coder.
   public var coder: String
-  /// The span in the unit's `text` field, in Unicode scalar offsets.
+  /// The field of the span.
+  public var field: String?
+  /// The span in the unit's `field`, in Unicode scalar offsets.
   public var span: Range<Int>?
   /// The memo.
   public var memo: String?
 
   /// Creates a project coding.
   public init(
-    unit: String, code: String, coder: String, span: Range<Int>?, memo: String?
+    unit: String, code: String, coder: String, field: String? = nil,
+    span: Range<Int>?, memo: String?
   ) {
     self.unit = unit
     self.code = code
     self.coder = coder
+    self.field = field
     self.span = span
     self.memo = memo
   }
@@ -49,18 +53,19 @@ extension Store {
       try Self.recordAsCurrent(codebook, in: db, at: now)
       let run = try Self.startRun(codebookHash: nil, at: now, in: db)
       var names = try CodingNames(db)
-      let field = try names.id(of: "text")
       let insert = try db.makeStatement(
         sql: """
           INSERT INTO codingRow
             (unitId, codeId, coderId, runId, fieldId, spanStart, spanEnd, memo)
-          VALUES (?, ?, ?, ?, \(field), ?, ?, ?)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (unitId, codeId, coderId) DO NOTHING
           """)
       for coding in codings {
         try insert.execute(arguments: [
           coding.unit, try names.id(of: coding.code),
-          try names.id(of: coding.coder), run, coding.span?.lowerBound,
+          try names.id(of: coding.coder), run,
+          try coding.field.map { try names.id(of: $0) },
+          coding.span?.lowerBound,
           coding.span?.upperBound, coding.memo,
         ])
       }

@@ -165,8 +165,13 @@ import ZIPFoundation
         if unitsBySource[unit.source] == nil { sourceNames.append(unit.source) }
         unitsBySource[unit.source, default: []].append(unit)
       }
-      let rendered = sourceNames.map {
-        REFIProject.render(source: $0, units: unitsBySource[$0] ?? [])
+      // Fields are labelled in the sources whose units have more than `text`.
+      let profiles = try store.sourceUnitProfiles()
+      #expect(profiles["work-reports"]?.fields == ["request", "services"])
+      let rendered = sourceNames.map { name in
+        REFIProject.render(
+          source: name, units: unitsBySource[name] ?? [],
+          labelsFields: profiles[name]?.fields != ["text"])
       }
       let sourceOfUnit = Dictionary(
         uniqueKeysWithValues: units.map { ($0.id, $0.source) })

@@ -178,8 +178,40 @@ import Testing
       ])
   }
 
+  @Test func labelledFieldsSplitABlocksText() {
+    let notes = SourceNotes(
+      description: "qda-kind: case\nqda-field: request\nqda-field: services")
+    #expect(notes.fields == ["request", "services"])
+    func split(_ text: String) -> [String]? {
+      let scalars = Array(text.unicodeScalars)
+      return notes.fields(of: text)?.map {
+        $0.name + "=" + String(String.UnicodeScalarView(scalars[$0.range]))
+      }
+    }
+    #expect(
+      split("request: veins\ngone\nservices: memo")
+        == ["request=veins\ngone", "services=memo"])
+    // Only a declared name at a line's start, and each once, starts a field.
+    #expect(
+      split("request: asks: services: none\nrequest: again\nservices: ")
+        == ["request=asks: services: none\nrequest: again", "services="])
+    #expect(
+      split("services: first\nrequest: second")
+        == ["services=first", "request=second"])
+    #expect(split("Client: no label\nservices: x") == nil)
+    #expect(
+      SourceNotes(description: "qda-kind: turn").fields(of: "a: b") == nil)
+  }
+
   @Test func sourceNotesReadBackWhatTheyWrite() {
     var profile = SourceUnitProfile()
+    profile.fields = ["request", "services"]
+    let reports = SourceNotes(profile: profile)
+    #expect(reports.text == "qda-field: request\nqda-field: services")
+    #expect(SourceNotes(description: reports.text) == reports)
+    // Units whose only field is `text` are not labelled.
+    profile.fields = ["text"]
+    #expect(SourceNotes(profile: profile).isEmpty)
     profile.kinds = ["turn"]
     profile.roles = [
       .init(speaker: "Интервьюер", role: "interviewer"),
@@ -195,5 +227,8 @@ import Testing
     profile.kinds = ["case", "turn"]
     profile.roles = []
     #expect(SourceNotes(profile: profile).isEmpty)
+    // A field name that would not read back as one line labels nothing.
+    profile.fields = ["request", "two\nlines"]
+    #expect(SourceNotes(profile: profile).fields.isEmpty)
   }
 }

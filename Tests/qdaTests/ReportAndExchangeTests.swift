@@ -196,9 +196,8 @@ import Testing
     #expect(codes.stdout.split(separator: "\n").count == 20)
   }
 
-  /// Every unit's id, source, kind, speaker, role, date and attributes, as
-  /// `export units` gives them: all but the texts (a project's text is one
-  /// per unit, the work reports' two fields joined) and the times.
+  /// Every unit's id, source, kind, speaker, role, date, texts, fields and
+  /// attributes, as `export units` gives them: all but a turn's times.
   func unitFacts(_ database: String, in directory: TemporaryDirectory) throws
     -> [String]
   {
@@ -210,15 +209,13 @@ import Testing
       try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
       as? [[String: Any]] ?? []
     return rows.map { row in
-      row.keys.filter {
-        !["text", "request", "services", "start", "end"].contains($0)
-      }.sorted()
+      row.keys.filter { !["start", "end"].contains($0) }.sorted()
         .map { "\($0)=\(row[$0].map { "\($0)" } ?? "")" }
         .joined(separator: "|")
     }
   }
 
-  @Test func qdpxRoundTripKeepsKindsRolesDatesAndAttributes() throws {
+  @Test func qdpxRoundTripKeepsUnitsFieldsAndSpans() throws {
     let directory = try project()
     defer { directory.remove() }
     let chat = TestPaths.package("Samples/telegram/outreach-chat.json").path
@@ -237,7 +234,27 @@ import Testing
 
     let original = try unitFacts(directory.path("qda.sqlite"), in: directory)
     #expect(original.count == 301 + 172 + 12)
+    #expect(original.contains { $0.contains("|request=Client writes") })
     #expect(try unitFacts(copy, in: directory) == original)
+    // Every coding with its field, span and memo (the rule that made an
+    // auto coding does not travel).
+    func codings(_ database: String, coder: String? = nil) throws -> [String] {
+      let result = try CommandRunner.qda(
+        ["export", "codings", "--format", "csv", "--db", database]
+          + (coder.map { ["--coder", $0] } ?? []), in: directory.url)
+      #expect(result.status == 0, "\(result.stderr)")
+      return result.stdout.split(separator: "\n").map { line in
+        let columns = line.split(
+          separator: ",", omittingEmptySubsequences: false)
+        return
+          (coder == nil
+          ? Array(columns.prefix(3)) + columns.dropFirst(5) : columns)
+          .joined(separator: ",")
+      }.sorted()
+    }
+    let originalCodings = try codings(directory.path("qda.sqlite"))
+    #expect(originalCodings.count > 500)
+    #expect(try codings(copy) == originalCodings)
     // What the facts are for: tables by month, attribute and role, and
     // interviewer turns left uncoded by a recoding.
     for arguments in [
@@ -252,27 +269,15 @@ import Testing
       #expect(before.status == 0, "\(arguments): \(before.stderr)")
       #expect(after.stdout == before.stdout, "\(arguments)")
     }
-    // Turns and messages keep their one field, so the rules code them
-    // again as they did: the interviewer's turns not at all.
-    let codebook = ["--codebook", Self.codebook]
+    // The rules code the copy again as they coded the original: requests
+    // and services apart, the interviewer's turns not at all.
     let recode = try CommandRunner.qda(
-      ["code", "auto", "--force", "--db", copy] + codebook, in: directory.url)
+      ["code", "auto", "--force", "--codebook", Self.codebook, "--db", copy],
+      in: directory.url)
     #expect(recode.status == 0, "\(recode.stderr)")
-    func autoCodings(_ database: String) throws -> [String] {
-      let result = try CommandRunner.qda(
-        [
-          "export", "codings", "--format", "csv", "--coder", "auto", "--kind",
-          "turn", "--kind", "message", "--db", database,
-        ], in: directory.url)
-      #expect(result.status == 0, "\(result.stderr)")
-      return result.stdout.split(separator: "\n").map {
-        $0.split(separator: ",", omittingEmptySubsequences: false).prefix(3)
-          .joined(separator: ",")
-      }.sorted()
-    }
-    let turnCodings = try autoCodings(directory.path("qda.sqlite"))
-    #expect(turnCodings.count > 50)
-    #expect(try autoCodings(copy) == turnCodings)
+    let autoCodings = try codings(directory.path("qda.sqlite"), coder: "auto")
+    #expect(autoCodings.count > 350)
+    #expect(try codings(copy, coder: "auto") == autoCodings)
   }
 
   @Test func exampleProjectFromTheSharedCorpusImports() throws {

@@ -38,7 +38,7 @@ final class XMLNode {
     // or value (FuzzREFI found one); REFI-QDA documents are UTF-8.
     guard String(data: data, encoding: .utf8) != nil else { throw NotUTF8() }
     let delegate = TreeBuilder()
-    let parser = XMLParser(data: data)
+    let parser = XMLParser(data: givingDataToProcessingInstructions(data))
     parser.delegate = delegate
     parser.shouldProcessNamespaces = true
     let parsed = parser.parse()
@@ -47,6 +47,70 @@ final class XMLNode {
       throw parser.parserError ?? CocoaError(.fileReadCorruptFile)
     }
     return root
+  }
+
+  /// `data` with a space before the `?>` of every processing instruction
+  /// that has a target but no data (`<?x?>` becomes `<?x ?>`), outside
+  /// comments and CDATA sections; `data` itself when it has none.
+  ///
+  /// libxml2 hands such an instruction's data to swift-corelibs' XMLParser
+  /// as a null pointer, which it reads as a C string: the process dies
+  /// (`FuzzREFI` found `<?x?>`). With the space, the data is empty instead.
+  /// REFI-QDA documents use no processing instructions, so nothing that is
+  /// read changes.
+  static func givingDataToProcessingInstructions(_ data: Data) -> Data {
+    let insertions = data.withUnsafeBytes(processingInstructionsWithoutData)
+    guard !insertions.isEmpty else { return data }
+    var result = Data(capacity: data.count + insertions.count)
+    var start = data.startIndex
+    for insertion in insertions {
+      result.append(data[start..<data.startIndex + insertion])
+      result.append(0x20)
+      start = data.startIndex + insertion
+    }
+    result.append(data[start...])
+    return result
+  }
+
+  /// The offsets of the `?>` of the processing instructions without data.
+  private static func processingInstructionsWithoutData(
+    _ bytes: UnsafeRawBufferPointer
+  ) -> [Int] {
+    func starts(_ prefix: String, at index: Int) -> Bool {
+      let prefix = Array(prefix.utf8)
+      return index + prefix.count <= bytes.count
+        && bytes[index..<index + prefix.count].elementsEqual(prefix)
+    }
+    /// The index after the first `terminator` from `index`, or the end.
+    func after(_ terminator: String, from index: Int) -> Int {
+      var index = index
+      while index < bytes.count, !starts(terminator, at: index) { index += 1 }
+      return min(bytes.count, index + terminator.utf8.count)
+    }
+    var insertions: [Int] = []
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] != UInt8(ascii: "<") {
+        index += 1
+      } else if starts("<!--", at: index) {
+        index = after("-->", from: index + 4)
+      } else if starts("<![CDATA[", at: index) {
+        index = after("]]>", from: index + 9)
+      } else if starts("<?", at: index) {
+        // The target runs to white space or `?>`.
+        var end = index + 2
+        while end < bytes.count, !starts("?>", at: end),
+          ![0x20, 0x09, 0x0A, 0x0D].contains(bytes[end])
+        {
+          end += 1
+        }
+        if end > index + 2, starts("?>", at: end) { insertions.append(end) }
+        index = after("?>", from: end)
+      } else {
+        index += 1
+      }
+    }
+    return insertions
   }
 
   /// A document nested deeper than ``maximumDepth``.

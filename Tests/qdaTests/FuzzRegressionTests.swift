@@ -65,7 +65,17 @@ import Testing
     }
   }
 
-  @Test(arguments: inputs("refi")) func refi(_ path: String) {
-    _ = try? REFIImport.read(path: path)
+  /// A `.qde` input is read as `FuzzREFI` reads an input starting with
+  /// `<`: as the `project.qde` of an unzipped project.
+  @Test(arguments: inputs("refi")) func refi(_ path: String) throws {
+    guard path.hasSuffix(".qde") else {
+      _ = try? REFIImport.read(path: path)
+      return
+    }
+    let folder = try TemporaryDirectory()
+    defer { folder.remove() }
+    try FileManager.default.copyItem(
+      atPath: path, toPath: folder.path("project.qde"))
+    _ = try? REFIImport.read(path: folder.url.path)
   }
 }

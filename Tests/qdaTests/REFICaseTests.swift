@@ -231,4 +231,49 @@ import Testing
     profile.fields = ["request", "two\nlines"]
     #expect(SourceNotes(profile: profile).fields.isEmpty)
   }
+
+  /// libxml2 gives a processing instruction without data to XMLParser as
+  /// a null pointer, which killed the process (`FuzzREFI`, 7 December).
+  @Test func processingInstructionsWithoutDataGetASpace() {
+    func given(_ text: String) -> String {
+      String(
+        decoding: XMLNode.givingDataToProcessingInstructions(Data(text.utf8)),
+        as: UTF8.self)
+    }
+    #expect(
+      given("<?xml version=\"1.0\"?><?x?><a><?y?></a>")
+        == "<?xml version=\"1.0\"?><?x ?><a><?y ?></a>")
+    // Comments and CDATA are text, not instructions; those with data, an
+    // empty target and an unended one are left to the parser.
+    for unchanged in [
+      "<a><!-- <?x?> --><![CDATA[<?x?>]]></a>", "<?x data?><?x\t?>", "<??>",
+      "<?x?", "<!-- <?x?>",
+    ] {
+      #expect(given(unchanged) == unchanged)
+    }
+  }
+
+  @Test func aProjectWithAProcessingInstructionWithoutDataImports() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let project = try directory.url.appendingPathComponent("project")
+    try FileManager.default.createDirectory(
+      at: project, withIntermediateDirectories: true)
+    try Data(
+      """
+      <?xml version="1.0" encoding="UTF-8"?><?x?>
+      <Project xmlns="urn:QDA-XML:project:1.0" name="p"><?y?>
+        <Sources><TextSource guid="\(Self.guid(101))" name="notes">
+          <Description><![CDATA[<?z?> stays]]></Description>
+          <PlainTextContent>Text</PlainTextContent>
+        </TextSource></Sources>
+      </Project>
+      """.utf8
+    ).write(to: project.appendingPathComponent("project.qde"))
+    let result = try CommandRunner.qda(
+      ["import", "qdpx", project.path], in: directory.url)
+    #expect(result.status == 0, "\(result.stderr)")
+    let read = try REFIImport.read(path: project.path)
+    #expect(read.sources.map(\.source.name) == ["notes"])
+  }
 }

@@ -127,6 +127,12 @@ public enum REFIImport {
     } catch is XMLNode.NotUTF8 {
       throw ExchangeError.invalidProject(
         path: path, reason: "project.qde is not UTF-8")
+    } catch is XMLNode.HasDocumentType {
+      throw ExchangeError.invalidProject(
+        path: path,
+        reason:
+          "project.qde declares a document type (<!DOCTYPE>), which REFI-QDA projects do not have"
+      )
     } catch is XMLNode.TooDeep {
       throw ExchangeError.invalidProject(
         path: path,

@@ -236,8 +236,12 @@ import Testing
   /// a null pointer, which killed the process (`FuzzREFI`, 7 December).
   @Test func processingInstructionsWithoutDataGetASpace() {
     func given(_ text: String) -> String {
-      String(
-        decoding: XMLNode.givingDataToProcessingInstructions(Data(text.utf8)),
+      let data = Data(text.utf8)
+      let markup = data.withUnsafeBytes(XMLNode.Markup.init)
+      #expect(!markup.hasDocumentType)
+      return String(
+        decoding: XMLNode.givingData(
+          to: markup.instructionsWithoutData, in: data),
         as: UTF8.self)
     }
     #expect(
@@ -250,6 +254,34 @@ import Testing
       "<?x?", "<!-- <?x?>",
     ] {
       #expect(given(unchanged) == unchanged)
+    }
+  }
+
+  /// XMLParser also reads the absent public id of a notation or an
+  /// unparsed entity as a C string; a project has no document type.
+  @Test func documentTypesAreRefused() throws {
+    func markup(_ text: String) -> XMLNode.Markup {
+      Data(text.utf8).withUnsafeBytes(XMLNode.Markup.init)
+    }
+    #expect(
+      markup("<!DOCTYPE p [<!NOTATION n SYSTEM \"\">]><p/>").hasDocumentType)
+    #expect(
+      !markup("<p><!-- <!DOCTYPE --><![CDATA[<!DOCTYPE]]></p>").hasDocumentType)
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    for declaration in [
+      "<!NOTATION n SYSTEM \"\">", "<!ENTITY e SYSTEM \"\" NDATA n>",
+    ] {
+      let project = directory.url.appendingPathComponent("project")
+      try FileManager.default.createDirectory(
+        at: project, withIntermediateDirectories: true)
+      try Data(
+        "<!DOCTYPE Project [\(declaration)]><Project name=\"p\"/>".utf8
+      ).write(to: project.appendingPathComponent("project.qde"))
+      let result = try CommandRunner.qda(
+        ["import", "qdpx", project.path], in: directory.url)
+      #expect(result.status == 65, "\(declaration): \(result.stderr)")
+      #expect(result.stderr.contains("declares a document type"))
     }
   }
 

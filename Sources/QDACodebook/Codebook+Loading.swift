@@ -402,8 +402,8 @@ struct NodeDecoder {
       let fields = mapping(
         node, "a rule",
         allowed: [
-          "id", "language", "fields", "kinds", "roles", "any", "all", "not",
-          "unless",
+          "id", "language", "fields", "kinds", "roles", "attributes", "any",
+          "all", "not", "unless",
         ],
         required: [])
     else { return nil }
@@ -421,21 +421,54 @@ struct NodeDecoder {
     let scopeFields = list("fields")
     let kinds = list("kinds")
     let roles = list("roles")
+    let attributes = self.attributes(fields["attributes"])
     let any = patterns(fields["any"], "any")
     let all = patterns(fields["all"], "all")
     let not = patterns(fields["not"], "not")
     let unless = patterns(fields["unless"], "unless")
-    if fields["any"] == nil, fields["all"] == nil {
+    if fields["any"] == nil, fields["all"] == nil, fields["attributes"] == nil {
       error(
         at: node.mark,
-        "rule '\(id ?? defaultID)' has neither 'any' nor 'all' patterns")
+        "rule '\(id ?? defaultID)' has neither 'any' nor 'all' patterns nor 'attributes'"
+      )
       return nil
     }
     guard let id else { return nil }
-    return Rule(
+    var rule = Rule(
       id: id, language: language, fields: scopeFields, kinds: kinds,
       roles: roles, any: any,
       all: all, not: not, unless: unless, location: location(node.mark))
+    rule.attributes = attributes
+    return rule
+  }
+
+  /// Reads a rule's `attributes`: a mapping of attribute names to a value or
+  /// a list of values.
+  mutating func attributes(_ node: Node?) -> [AttributeCondition] {
+    guard let node else { return [] }
+    guard case .mapping(let mapping) = node, !mapping.isEmpty else {
+      error(
+        at: node.mark,
+        "'attributes' must map attribute names to values, as 'hour: [0, 1, 2]'"
+      )
+      return []
+    }
+    var conditions: [AttributeCondition] = []
+    for (key, value) in mapping {
+      guard case .scalar = key else {
+        error(at: key.mark, "attribute names must be plain names")
+        continue
+      }
+      guard let name = string(key, "an attribute name") else { continue }
+      if case .sequence(let items) = value, items.isEmpty {
+        error(at: value.mark, "attribute '\(name)' lists no values")
+        continue
+      }
+      let values = strings(value, "attribute '\(name)'").map(\.0)
+      if values.isEmpty { continue }
+      conditions.append(AttributeCondition(name: name, values: values))
+    }
+    return conditions
   }
 
   mutating func patterns(_ node: Node?, _ what: String) -> [Pattern] {

@@ -109,12 +109,21 @@ private struct PatternEntry {
   var regex: Int32
 }
 
+/// An attribute condition's place in the flat arrays: the attribute's name
+/// id and the ids of the values it admits (in ``RuleProgram/lists``).
+private struct ConditionEntry {
+  var name: Int32
+  var values: ListRef
+}
+
 /// A rule's place in the flat arrays.
 private struct RuleEntry {
   /// Name ids of the unit kinds, roles and fields the rule is limited to.
   var kinds: ListRef
   var roles: ListRef
   var fields: ListRef
+  /// Its attribute conditions: `conditions[attributes.range]`.
+  var attributes: ListRef
   /// Whether every field the rule names is a context field.
   var readsOnlyContext: Bool
   /// Pattern indices.
@@ -147,6 +156,9 @@ private struct PreparedUnit {
   var hasRole: Bool
   var isInterviewer: Bool
   var ignoresScope: Bool
+  /// The unit's attributes that rules test, as (name id, value id); a
+  /// value id of -1 for a value no rule admits.
+  var attributes: [(name: Int32, value: Int32)]
   /// Every anchor of every field.
   var present: AnchorSet
 }
@@ -162,10 +174,15 @@ private final class RuleProgram: Sendable {
   let patterns: [PatternEntry]
   let rules: [RuleEntry]
   let lists: [Int32]
+  let conditions: [ConditionEntry]
   let regexes: [RegularExpression]
   let ruleIDs: [String]
-  /// Ids of the kind, role and field names the rules name.
+  /// Ids of the kind, role, field and attribute names the rules name.
   let names: [String: Int32]
+  /// Ids of the attribute names rules test.
+  let attributeNames: Set<Int32>
+  /// Ids of the attribute values rules admit, by ``AttributeCondition/key(_:)``.
+  let values: [String: Int32]
   /// The rules that need anchor `a`:
   /// `anchorRules[anchorRuleStart[a]..<anchorRuleStart[a + 1]]`.
   let anchorRules: [Int32]
@@ -181,8 +198,10 @@ private final class RuleProgram: Sendable {
     var requirementMasks: [UInt64] = []
     var patterns: [PatternEntry] = []
     var lists: [Int32] = []
+    var conditions: [ConditionEntry] = []
     var regexes: [RegularExpression] = []
     var names: [String: Int32] = [:]
+    var values: [String: Int32] = [:]
     var rulesOfAnchor = [[Int32]](repeating: [], count: table.count)
     var unanchoredRules: [Int32] = []
 
@@ -198,6 +217,23 @@ private final class RuleProgram: Sendable {
     }
     func nameList(_ values: [String]?) -> ListRef {
       values.map { list($0.map(nameID)) } ?? .absent
+    }
+    func valueID(_ value: String) -> Int32 {
+      let key = AttributeCondition.key(value)
+      if let id = values[key] { return id }
+      let id = Int32(values.count)
+      values[key] = id
+      return id
+    }
+    func conditionList(_ attributes: [AttributeCondition]) -> ListRef {
+      let start = Int32(conditions.count)
+      for condition in attributes {
+        conditions.append(
+          ConditionEntry(
+            name: nameID(condition.name),
+            values: list(condition.values.map(valueID))))
+      }
+      return ListRef(start: start, count: Int32(attributes.count))
     }
     /// Compiles a pattern; returns its index and its requirement groups.
     func compile(_ pattern: Pattern) -> (Int32, [[Int32]]) {
@@ -248,6 +284,7 @@ private final class RuleProgram: Sendable {
         RuleEntry(
           kinds: nameList(rule.kinds), roles: nameList(rule.roles),
           fields: nameList(rule.fields),
+          attributes: conditionList(rule.attributes),
           readsOnlyContext: rule.fields?.allSatisfy(
             MatchableUnit.contextFieldNames.contains) ?? false,
           any: list(any.map(\.0)), all: list(all.map(\.0)),
@@ -286,9 +323,12 @@ private final class RuleProgram: Sendable {
     self.patterns = patterns
     self.rules = entries
     self.lists = lists
+    self.conditions = conditions
     self.regexes = regexes
     self.ruleIDs = rules.map(\.id)
     self.names = names
+    self.attributeNames = Set(conditions.map(\.name))
+    self.values = values
     self.anchorRules = Array(rulesOfAnchor.joined())
     self.anchorRuleStart = rulesOfAnchor.reduce(into: [0]) {
       $0.append(($0.last ?? 0) + Int32($1.count))
@@ -316,7 +356,15 @@ private final class RuleProgram: Sendable {
       kind: names[unit.kind] ?? -1, role: unit.role.flatMap { names[$0] } ?? -1,
       hasRole: unit.role != nil,
       isInterviewer: unit.role == Rule.interviewerRole,
-      ignoresScope: unit.ignoresScope, present: present)
+      ignoresScope: unit.ignoresScope,
+      attributes: attributeNames.isEmpty
+        ? []
+        : unit.attributes.compactMap { attribute in
+          guard let name = names[attribute.name], attributeNames.contains(name)
+          else { return nil }
+          return (name, values[AttributeCondition.key(attribute.value)] ?? -1)
+        },
+      present: present)
   }
 
   /// Calls `body` with buffers over the arrays.
@@ -328,16 +376,19 @@ private final class RuleProgram: Sendable {
             patterns.withUnsafeBufferPointer { patterns in
               rules.withUnsafeBufferPointer { rules in
                 lists.withUnsafeBufferPointer { lists in
-                  anchorRules.withUnsafeBufferPointer { anchorRules in
-                    anchorRuleStart.withUnsafeBufferPointer { anchorRuleStart in
-                      body(
-                        Buffers(
-                          program: self, code: code, leads: leads,
-                          requirements: requirements,
-                          requirementMasks: requirementMasks,
-                          patterns: patterns, rules: rules, lists: lists,
-                          anchorRules: anchorRules,
-                          anchorRuleStart: anchorRuleStart))
+                  conditions.withUnsafeBufferPointer { conditions in
+                    anchorRules.withUnsafeBufferPointer { anchorRules in
+                      anchorRuleStart.withUnsafeBufferPointer {
+                        anchorRuleStart in
+                        body(
+                          Buffers(
+                            program: self, code: code, leads: leads,
+                            requirements: requirements,
+                            requirementMasks: requirementMasks,
+                            patterns: patterns, rules: rules, lists: lists,
+                            conditions: conditions, anchorRules: anchorRules,
+                            anchorRuleStart: anchorRuleStart))
+                      }
                     }
                   }
                 }
@@ -360,6 +411,7 @@ private struct Buffers {
   let patterns: UnsafeBufferPointer<PatternEntry>
   let rules: UnsafeBufferPointer<RuleEntry>
   let lists: UnsafeBufferPointer<Int32>
+  let conditions: UnsafeBufferPointer<ConditionEntry>
   let anchorRules: UnsafeBufferPointer<Int32>
   let anchorRuleStart: UnsafeBufferPointer<Int32>
 }
@@ -426,17 +478,30 @@ private struct Evaluator {
     list.range.contains { buffers.lists[$0] == value }
   }
 
-  /// Whether rule `rule` applies to the unit's kind and role.
+  /// Whether rule `rule` applies to the unit's kind, role and attributes.
   private func applies(_ rule: RuleEntry) -> Bool {
     if unit.ignoresScope { return true }
     if rule.kinds.isGiven, !list(rule.kinds, contains: unit.kind) {
       return false
     }
     if rule.roles.isGiven {
-      return unit.hasRole && list(rule.roles, contains: unit.role)
+      guard unit.hasRole, list(rule.roles, contains: unit.role) else {
+        return false
+      }
+    } else if unit.isInterviewer {
+      // What interviewers ask is not data about the informants.
+      return false
     }
-    // What interviewers ask is not data about the informants.
-    return !unit.isInterviewer
+    for index in rule.attributes.range {
+      let condition = buffers.conditions[index]
+      guard
+        unit.attributes.contains(where: {
+          $0.name == condition.name
+            && list(condition.values, contains: $0.value)
+        })
+      else { return false }
+    }
+    return true
   }
 
   /// Whether the rule reads field `field` of the unit.
@@ -515,6 +580,12 @@ private struct Evaluator {
         }
       }
     }
+    if entry.any.count == 0, entry.all.count == 0 {
+      // Attributes alone, which a bare example has none of.
+      if unit.ignoresScope { return nil }
+      return RuleMatch(
+        rule: buffers.program.ruleIDs[rule], field: nil, range: nil)
+    }
     var hit: RuleMatch?
     for index in entry.all.range {
       guard
@@ -536,10 +607,12 @@ private struct Evaluator {
   }
 
   /// How many unvetoed occurrences rule `rule`'s `any` and `all` patterns
-  /// have in the fields it reads, or 0 when it does not fire.
+  /// have in the fields it reads, or 0 when it does not fire; 1 for a rule
+  /// of attributes alone that fires.
   func hitCount(_ rule: Int) -> Int {
     guard evaluate(rule) != nil else { return 0 }
     let entry = buffers.rules[rule]
+    if entry.any.count == 0, entry.all.count == 0 { return 1 }
     var total = 0
     for index in Array(entry.any.range) + Array(entry.all.range) {
       for field in unit.fields.indices where reads(entry, field: field) {

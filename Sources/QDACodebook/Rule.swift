@@ -4,9 +4,15 @@
 /// - the unit's kind is one of ``kinds`` and its speaker's role one of
 ///   ``roles`` (when they are given); turns of the `interviewer` are coded
 ///   only by rules whose `roles` name it,
+/// - each attribute of ``attributes`` has one of the values listed for it
+///   (a message's `hour` is one of 0…5, its `media` is `voice_message`),
 /// - every pattern of ``all`` occurs in the rule's fields,
 /// - some pattern of ``any`` occurs (when `any` is given),
 /// - no pattern of ``unless`` occurs anywhere in the rule's fields.
+///
+/// A rule of attributes alone, without `any` or `all`, fires on every unit
+/// its scope and attributes admit, and its coding is of the whole unit (no
+/// field, no span): a voice message has no text to point into.
 ///
 /// An occurrence (of `any`, `all` or `unless`) that overlaps an occurrence of
 /// a ``not`` pattern in the same field does not count: `not: ["no abscess*"]` keeps "no abscess" from
@@ -22,6 +28,10 @@ public struct Rule: Sendable {
   public var kinds: [String]?
   /// The speaker roles the rule applies to; `nil` for all but the interviewer.
   public var roles: [String]?
+
+  /// The unit attributes the rule requires, each with one of its values;
+  /// empty for none.
+  public var attributes: [AttributeCondition] = []
 
   /// The role whose turns rules skip unless they name it.
   public static let interviewerRole = "interviewer"
@@ -51,14 +61,53 @@ public struct Rule: Sendable {
   }
 }
 
+/// A rule's condition on a unit attribute: the unit has the attribute, with
+/// one of ``values``.
+///
+/// Values are compared as texts, but two whole numbers compare as numbers:
+/// `hour: [0, 1, 2]` admits the hours `00`, `01` and `02` that a Telegram
+/// import records.
+public struct AttributeCondition: Sendable, Hashable {
+  /// The attribute's name (`hour`, `media`, `channel`).
+  public var name: String
+  /// The values admitted.
+  public var values: [String]
+
+  /// Creates a condition.
+  public init(name: String, values: [String]) {
+    self.name = name
+    self.values = values
+  }
+
+  /// Whether `value` is one of ``values``.
+  public func admits(_ value: String) -> Bool {
+    let key = Self.key(value)
+    return values.contains { Self.key($0) == key }
+  }
+
+  /// The form in which values are compared: digits alone as the number
+  /// they write (`05` as `5`), any other text as it is.
+  static func key(_ value: String) -> String {
+    let bytes = value.utf8
+    guard !bytes.isEmpty,
+      bytes.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+    else { return value }
+    let significant = bytes.drop { $0 == UInt8(ascii: "0") }
+    return significant.isEmpty
+      ? "0" : String(decoding: significant, as: UTF8.self)
+  }
+}
+
 /// Where a rule fired: the rule, the field and the matched span.
 public struct RuleMatch: Sendable, Equatable {
   /// The rule's id.
   public var rule: String
-  /// The field where the match is.
-  public var field: String
-  /// The span, in Unicode scalar offsets of the field's text.
-  public var range: Range<Int>
+  /// The field where the match is; `nil` for a rule of attributes alone,
+  /// which codes the whole unit.
+  public var field: String?
+  /// The span, in Unicode scalar offsets of the field's text; `nil` with
+  /// ``field``.
+  public var range: Range<Int>?
 }
 
 /// A unit as the rules see it: its kind, its speaker's role and its texts.
@@ -84,6 +133,9 @@ public struct MatchableUnit: Sendable {
   public var kind: String
   /// The speaker's role, for turns.
   public var role: String?
+  /// The unit's attributes (`channel`, `hour`, `media`), as far as rules
+  /// read them: those that ``Codebook/attributeNames`` lists.
+  public var attributes: [(name: String, value: String)] = []
   /// The text fields.
   public var fields: [Field]
   /// Texts around the unit that rules read only when their `fields` name
@@ -98,10 +150,12 @@ public struct MatchableUnit: Sendable {
 
   /// Prepares a unit for matching.
   public init(
-    kind: String, role: String? = nil, texts: [(name: String, text: String)]
+    kind: String, role: String? = nil, texts: [(name: String, text: String)],
+    attributes: [(name: String, value: String)] = []
   ) {
     self.kind = kind
     self.role = role
+    self.attributes = attributes
     self.fields = texts.map { Field(name: $0.name, index: TextIndex($0.text)) }
   }
 
@@ -138,6 +192,14 @@ extension Code {
 }
 
 extension Codebook {
+  /// The names of the unit attributes that some rule tests, sorted: what a
+  /// unit's ``MatchableUnit/attributes`` must hold for the rules to see it
+  /// whole.
+  public var attributeNames: [String] {
+    Set(codes.flatMap { $0.rules.flatMap { $0.attributes.map(\.name) } })
+      .sorted()
+  }
+
   /// Every code whose rules fire on the unit, in codebook order.
   public func apply(to unit: MatchableUnit) -> [(code: Code, match: RuleMatch)]
   {

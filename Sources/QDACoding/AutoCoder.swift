@@ -62,7 +62,7 @@ public struct AutoCoder: Sendable {
   private func codings(at unit: UnsafePointer<StoredUnit>) -> [CodingDraft] {
     var matchable = MatchableUnit(
       kind: unit.pointee.kind, role: unit.pointee.role,
-      texts: unit.pointee.texts)
+      texts: unit.pointee.texts, attributes: unit.pointee.attributes)
     if let question = unit.pointee.question {
       matchable.context = [.init(name: "question", index: TextIndex(question))]
     }
@@ -132,7 +132,7 @@ public struct AutoCoder: Sendable {
 
   /// The codebook as the store records it.
   var draft: CodebookDraft {
-    CodebookDraft(
+    var draft = CodebookDraft(
       hash: codebook.contentHash, id: codebook.id, title: codebook.title,
       version: codebook.version, path: codebookPath,
       codes: codebook.themes.flatMap { theme in
@@ -142,6 +142,8 @@ public struct AutoCoder: Sendable {
             name: $0.name)
         }
       })
+    draft.attributeNames = codebook.attributeNames
+    return draft
   }
 }
 

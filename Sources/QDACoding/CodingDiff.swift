@@ -132,7 +132,9 @@ public struct CodingDiff: Sendable {
     let after = AutoCoder(codebook: new, codebookPath: "")
     var builder = Builder(
       codeOrder: new.codes.map(\.qualifiedID), keepsChanges: keepsChanges)
-    try store.forEachUnitBatch(size: batchSize) { units in
+    let attributes = Set(old.attributeNames + new.attributeNames).sorted()
+    try store.forEachUnitBatch(size: batchSize, attributes: attributes) {
+      units in
       let old = before.codings(for: units)
       let new = after.codings(for: units)
       for (index, unit) in units.enumerated() {

@@ -162,6 +162,13 @@ extension REFIImport {
   static func block(startingSelectionAt start: Int, in blocks: [Block]) -> Int?
   {
     let low = firstBlock(endingAfter: start, in: blocks)
+    // A block without text (a voice message's) ends where its text would
+    // start: a selection of it starts there.
+    if low > 0, blocks[low - 1].textStart == start,
+      blocks[low - 1].range.upperBound == start
+    {
+      return low - 1
+    }
     if low < blocks.count,
       blocks[low].range.contains(start) || blocks[low].range.lowerBound == start
     {

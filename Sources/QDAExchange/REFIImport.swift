@@ -376,7 +376,10 @@ public enum REFIImport {
         let rest = firstLine[firstLine.index(after: close)...]
           .trimmingCharacters(in: .whitespaces)
         speaker = rest.isEmpty ? nil : rest
-        textStart = lines.count > 1 ? lines[1].start : first.end
+        // After the header's line break, where qda writes the text, even
+        // when there is none (a voice message).
+        textStart =
+          lines.count > 1 ? lines[1].start : min(first.end + 1, scalars.count)
         isQDA = true
       }
       let body = String(
@@ -392,8 +395,9 @@ public enum REFIImport {
       }
       blocks.append(
         Block(
-          id: id, speaker: speaker, text: body, range: first.start..<last.end,
-          textStart: textStart, isQDA: isQDA))
+          id: id, speaker: speaker, text: body,
+          range: first.start..<max(last.end, textStart), textStart: textStart,
+          isQDA: isQDA))
       lines = []
       blockStart = nil
     }

@@ -35,6 +35,8 @@ public struct CodebookDraft: Sendable {
   public var path: String
   /// Its codes in codebook order.
   public var codes: [CodeEntry]
+  /// The unit attributes its rules test, which the units are read with.
+  public var attributeNames: [String] = []
 
   /// Creates a codebook draft.
   public init(
@@ -63,17 +65,22 @@ public struct StoredUnit: Sendable {
   /// The text of the turn just before this one in its document, when that
   /// turn is the interviewer's (the question this turn answers).
   public var question: String?
+  /// The attributes the reader was asked for that the unit has, in the
+  /// order asked (the rules' attributes, for coding).
+  public var attributes: [(name: String, value: String)]
 
   /// Creates a unit.
   public init(
     id: String, kind: String, role: String? = nil,
-    texts: [(name: String, text: String)], question: String? = nil
+    texts: [(name: String, text: String)], question: String? = nil,
+    attributes: [(name: String, value: String)] = []
   ) {
     self.id = id
     self.kind = kind
     self.role = role
     self.texts = texts
     self.question = question
+    self.attributes = attributes
   }
 }
 
@@ -324,7 +331,8 @@ extension Store {
       }
     }
     // Read by a thread of its own, while this one writes.
-    let units = try unitsReadAside(tally: tally)
+    let units = try unitsReadAside(
+      tally: tally, attributes: codebook.attributeNames)
     defer { units.finish() }
     while let (unit, groups) = try units.next() {
       batch.append(unit)
@@ -479,7 +487,7 @@ extension Store {
   /// writes, and the write lock this connection holds from its first
   /// statement keeps any other process from committing in between, so it
   /// reads exactly the units this transaction sees.
-  func unitsReadAside(tally: TallyBuilder?) throws
+  func unitsReadAside(tally: TallyBuilder?, attributes: [String]) throws
     -> Prefetcher<(StoredUnit, UnitGroups)>
   {
     let reader = try readingConnection()
@@ -494,7 +502,8 @@ extension Store {
           try db.execute(
             sql: "PRAGMA cache_size = -\(UnitOrder.unorderedCacheKiB)")
         }
-        try forEachUnit(db, tally: tally) { unit, groups in
+        try forEachUnit(db, tally: tally, attributes: attributes) {
+          unit, groups in
           guard yield((consume unit, groups)) else { throw ReadingStopped() }
         }
       }
@@ -543,25 +552,59 @@ extension Store {
 
   /// Calls `body` with every unit and its texts, in source and file order.
   func forEachUnit(
-    _ db: Database, _ body: (consuming StoredUnit) throws -> Void
+    _ db: Database, attributes: [String] = [],
+    _ body: (consuming StoredUnit) throws -> Void
   ) throws {
-    try forEachUnit(db, tally: nil) { unit, _ in try body(unit) }
+    try forEachUnit(db, tally: nil, attributes: attributes) { unit, _ in
+      try body(unit)
+    }
   }
 
-  /// Calls `body` with every unit, its texts and its value in each grouping
-  /// of `tally` (none without one), in source and file order.
+  /// Calls `body` with every unit, its texts, its `attributes` and its value
+  /// in each grouping of `tally` (none without one), in source and file
+  /// order.
   ///
   /// While text ids follow file order (see ``textOrderKey``), units and
   /// texts are read in two sequential scans merged by unit id, three times
   /// faster than a join on a million units; otherwise by the join.
   func forEachUnit(
-    _ db: Database, tally: TallyBuilder?,
+    _ db: Database, tally: TallyBuilder?, attributes names: [String] = [],
     _ body: (consuming StoredUnit, UnitGroups) throws -> Void
   ) throws {
     let groupCount = tally?.groupings.count ?? 0
-    let (groupColumns, groupJoins, groupArguments) =
+    var (groupColumns, groupJoins, groupArguments) =
       tally?.valueColumns ?? ("", "", [])
-    var assembler = UnitAssembler(groupCount: groupCount)
+    // Only the attributes some unit has (an index seek each): the study's
+    // codebook asks for a chat's `hour` and `media`, which a million work
+    // reports would otherwise be searched for, unit by unit.
+    let names = try names.filter { name in
+      try Bool.fetchOne(
+        db, sql: "SELECT EXISTS (SELECT 1 FROM unitAttribute WHERE name = ?)",
+        arguments: [name]) == true
+    }
+    // The attributes asked for that the tally does not read already get
+    // slots of their own after the groupings'.
+    let tallied = tally?.readAttributes ?? []
+    var extra: [(name: String, slot: Int)] = []
+    let slots = names.map { name in
+      if let read = tallied.first(where: { $0.name == name }) {
+        return read.slot
+      }
+      extra.append((name, groupCount + extra.count))
+      return extra[extra.count - 1].slot
+    }
+    for (name, slot) in extra {
+      groupColumns += ", x\(slot).value"
+      groupJoins += """
+         LEFT JOIN unitAttribute x\(slot)
+          ON x\(slot).unitId = u.id AND x\(slot).name = ?
+        """
+      groupArguments += [name]
+    }
+    let slotCount = groupCount + extra.count
+    var assembler = UnitAssembler(
+      groupCount: groupCount, slotCount: slotCount,
+      attributes: zip(names, slots).map { ($0, $1) })
     let inFileOrder =
       try String.fetchOne(
         db, sql: "SELECT value FROM projectState WHERE key = ?",
@@ -577,7 +620,7 @@ extension Store {
           SELECT u.id, u.kind, u.role, u.sourceId \(columns)
           FROM unit u ORDER BY u.rowid
           """)
-      let attributes = tally?.readAttributes ?? []
+      let attributes = tallied + extra
       var merge =
         attributes.isEmpty ? nil : try AttributeMerge(db, names: attributes)
       var texts = try BulkStatement(
@@ -585,7 +628,9 @@ extension Store {
       var hasText = try texts.step()
       while try units.step() {
         let id = units.string(0) ?? ""
-        var groups = (0..<Int32(groupCount)).map { units.string(4 + $0) }
+        var groups = (0..<Int32(slotCount)).map {
+          $0 < groupCount ? units.string(4 + $0) : nil
+        }
         try merge?.read(id, into: &groups)
         try assembler.begin(
           id: id, kind: units.string(1) ?? "",
@@ -635,14 +680,24 @@ extension Store {
 /// turn answers, and hands each on when the next begins.
 private struct UnitAssembler {
   let groupCount: Int
+  /// How many values are read with a unit: its groupings' and then those of
+  /// the attributes without a grouping.
+  let slotCount: Int
+  /// The attributes the units are read with, and the slot of each one's
+  /// value among the values read with a unit (after its groupings').
+  let attributes: [(name: String, slot: Int)]
   private var current: StoredUnit?
   private var currentGroups = UnitGroups(values: [])
   private var currentSource: Int64 = 0
   /// The last unit's source, and its text when it was the interviewer's.
   private var previous: (source: Int64, interviewerText: String?)?
 
-  init(groupCount: Int) {
+  init(
+    groupCount: Int, slotCount: Int, attributes: [(name: String, slot: Int)]
+  ) {
     self.groupCount = groupCount
+    self.slotCount = slotCount
+    self.attributes = attributes
   }
 
   /// The id of the unit being built.
@@ -656,10 +711,11 @@ private struct UnitAssembler {
   ) throws {
     try begin(
       id: row[0], kind: row[1], role: row[2], source: row[3],
-      groups: (0..<groupCount).map { row[first + $0] }, ending: body)
+      groups: (0..<slotCount).map { row[first + $0] }, ending: body)
   }
 
-  /// Ends the unit being built and begins the unit `id`.
+  /// Ends the unit being built and begins the unit `id`, whose values are
+  /// its groupings' and then those of the attributes without a grouping.
   mutating func begin(
     id: String, kind: String, role: String?, source: Int64, groups: [String?],
     ending body: (consuming StoredUnit, UnitGroups) throws -> Void
@@ -669,9 +725,16 @@ private struct UnitAssembler {
       previous.flatMap { $0.source == source ? $0.interviewerText : nil }
     current = StoredUnit(
       id: id, kind: kind, role: role, texts: [],
-      question: kind == "turn" ? question : nil)
+      question: kind == "turn" ? question : nil,
+      attributes: attributes.compactMap { name, slot in
+        groups[slot].map { (name, $0) }
+      })
     currentSource = source
-    currentGroups.values = groups
+    if groups.count == groupCount {
+      currentGroups.values = groups
+    } else {
+      currentGroups.values = Array(groups.prefix(groupCount))
+    }
   }
 
   mutating func append(field: String, text: String) {
@@ -697,18 +760,19 @@ private struct UnitAssembler {
 }
 
 extension Store {
-  /// Calls `body` with every unit, its texts and its question context, in
-  /// source and file order, `size` units at a time (fewer in the last
-  /// batch), from one snapshot.
+  /// Calls `body` with every unit, its texts, its question context and the
+  /// `attributes` it has, in source and file order, `size` units at a time
+  /// (fewer in the last batch), from one snapshot.
   ///
   /// - Throws: What `body` throws, or `StoreError`.
   public func forEachUnitBatch(
-    size: Int, _ body: ([StoredUnit]) throws -> Void
+    size: Int, attributes: [String] = [],
+    _ body: ([StoredUnit]) throws -> Void
   ) throws {
     try read { db in
       var batch: [StoredUnit] = []
       batch.reserveCapacity(size)
-      try forEachUnit(db) { unit in
+      try forEachUnit(db, attributes: attributes) { unit in
         batch.append(unit)
         if batch.count >= size {
           try body(batch)
@@ -719,11 +783,12 @@ extension Store {
     }
   }
 
-  /// Every unit with its texts and its question context, in source and file order.
-  public func storedUnits() throws -> [StoredUnit] {
+  /// Every unit with its texts, its question context and the `attributes`
+  /// it has, in source and file order.
+  public func storedUnits(attributes: [String] = []) throws -> [StoredUnit] {
     try read { db in
       var units: [StoredUnit] = []
-      try forEachUnit(db) { units.append($0) }
+      try forEachUnit(db, attributes: attributes) { units.append($0) }
       return units
     }
   }

@@ -151,7 +151,7 @@ import Testing
       codebook.apply(
         to: MatchableUnit(kind: "case", texts: [("request", text)])
       )
-      .map { "\($0.code.id) \($0.match.range)" }
+      .map { "\($0.code.id) \($0.match.range.map { "\($0)" } ?? "-")" }
     }
     #expect(codes("Вены пропали") == ["vein 0..<4"])
     #expect(codes("an abbbscess") == ["vein 3..<12"])

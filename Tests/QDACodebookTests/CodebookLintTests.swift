@@ -45,7 +45,10 @@ import Testing
       contentsOf: TestPaths.package(
         "Sources/QDACodebook/Documentation.docc/CodebookFormat.md"),
       encoding: .utf8)
-    let start = try #require(article.range(of: "```yaml\n"))
+    let heading = try #require(article.range(of: "### A complete example"))
+    let start = try #require(
+      article.range(
+        of: "```yaml\n", range: heading.upperBound..<article.endIndex))
     let end = try #require(
       article.range(of: "```", range: start.upperBound..<article.endIndex))
     let yaml = String(article[start.upperBound..<end.lowerBound])

@@ -38,11 +38,11 @@ import Testing
     var fired = 0
     for unit in units {
       let screened = codebook.apply(to: unit).map {
-        "\($0.code.qualifiedID) \($0.match.rule) \($0.match.field) \($0.match.range)"
+        "\($0.code.qualifiedID) \($0.match.rule) \($0.match.field ?? "-") \($0.match.range.map { "\($0)" } ?? "-")"
       }
       let direct = codebook.codes.compactMap { code in
         codebook.firstMatch(of: code.qualifiedID, in: unit).map {
-          "\(code.qualifiedID) \($0.rule) \($0.field) \($0.range)"
+          "\(code.qualifiedID) \($0.rule) \($0.field ?? "-") \($0.range.map { "\($0)" } ?? "-")"
         }
       }
       #expect(screened == direct)

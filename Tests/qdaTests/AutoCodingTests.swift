@@ -49,7 +49,7 @@ import Testing
     _ = try directory.write(
       "codebook.yml",
       codebookText.replacingOccurrences(
-        of: "version: 1.0.0", with: "version: 1.0.1"))
+        of: "version: 1.1.0", with: "version: 1.1.1"))
     let edited = try code()
     #expect(!edited.stderr.contains("nothing to do"))
     #expect(try code().stderr.contains("nothing to do"))

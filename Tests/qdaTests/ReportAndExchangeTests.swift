@@ -222,6 +222,10 @@ import Testing
     let telegram = try CommandRunner.qda(
       ["import", "telegram", chat], in: directory.url)
     #expect(telegram.status == 0, "\(telegram.stderr)")
+    // The chat's messages coded too: by their hour and media, with no span.
+    let coded = try CommandRunner.qda(
+      ["code", "auto", "--codebook", Self.codebook], in: directory.url)
+    #expect(coded.status == 0, "\(coded.stderr)")
     let qdpx = directory.path("study.qdpx")
     #expect(
       try CommandRunner.qda(
@@ -254,6 +258,9 @@ import Testing
     }
     let originalCodings = try codings(directory.path("qda.sqlite"))
     #expect(originalCodings.count > 500)
+    #expect(
+      originalCodings.contains(
+        "telegram-4242:5,challenge.voice-messages,auto,,,,"))
     #expect(try codings(copy) == originalCodings)
     // What the facts are for: tables by month, attribute and role, and
     // interviewer turns left uncoded by a recoding.

@@ -53,7 +53,8 @@ import Testing
   }
 
   /// Clients' messages named `request` are coded by the work-report rules;
-  /// the hour shows the night-time requests.
+  /// the hour and the media code the night-time requests (midnight to six)
+  /// and voice messages, with no field or span.
   @Test func clientsMessagesAreCodedAsRequests() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
@@ -71,10 +72,13 @@ import Testing
       codings == [
         "telegram-4242:2 online-only.hr-information",
         "telegram-4242:3 hybrid.severe-complications",
+        "telegram-4242:5 challenge.nighttime",
+        "telegram-4242:5 challenge.voice-messages",
         "telegram-4242:6 online-only.minor-complications",
         "telegram-4242:7 online-only.hr-information",
         "telegram-4242:8 hybrid.offline-services",
         "telegram-4242:8 hybrid.hr-services",
+        "telegram-4242:8 challenge.nighttime",
         "telegram-4242:9 hybrid.offline-services",
         "telegram-4242:9 hybrid.hr-services",
         "telegram-4242:10 hybrid.hr-services",
@@ -94,8 +98,25 @@ import Testing
         hybrid.severe-complications,0,0,0,0,0,0,0,0,1,1
         hybrid.hr-services,1,0,0,0,0,1,0,1,1,4
         hybrid.overdose,0,0,0,0,0,0,0,1,0,1
+        challenge.nighttime,1,1,0,0,0,0,0,0,0,2
+        challenge.voice-messages,0,1,0,0,0,0,0,0,0,1
 
         """)
+    // unit, code, coder, rule, codebook, field, start, end, memo: the whole
+    // message, no field or span.
+    let voice = try qda(
+      ["export", "codings", "--format", "csv"], in: directory
+    )
+    .stdout.split(separator: "\n").map {
+      $0.split(separator: ",", omittingEmptySubsequences: false)
+    }
+    .filter { $0[1] == "challenge.voice-messages" }
+    #expect(voice.count == 1)
+    #expect(
+      voice.first.map { Array($0.prefix(4)) + Array($0.dropFirst(5)) } == [
+        "telegram-4242:5", "challenge.voice-messages", "auto", "voice-message",
+        "", "", "", "",
+      ])
     let byMedia = try qda(
       ["freq", "--by", "media", "--format", "csv"], in: directory)
     #expect(byMedia.stdout.hasPrefix("code,"))
@@ -104,7 +125,7 @@ import Testing
     let renamed = try qda(["import", "telegram", Self.chat], in: directory)
     #expect(renamed.stderr.contains("0 added, 12 changed"))
     #expect(
-      renamed.stderr.contains("12 auto codings of changed messages dropped"))
+      renamed.stderr.contains("15 auto codings of changed messages dropped"))
   }
 
   @Test func rolesAndNames() throws {

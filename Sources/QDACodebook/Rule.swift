@@ -89,12 +89,12 @@ public struct AttributeCondition: Sendable, Hashable {
   /// they write (`05` as `5`), any other text as it is.
   static func key(_ value: String) -> String {
     let bytes = value.utf8
-    guard !bytes.isEmpty,
-      bytes.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
-    else { return value }
-    let significant = bytes.drop { $0 == UInt8(ascii: "0") }
-    return significant.isEmpty
-      ? "0" : String(decoding: significant, as: UTF8.self)
+    guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+      return value
+    }
+    let significant = bytes.drop { $0 == 0x30 }
+    if significant.count == bytes.count { return value }
+    return significant.isEmpty ? "0" : String(Substring(significant))
   }
 }
 

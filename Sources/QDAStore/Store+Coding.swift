@@ -593,14 +593,22 @@ extension Store {
       extra.append((name, groupCount + extra.count))
       return extra[extra.count - 1].slot
     }
-    for (name, slot) in extra {
-      groupColumns += ", x\(slot).value"
-      groupJoins += """
+    // They are joined, a seek of the table's key each: for the units of a
+    // chat, whose ids do not ascend as text, ``AttributeMerge`` would seek
+    // each unit's every attribute after a scan (a million messages' hour
+    // and media: 2.2 s of CPU; joined, 0.8 s).
+    var extraColumns = ""
+    var extraJoins = ""
+    for (_, slot) in extra {
+      extraColumns += ", x\(slot).value"
+      extraJoins += """
          LEFT JOIN unitAttribute x\(slot)
           ON x\(slot).unitId = u.id AND x\(slot).name = ?
         """
-      groupArguments += [name]
     }
+    groupColumns += extraColumns
+    groupJoins += extraJoins
+    groupArguments += StatementArguments(extra.map(\.name))
     let slotCount = groupCount + extra.count
     var assembler = UnitAssembler(
       groupCount: groupCount, slotCount: slotCount,
@@ -617,20 +625,18 @@ extension Store {
       var units = try BulkStatement(
         db,
         sql: """
-          SELECT u.id, u.kind, u.role, u.sourceId \(columns)
-          FROM unit u ORDER BY u.rowid
+          SELECT u.id, u.kind, u.role, u.sourceId \(columns) \(extraColumns)
+          FROM unit u \(extraJoins) ORDER BY u.rowid
           """)
-      let attributes = tallied + extra
+      for (name, _) in extra { units.bind(name) }
       var merge =
-        attributes.isEmpty ? nil : try AttributeMerge(db, names: attributes)
+        tallied.isEmpty ? nil : try AttributeMerge(db, names: tallied)
       var texts = try BulkStatement(
         db, sql: "SELECT unitId, field, text FROM unitText ORDER BY id")
       var hasText = try texts.step()
       while try units.step() {
         let id = units.string(0) ?? ""
-        var groups = (0..<Int32(slotCount)).map {
-          $0 < groupCount ? units.string(4 + $0) : nil
-        }
+        var groups = (0..<Int32(slotCount)).map { units.string(4 + $0) }
         try merge?.read(id, into: &groups)
         try assembler.begin(
           id: id, kind: units.string(1) ?? "",

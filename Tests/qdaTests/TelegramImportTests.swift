@@ -128,6 +128,39 @@ import Testing
       renamed.stderr.contains("15 auto codings of changed messages dropped"))
   }
 
+  /// `qda diff` of two codebooks reads the attributes their rules test: the
+  /// shipped codebook against itself without its rules on `hour` and
+  /// `media`.
+  @Test func codebookDiffSeesAttributeRules() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    _ = try qda(["import", "telegram", Self.chat], in: directory)
+    let shipped = try String(contentsOfFile: Self.codebook, encoding: .utf8)
+    var without = shipped
+    for rule in ["nighttime-message", "voice-message"] {
+      let start = try #require(without.range(of: "          - id: \(rule)\n"))
+      let end =
+        without.range(
+          of: "\n      - id: ", range: start.upperBound..<without.endIndex)?
+        .lowerBound ?? without.endIndex
+      without.replaceSubrange(start.lowerBound..<end, with: "")
+    }
+    let old = try directory.write("old.yml", without)
+    let diff = try qda(
+      [
+        "diff", "--codebook", old, "--codebook", Self.codebook, "--units",
+        "--format", "csv",
+      ], in: directory)
+    #expect(
+      diff.stdout == """
+        unit,code,change
+        telegram-4242:5,challenge.nighttime,+
+        telegram-4242:5,challenge.voice-messages,+
+        telegram-4242:8,challenge.nighttime,+
+
+        """)
+  }
+
   @Test func rolesAndNames() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

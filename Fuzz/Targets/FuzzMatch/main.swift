@@ -2,13 +2,16 @@ import Foundation
 import QDACodebook
 
 /// The matcher on any text: the study's codebook applied to the input as a
-/// work report (request and services, split at the first NUL byte) and as an
-/// interview turn with the same text as its question.
+/// work report (request and services, split at the first NUL byte), as an
+/// interview turn with the same text as its question, and as a chat message
+/// whose `hour` and `media` attributes the input's length picks (the
+/// codebook's attribute rules read them).
 ///
 /// Besides memory errors (AddressSanitizer), a finding is a unit for which
 /// the screened matching (`apply`, which skips rules whose words the text
-/// lacks) and the rule-by-rule evaluation of every code disagree, or a match
-/// whose span lies outside its field.
+/// lacks) and the rule-by-rule evaluation of every code disagree, a match
+/// whose span lies outside its field, or a match without a field from a
+/// rule that has patterns.
 let codebook: Codebook = {
   let root = #filePath.split(separator: "/").dropLast(4).joined(separator: "/")
   do {
@@ -33,31 +36,50 @@ public func fuzzMatch(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
   check(
     .turn(text: request, role: "worker", question: services),
     texts: ["text": request, "question": services])
+  let media = ["voice_message", "video_message", "sticker", "photo"]
+  check(
+    MatchableUnit(
+      kind: "message", texts: [("text", request)],
+      attributes: [
+        ("hour", String(count % 24)), ("media", media[count % media.count]),
+      ]),
+    texts: ["text": request])
   return 0
 }
 
 /// Checks the unit, whose fields have `texts`.
 func check(_ unit: MatchableUnit, texts: [String: String]) {
+  func describe(_ code: String, _ match: RuleMatch) -> String {
+    "\(code) \(match.rule) \(match.field ?? "-") \(match.range.map { "\($0)" } ?? "-")"
+  }
   let screened = codebook.apply(to: unit).map {
-    "\($0.code.qualifiedID) \($0.match.rule) \($0.match.field) \($0.match.range)"
+    describe($0.code.qualifiedID, $0.match)
   }
   let direct = codebook.codes.compactMap { code in
     codebook.firstMatch(of: code.qualifiedID, in: unit).map {
-      "\(code.qualifiedID) \($0.rule) \($0.field) \($0.range)"
+      describe(code.qualifiedID, $0)
     }
   }
   guard screened == direct else {
     fatalError("screened \(screened) but rule by rule \(direct)")
   }
-  for (_, match) in codebook.apply(to: unit) {
+  for (code, match) in codebook.apply(to: unit) {
+    guard let field = match.field, let range = match.range else {
+      // Only a rule of attributes alone codes a unit without a span.
+      let rule = code.rules.first { $0.id == match.rule }
+      guard let rule, rule.any.isEmpty, rule.all.isEmpty,
+        !rule.attributes.isEmpty, match.field == nil, match.range == nil
+      else {
+        fatalError("\(describe(code.qualifiedID, match)) has no span")
+      }
+      continue
+    }
     // Spans count the scalars of the text in NFC, as the index reads it.
     let scalars =
-      texts[match.field]?.precomposedStringWithCanonicalMapping
+      texts[field]?.precomposedStringWithCanonicalMapping
       .unicodeScalars.count ?? -1
-    guard match.range.lowerBound >= 0, match.range.upperBound <= scalars
-    else {
-      fatalError(
-        "span \(match.range) outside \(match.field) of \(scalars) scalars")
+    guard range.lowerBound >= 0, range.upperBound <= scalars else {
+      fatalError("span \(range) outside \(field) of \(scalars) scalars")
     }
   }
 }

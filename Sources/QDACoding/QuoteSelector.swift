@@ -17,7 +17,8 @@ public struct Quote: Sendable, Equatable {
 
 /// Chooses exemplar quotes for a code, deterministically.
 ///
-/// Candidates are the units coded with the code. Each is scored by how densely
+/// Candidates are the units coded with the code that have text to quote (a
+/// voice message coded by its attributes has none). Each is scored by how densely
 /// the code's rules hit it (hits per 100 words); units whose text is within
 /// the length range come first, then by density, then by fewer words, then in
 /// document order. The same database and codebook always give the same quotes.
@@ -93,7 +94,10 @@ public struct QuoteSelector: Sendable {
     /// Scores `units` and keeps those among the best so far.
     public mutating func consider(_ units: [CodedUnit]) {
       guard isKnown, limit > 0 else { return }
-      for unit in units {
+      for unit in units
+      where unit.texts.contains(where: {
+        $0.value.unicodeScalars.contains { !$0.properties.isWhitespace }
+      }) {
         let candidate = score(unit)
         if best.count == limit {
           guard let worst = best.last, candidate.ranksBefore(worst) else {

@@ -89,4 +89,23 @@ import Testing
       }
     }
   }
+
+  /// A unit without text (a voice message, coded by its attributes) is no
+  /// quote, however few the others.
+  @Test func unitsWithoutTextAreNotQuoted() {
+    func unit(_ id: String, _ texts: [String], ordinal: Int) -> CodedUnit {
+      CodedUnit(
+        id: id, source: "chat", kind: "message", speaker: nil, role: nil,
+        date: nil, texts: texts.map { .init(name: "text", value: $0) },
+        question: nil, position: .init(source: 1, ordinal: ordinal))
+    }
+    let quotes = QuoteSelector(codebook: codebook).quotes(
+      for: "challenge.voice-messages",
+      among: [
+        unit("chat:1", [""], ordinal: 1), unit("chat:2", [], ordinal: 2),
+        unit("chat:3", [" \n\u{3000}"], ordinal: 3),
+        unit("chat:4", ["", "I sent a voice note"], ordinal: 4),
+      ], limit: 5)
+    #expect(quotes.map(\.unit) == ["chat:4"])
+  }
 }

@@ -142,6 +142,45 @@ struct JSONReader {
     return true
   }
 
+  /// Whether the next value (after whitespace) starts with `byte`: `{` for
+  /// an object, `[` for an array.
+  mutating func nextValueStarts(with byte: UInt8) -> Bool {
+    skipWhitespace()
+    return peek() == byte
+  }
+
+  /// Reads one value and drops it, an array's elements and an object's
+  /// members one at a time: memory holds one of them, however large the
+  /// value (the other chats of a whole-account export).
+  mutating func skipValue() throws {
+    try skipValue(depth: 0)
+  }
+
+  private mutating func skipValue(depth: Int) throws {
+    let isArray = nextValueStarts(with: UInt8(ascii: "["))
+    guard isArray || nextValueStarts(with: UInt8(ascii: "{")) else {
+      _ = try readValue(depth: depth)
+      return
+    }
+    guard depth < Self.maximumDepth else {
+      throw error("arrays and objects nested over \(Self.maximumDepth) deep")
+    }
+    var isFirst = true
+    if isArray {
+      try beginArray()
+      while try hasElement(isFirst: isFirst) {
+        isFirst = false
+        try skipValue(depth: depth + 1)
+      }
+    } else {
+      try beginObject()
+      while try nextKey(isFirst: isFirst) != nil {
+        isFirst = false
+        try skipValue(depth: depth + 1)
+      }
+    }
+  }
+
   /// Checks that nothing but whitespace follows the document.
   mutating func end() throws {
     skipWhitespace()

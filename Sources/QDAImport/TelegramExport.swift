@@ -75,8 +75,11 @@ public struct TelegramMessage: Sendable, Equatable {
 /// Phone numbers, e-mail addresses, handles and links are redacted unless
 /// asked not to.
 ///
-/// A whole-account export (`chats.list`) is refused with a message: export
-/// the one chat to study.
+/// A whole-account export (Export Telegram data: `chats.list` and
+/// `left_chats.list`, each chat such an object) is read for the one chat
+/// `chat` names, by its id or its name; the others' messages are stepped
+/// over one at a time. Without `chat`, or when no chat has it, the export
+/// is refused with a message listing its chats.
 public final class TelegramExportReader {
   /// The file.
   public let path: String
@@ -94,6 +97,11 @@ public final class TelegramExportReader {
   public private(set) var messageCount = 0
   /// How many identifiers were redacted.
   public private(set) var redactions = RedactionCounts()
+  /// The chat asked for (an id or a name), for a whole-account export.
+  public let chat: String?
+  /// Whether the file is a whole-account export, of which the chat asked
+  /// for is read.
+  public private(set) var isAccountExport = false
 
   /// The SHA-256 of the file's bytes, lowercase hex, waited for: it is
   /// made on a thread of its own while the messages are read.
@@ -112,13 +120,23 @@ public final class TelegramExportReader {
   private var isDone = false
   /// Whether the outer object has had a member.
   private var hasReadMember = false
+  /// Whether the messages read are those of a chat in a whole-account
+  /// export, whose list and section are still open around them.
+  private var isInAccount = false
+  /// The chats of a whole-account export met so far, for a message.
+  private var chatsMet: [(name: String?, id: String?, messages: Int)] = []
 
   /// Opens an export and reads up to its first message.
   ///
   /// - Throws: `ImportError` for a missing or unreadable file, malformed
   ///   JSON, and JSON that is not a chat export.
-  public init(path: String, redactsIdentifiers: Bool = true) throws {
+  public init(
+    path: String, redactsIdentifiers: Bool = true, chat: String? = nil
+  )
+    throws
+  {
     self.path = path
+    self.chat = chat
     let stream = try ByteStream(path: path, chunkSize: 1 << 16)
     json = JSONReader(path: path, stream: stream)
     redactor = redactsIdentifiers ? Redactor() : nil
@@ -148,31 +166,143 @@ public final class TelegramExportReader {
     fileSize > 0 ? min(1, Double(json.offset) / Double(fileSize)) : 1
   }
 
-  /// Reads members of the outer object up to the `messages` array.
+  /// Reads members of the outer object up to the `messages` array: its
+  /// own, or those of the chat asked for in a whole-account export.
   private func readHeader() throws {
+    var isAccount = false
     while let key = try json.nextKey(isFirst: !hasReadMember) {
       hasReadMember = true
-      if key == "messages" {
+      switch key {
+      case "messages":
+        if let chat, !isAccount, chat != chatID, chat != chatName {
+          throw json.error(
+            "this export is of one chat, \(Self.describe(name: chatName, id: chatID)), not '\(chat)'",
+            line: 1)
+        }
         try json.beginArray()
         isInMessages = true
         return
-      }
-      let value = try json.readValue()
-      switch key {
-      case "name": chatName = value.string
-      case "type": chatType = value.string
-      case "id": chatID = Self.text(of: value)
       case "chats", "left_chats":
-        throw json.error(
-          "a whole-account export; export one chat's history (in the chat's menu, 'Export chat history', format JSON) and import its result.json"
-        )
-      default: break
+        isAccount = true
+        if try enterChosenChat() {
+          isAccountExport = true
+          isInAccount = true
+          isInMessages = true
+          return
+        }
+      case "name": chatName = try json.readValue().string
+      case "type": chatType = try json.readValue().string
+      case "id": chatID = Self.text(of: try json.readValue())
+      default: try json.skipValue()
       }
     }
     try json.end()
+    if isAccount {
+      chatName = nil
+      chatType = nil
+      chatID = nil
+      throw json.error(accountProblem, line: 1)
+    }
     throw json.error(
       "no 'messages' in this JSON: expected a chat exported by Telegram Desktop as JSON",
       line: 1)
+  }
+
+  /// Why a whole-account export was not read: no chat asked for, or none
+  /// with that id or name; and its chats.
+  private var accountProblem: String {
+    let listed = chatsMet.prefix(20).map {
+      "\(Self.describe(name: $0.name, id: $0.id)) with \($0.messages) messages"
+    }
+    let more = chatsMet.count > 20 ? ", and \(chatsMet.count - 20) more" : ""
+    let chats =
+      chatsMet.isEmpty
+      ? "it has no chats"
+      : "its chats: \(listed.joined(separator: ", "))\(more)"
+    if let chat {
+      return
+        "a whole-account export without a chat of id or name '\(chat)'; \(chats)"
+    }
+    return
+      "a whole-account export; choose its chat with --chat ID or NAME (or export one chat's history); \(chats)"
+  }
+
+  /// `'Name' (id 42)`, as far as known.
+  private static func describe(name: String?, id: String?) -> String {
+    let id = id.map { "id \($0)" }
+    guard let name else { return id ?? "a chat without name or id" }
+    return "'\(name)'" + (id.map { " (\($0))" } ?? "")
+  }
+
+  /// Steps through the value of a section of a whole-account export
+  /// (`chats`, `left_chats`: `{"about": …, "list": [chat, …]}`) up to the
+  /// messages of the chat asked for, and returns whether it found them; the
+  /// other chats are counted and stepped over.
+  private func enterChosenChat() throws -> Bool {
+    guard json.nextValueStarts(with: UInt8(ascii: "{")) else {
+      try json.skipValue()
+      return false
+    }
+    try json.beginObject()
+    var isFirstKey = true
+    while let key = try json.nextKey(isFirst: isFirstKey) {
+      isFirstKey = false
+      guard key == "list", json.nextValueStarts(with: UInt8(ascii: "[")) else {
+        try json.skipValue()
+        continue
+      }
+      try json.beginArray()
+      var isFirstChat = true
+      while try json.hasElement(isFirst: isFirstChat) {
+        isFirstChat = false
+        if try enterChatIfChosen() { return true }
+      }
+    }
+    return false
+  }
+
+  /// Reads a chat of a whole-account export up to its messages, and begins
+  /// them if it is the one asked for; otherwise steps over it.
+  private func enterChatIfChosen() throws -> Bool {
+    guard json.nextValueStarts(with: UInt8(ascii: "{")) else {
+      try json.skipValue()
+      return false
+    }
+    try json.beginObject()
+    var (name, type, id): (String?, String?, String?) = (nil, nil, nil)
+    var messages = 0
+    var isFirst = true
+    while let key = try json.nextKey(isFirst: isFirst) {
+      isFirst = false
+      switch key {
+      case "messages" where json.nextValueStarts(with: UInt8(ascii: "[")):
+        if let chat, chat == id || chat == name {
+          (chatName, chatType, chatID) = (name, type, id)
+          try json.beginArray()
+          return true
+        }
+        try json.beginArray()
+        while try json.hasElement(isFirst: messages == 0) {
+          try json.skipValue()
+          messages += 1
+        }
+      case "name": name = try json.readValue().string
+      case "type": type = try json.readValue().string
+      case "id": id = Self.text(of: try json.readValue())
+      default: try json.skipValue()
+      }
+    }
+    chatsMet.append((name, id, messages))
+    return false
+  }
+
+  /// Steps over the rest of the chosen chat, of its list and of its
+  /// section, after its messages.
+  private func leaveChosenChat() throws {
+    while try json.nextKey(isFirst: false) != nil { try json.skipValue() }
+    while try json.hasElement(isFirst: false) { try json.skipValue() }
+    while try json.nextKey(isFirst: false) != nil { try json.skipValue() }
+    isInAccount = false
   }
 
   /// The next ordinary message, or `nil` at the end of the export.
@@ -182,9 +312,10 @@ public final class TelegramExportReader {
   public func next() throws -> TelegramMessage? {
     while !isDone {
       guard isInMessages else {
+        if isInAccount { try leaveChosenChat() }
         // Members after the messages, then the end.
         while try json.nextKey(isFirst: false) != nil {
-          _ = try json.readValue()
+          try json.skipValue()
         }
         try json.end()
         isDone = true

@@ -145,11 +145,17 @@ extension DataImport {
     let source = sourceName(for: reader, name: name)
     let path = reader.path
     let named = roles.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    // The chat of a whole-account export: another chat of the same file is
+    // another reading of it.
+    let chat =
+      reader.isAccountExport
+      ? ";chat=\(reader.chatID ?? reader.chat ?? "")" : ""
     let draft = SourceDraft(
       name: source, path: path, kind: "telegram",
       contentHash: reader.contentHash,
       settings:
         "format=telegram;field=\(textField);roles=\(named.joined(separator: ","));redact=\(redacts)"
+        + chat
     )
     var duplicates: [ImportError] = []
     return try withoutActuallyEscaping(progress) { progress in

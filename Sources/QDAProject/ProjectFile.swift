@@ -43,10 +43,12 @@ public struct ProjectFile: Decodable, Sendable {
     public var format: String?
     /// The text field of a chat's messages (default `text`).
     public var textField: String?
+    /// The chat to read of a whole-account Telegram export: its id or name.
+    public var chat: String?
 
     enum CodingKeys: String, CodingKey {
       case reports, transcripts, telegram, name, delimiter, encoding, roles
-      case format
+      case format, chat
       case textField = "text_field"
       case idColumn = "id_column"
       case dateColumn = "date_column"
@@ -146,7 +148,7 @@ public struct ProjectFile: Decodable, Sendable {
     "source": [
       "reports", "transcripts", "telegram", "name", "id_column",
       "date_column", "text_columns", "delimiter",
-      "encoding", "keep_identifiers", "roles", "format", "text_field",
+      "encoding", "keep_identifiers", "roles", "format", "text_field", "chat",
     ],
     "output": [
       "type", "path", "format", "by", "cols", "unit", "kind", "coder", "coders",

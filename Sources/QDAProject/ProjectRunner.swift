@@ -146,7 +146,8 @@ public struct ProjectRunner {
       if let pattern = source.telegram {
         for file in try files(pattern) {
           let reader = try TelegramExportReader(
-            path: file, redactsIdentifiers: !(source.keepIdentifiers ?? false))
+            path: file, redactsIdentifiers: !(source.keepIdentifiers ?? false),
+            chat: source.chat)
           let sink = progress(
             "reading \(URL(fileURLWithPath: file).lastPathComponent)")
           let summary = try DataImport.telegram(

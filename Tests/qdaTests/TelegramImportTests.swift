@@ -161,6 +161,73 @@ import Testing
         """)
   }
 
+  /// A whole-account export: each chat `--chat` names is a source of its
+  /// own, its units those of the chat's own export; without `--chat` the
+  /// chats are listed and nothing is written; a project file's `chat:`.
+  @Test func chatsOfAWholeAccountExport() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let account = try directory.write(
+      "result.json", TelegramAccountExport.text())
+    let refused = try CommandRunner.qda(
+      ["import", "telegram", account], in: directory.url)
+    #expect(refused.status == 65)
+    #expect(
+      refused.stderr.hasPrefix(
+        "\(account):1: error: a whole-account export; choose its chat with --chat ID or NAME"
+      ))
+    #expect(refused.stderr.contains("'Client A' (id 777) with 2 messages"))
+    #expect(
+      !FileManager.default.fileExists(atPath: directory.path("qda.sqlite")))
+
+    _ = try qda(
+      ["import", "telegram", account, "--chat", "4242"], in: directory)
+    let added = try qda(
+      ["import", "telegram", account, "--chat", "Client A"], in: directory)
+    #expect(
+      added.stderr.contains(
+        "imported 'telegram-777': 2 added, 0 changed, 0 unchanged, 0 removed (chat 'Client A', personal_chat)"
+      ))
+    let again = try qda(
+      ["import", "telegram", account, "--chat", "777"], in: directory)
+    #expect(
+      again.stderr.contains("'telegram-777' is unchanged since its last import")
+    )
+    func units(_ arguments: [String], in directory: TemporaryDirectory) throws
+      -> String
+    {
+      try qda(
+        ["export", "units", "--format", "csv"] + arguments, in: directory
+      ).stdout
+    }
+    // The group's units are those of its own export, read in a database
+    // of their own.
+    let alone = try TemporaryDirectory()
+    defer { alone.remove() }
+    _ = try qda(["import", "telegram", Self.chat], in: alone)
+    #expect(
+      try units(["--source", "telegram-4242"], in: directory)
+        == units([], in: alone))
+    #expect(
+      try units(["--source", "telegram-777"], in: directory)
+        .split(separator: "\n").count == 3)
+
+    // The same from a project file.
+    let project = try directory.write(
+      "qda.yml",
+      """
+      database: project.sqlite
+      codebook: \(Self.codebook)
+      sources:
+        - telegram: result.json
+          chat: Client A
+      """)
+    _ = try qda(["run", project], in: directory)
+    #expect(
+      try units(["--db", directory.path("project.sqlite")], in: directory)
+        == units(["--source", "telegram-777"], in: directory))
+  }
+
   @Test func rolesAndNames() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

@@ -19,6 +19,10 @@ extension QDA.Import {
         reply (yes, for an answer to another message) where the message has them. Service messages (joins, pins, calls) are \
         skipped. The source is named telegram-CHATID unless --name is given.
 
+        A whole-account export (Settings, Advanced, Export Telegram data) holds every \
+        chat: --chat names the one to import, by its id or its name; without it, the \
+        error lists the chats. The other chats are stepped over message by message.
+
         The file is read message by message, in bounded memory. Telegram's '\\xHH' \
         escapes, which JSON does not allow, are read as the characters they stand for. \
         Re-importing an unchanged file does nothing; a file that fails changes nothing.
@@ -32,6 +36,12 @@ extension QDA.Import {
 
     @Option(help: "The source name (default: telegram-CHATID).")
     var name: String?
+
+    @Option(
+      help:
+        "The chat to import from a whole-account export, by its id or its name."
+    )
+    var chat: String?
 
     @Option(
       help:
@@ -57,6 +67,9 @@ extension QDA.Import {
       if let name, name.isEmpty {
         throw ValidationError("--name needs a name.")
       }
+      if let chat, chat.isEmpty {
+        throw ValidationError("--chat needs a chat's id or name.")
+      }
       if textField.trimmingCharacters(in: .whitespaces).isEmpty {
         throw ValidationError("--text-field needs a name.")
       }
@@ -76,7 +89,7 @@ extension QDA.Import {
     func run() throws {
       try reportingFailures {
         let reader = try TelegramExportReader(
-          path: file, redactsIdentifiers: !keepIdentifiers)
+          path: file, redactsIdentifiers: !keepIdentifiers, chat: chat)
         let progress = logging.progress("reading \(file)")
         let summary = try database.write { store in
           try DataImport.telegram(

@@ -212,7 +212,8 @@ public final class TelegramExportReader {
   /// with that id or name; and its chats.
   private var accountProblem: String {
     let listed = chatsMet.prefix(20).map {
-      "\(Self.describe(name: $0.name, id: $0.id)) with \($0.messages) messages"
+      "\(Self.describe(name: $0.name, id: $0.id)) with \($0.messages) message"
+        + ($0.messages == 1 ? "" : "s")
     }
     let more = chatsMet.count > 20 ? ", and \(chatsMet.count - 20) more" : ""
     let chats =

@@ -70,7 +70,7 @@ import Testing
     defer { directory.remove() }
     let path = try directory.write("result.json", Self.account())
     let chats =
-      "its chats: 'Outreach group (synthetic)' (id 4242) with 13 messages, 'Client A' (id 777) with 2 messages, 'Old news' (id 99) with 1 messages"
+      "its chats: 'Outreach group (synthetic)' (id 4242) with 13 messages, 'Client A' (id 777) with 2 messages, 'Old news' (id 99) with 1 message"
     let none = Self.failure(path, chat: nil)
     #expect(none?.0 == 1)
     #expect(

@@ -10,7 +10,9 @@ import QDAImport
 /// - JSON that Foundation parses is JSON to qda's own reader too (bar
 ///   Telegram's `\x`, which only qda reads, and nesting deeper than qda's
 ///   limit): a failure must then be about the export, not its syntax, and a
-///   success must count the messages Foundation sees.
+///   success must count the messages Foundation sees;
+/// - read as a whole-account export for the chat `7` (the seeds' id), the
+///   chat's messages are well formed too, or the failure an `ImportError`.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTelegram(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
   let path = InputFile.write(start, count, extension: "json")
@@ -25,17 +27,15 @@ public func fuzzTelegram(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
   } catch {
     fatalError("not an ImportError: \(error)")
   }
-  var line = 0
-  for message in messages {
-    precondition(!message.id.isEmpty, "a message without an id")
-    precondition(message.line >= line, "lines out of order")
-    line = message.line
-    let hour = message.attributes.first { $0.name == "hour" }?.value
-    precondition(
-      hour.flatMap(Int.init).map { (0..<24).contains($0) } == true
-        && hour?.count == 2, "hour \(hour ?? "none")")
-    precondition(!message.text.unicodeScalars.contains("\0"), "a NUL in a text")
+  var chosen: [TelegramMessage] = []
+  do {
+    let account = try TelegramExportReader(path: path, chat: "7")
+    while let message = try account.next() { chosen.append(message) }
+  } catch is ImportError {
+  } catch {
+    fatalError("not an ImportError: \(error)")
   }
+  for messages in [messages, chosen] { check(messages) }
   let data = Data(bytes: start, count: count)
   guard
     !data.contains(UInt8(ascii: "\\"))
@@ -67,4 +67,20 @@ public func fuzzTelegram(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     "\(messages.count) messages and \(reader?.skipped ?? -1) skipped of \(elements.count)"
   )
   return 0
+}
+
+/// Checks that messages read are well formed: ids, ascending lines, an hour
+/// of two digits, no NUL in a text.
+func check(_ messages: [TelegramMessage]) {
+  var line = 0
+  for message in messages {
+    precondition(!message.id.isEmpty, "a message without an id")
+    precondition(message.line >= line, "lines out of order")
+    line = message.line
+    let hour = message.attributes.first { $0.name == "hour" }?.value
+    precondition(
+      hour.flatMap(Int.init).map { (0..<24).contains($0) } == true
+        && hour?.count == 2, "hour \(hour ?? "none")")
+    precondition(!message.text.unicodeScalars.contains("\0"), "a NUL in a text")
+  }
 }

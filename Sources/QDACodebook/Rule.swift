@@ -79,12 +79,6 @@ public struct AttributeCondition: Sendable, Hashable {
     self.values = values
   }
 
-  /// Whether `value` is one of ``values``.
-  public func admits(_ value: String) -> Bool {
-    let key = Self.key(value)
-    return values.contains { Self.key($0) == key }
-  }
-
   /// The form in which values are compared: digits alone as the number
   /// they write (`05` as `5`), any other text as it is.
   static func key(_ value: String) -> String {

@@ -77,22 +77,31 @@ import Testing
       codebook.attributeNames == ["channel", "chat_type", "hour", "media"])
   }
 
-  @Test func wholeNumbersCompareAsNumbersOtherValuesAsText() {
-    let hours = AttributeCondition(name: "hour", values: ["0", "5", "23"])
-    #expect(hours.admits("00"))
-    #expect(hours.admits("05"))
-    #expect(hours.admits("5"))
-    #expect(hours.admits("023"))
-    #expect(!hours.admits("50"))
-    #expect(!hours.admits("5 "))
-    #expect(!hours.admits("-5"))
-    #expect(!hours.admits(""))
-    let padded = AttributeCondition(name: "hour", values: ["05"])
-    #expect(padded.admits("5"))
-    let media = AttributeCondition(name: "media", values: ["voice_message"])
-    #expect(media.admits("voice_message"))
-    #expect(!media.admits("Voice_message"))
-    #expect(!media.admits("voice"))
+  /// Whether a rule of `attributes: {a: VALUES}` fires on a unit whose
+  /// `a` is `value`.
+  func admits(_ values: String, _ value: String) throws -> Bool {
+    let yaml = """
+      {id: t, title: T, version: 1.0.0, themes: [{id: t, name: T, definition: T.,
+       codes: [{id: c, name: C, definition: C., rules: [{attributes: {a: \(values)}}]}]}]}
+      """
+    let codebook = try #require(Codebook.parse(yaml: yaml, path: "t.yml").0)
+    return !codebook.apply(
+      to: MatchableUnit(kind: "message", texts: [], attributes: [("a", value)])
+    ).isEmpty
+  }
+
+  @Test func wholeNumbersCompareAsNumbersOtherValuesAsText() throws {
+    for value in ["00", "05", "5", "023", "0"] {
+      #expect(try admits("[0, 5, 23]", value), "\(value)")
+    }
+    for value in ["50", "5 ", "-5", "", "0x5", "٥"] {
+      #expect(try !admits("[0, 5, 23]", value), "\(value)")
+    }
+    #expect(try admits("['05']", "5"))
+    #expect(try admits("'000'", "0"))
+    #expect(try admits("voice_message", "voice_message"))
+    #expect(try !admits("voice_message", "Voice_message"))
+    #expect(try !admits("voice_message", "voice"))
   }
 
   /// A rule of attributes alone codes the whole unit: no field, no span.

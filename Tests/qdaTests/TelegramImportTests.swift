@@ -228,6 +228,50 @@ import Testing
         == units(["--source", "telegram-777"], in: directory))
   }
 
+  /// The README's example: the sample whole-account export, refused
+  /// without `--chat` (the database left as it was), then one chat coded
+  /// by its words, its hour and its media.
+  @Test func theSampleAccountExportAsTheReadmeShowsIt() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let account = TestPaths.package("Samples/telegram-account/result.json")
+      .path
+    _ = try qda(
+      [
+        "import", "telegram", account, "--chat", "Client A", "--text-field",
+        "request",
+      ], in: directory)
+    let database = directory.url.appendingPathComponent("qda.sqlite")
+    let before = try Data(contentsOf: database)
+    let refused = try CommandRunner.qda(
+      ["import", "telegram", account], in: directory.url)
+    #expect(refused.status == 65)
+    #expect(
+      refused.stderr == """
+        \(account):1: error: a whole-account export; choose its chat with --chat ID or NAME (or export one chat's history); its chats: 'Client A' (id 777) with 3 messages, 'Harm reduction news' (id 900) with 1 message
+
+        """)
+    #expect(try Data(contentsOf: database) == before)
+    _ = try qda(["code", "auto", "--codebook", Self.codebook], in: directory)
+    let codings = try qda(
+      ["export", "codings", "--coder", "auto", "--format", "csv"],
+      in: directory
+    ).stdout.split(separator: "\n").map {
+      let columns = $0.split(separator: ",", omittingEmptySubsequences: false)
+      return ([0, 1, 3] + Array(5..<8)).map { String(columns[$0]) }
+        .joined(separator: ",")
+    }
+    #expect(
+      codings == [
+        "unit,code,rule,field,start,end",
+        "telegram-777:1,hybrid.severe-complications,severe-swelling-en,request,25,32",
+        "telegram-777:1,challenge.nighttime,nighttime-message,,,",
+        "telegram-777:2,challenge.nighttime,nighttime-message,,,",
+        "telegram-777:2,challenge.voice-messages,voice-message,,,",
+        "telegram-777:3,hybrid.severe-complications,severe-infection-en,request,34,41",
+      ])
+  }
+
   @Test func rolesAndNames() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

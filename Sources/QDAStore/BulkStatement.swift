@@ -148,6 +148,18 @@ struct BulkStatement {
       decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
   }
 
+  /// The result of `body` with the UTF-8 bytes of column `column` of the
+  /// current row, read where SQLite holds them; `nil` for `NULL`.
+  func withBytes<Result>(
+    _ column: Int32, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Result
+  ) rethrows -> Result {
+    guard let bytes = sqlite3_column_text(handle, column) else {
+      return try body(nil)
+    }
+    let count = Int(sqlite3_column_bytes(handle, column))
+    return try body(UnsafeBufferPointer(start: bytes, count: count))
+  }
+
   /// The integer of column `column` of the current row (0 for `NULL`).
   func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 

@@ -238,12 +238,6 @@ extension Store {
     }
     let run = try Self.startRun(codebookHash: codebook.hash, at: now, in: db)
     var tally = TallyBuilder(groupings: try TallyBuilder.groupings(in: db))
-    // Units whose rows are not in id order are read without their
-    // attributes, which are counted once the codings are written in id
-    // order (see `TallyBuilder.deferAttributes`).
-    if tally.joinsAttributes, try !Self.rowsLookInIDOrder(db) {
-      tally.deferAttributes()
-    }
     // `OR FAIL`, and foreign keys off (``withoutForeignKeys(_:)``): a
     // statement of many rows that may have to undo the rows it wrote before
     // a failing one keeps a journal of every page it changes, and copying
@@ -359,7 +353,6 @@ extension Store {
       defer { try? db.execute(sql: "PRAGMA threads = 0") }
       try db.execute(sql: Self.gatheredCodingsSQL.write)
     }
-    try tally.countDeferredAttributes(in: db, coderID: auto)
     try tally.write(to: db)
     return written
   }
@@ -493,15 +486,6 @@ extension Store {
     let reader = try readingConnection()
     return Prefetcher(batchSize: 256, depth: 8) { [self] yield in
       try reader.read { db in
-        // Each unit's attributes are sought by its id: all over their
-        // table when the units' rows do not follow id order (a million
-        // cases with scattered ids: 2 s of the kernel copying pages back
-        // with a 2 MiB cache). `code auto` counts them afterwards then
-        // (`TallyBuilder.deferAttributes`); other readers may not.
-        if tally?.joinsAttributes == true, try !Self.rowsLookInIDOrder(db) {
-          try db.execute(
-            sql: "PRAGMA cache_size = -\(UnitOrder.unorderedCacheKiB)")
-        }
         try forEachUnit(db, tally: tally, attributes: attributes) {
           unit, groups in
           guard yield((consume unit, groups)) else { throw ReadingStopped() }
@@ -566,54 +550,47 @@ extension Store {
   ///
   /// While text ids follow file order (see ``textOrderKey``), units and
   /// texts are read in two sequential scans merged by unit id, three times
-  /// faster than a join on a million units; otherwise by the join.
+  /// faster than a join on a million units; otherwise by the join. The
+  /// attributes come packed in the unit's row (``PackedAttributes``).
   func forEachUnit(
     _ db: Database, tally: TallyBuilder?, attributes names: [String] = [],
     _ body: (consuming StoredUnit, UnitGroups) throws -> Void
   ) throws {
     let groupCount = tally?.groupings.count ?? 0
-    var (groupColumns, groupJoins, groupArguments) =
-      tally?.valueColumns ?? ("", "", [])
-    // Only the attributes some unit has (an index seek each): the study's
-    // codebook asks for a chat's `hour` and `media`, which a million work
-    // reports would otherwise be searched for, unit by unit.
-    let names = try names.filter { name in
-      try Bool.fetchOne(
-        db, sql: "SELECT EXISTS (SELECT 1 FROM unitAttribute WHERE name = ?)",
-        arguments: [name]) == true
-    }
+    let groupColumns = tally?.valueColumns ?? ""
     // The attributes asked for that the tally does not read already get
     // slots of their own after the groupings'.
-    let tallied = tally?.readAttributes ?? []
-    var extra: [(name: String, slot: Int)] = []
-    let slots = names.map { name in
-      if let read = tallied.first(where: { $0.name == name }) {
-        return read.slot
+    let tallied = tally?.attributeSlots ?? []
+    var read = tallied
+    var slots: [Int] = []
+    for name in names {
+      if let slot = read.first(where: { $0.name == name })?.slot {
+        slots.append(slot)
+      } else {
+        slots.append(groupCount + read.count - tallied.count)
+        read.append((name, slots[slots.count - 1]))
       }
-      extra.append((name, groupCount + extra.count))
-      return extra[extra.count - 1].slot
     }
-    // They are joined, a seek of the table's key each (a million messages'
-    // hour and media: 0.76 s in the `sqlite3` shell). The tally reads
-    // its attributes by ``AttributeMerge`` only while ids ascend; for a
-    // chat, whose ids do not ascend as text, the merge would scan the
-    // table once and still seek nine units in ten.
-    var extraColumns = ""
-    var extraJoins = ""
-    for (_, slot) in extra {
-      extraColumns += ", x\(slot).value"
-      extraJoins += """
-         LEFT JOIN unitAttribute x\(slot)
-          ON x\(slot).unitId = u.id AND x\(slot).name = ?
-        """
-    }
-    groupColumns += extraColumns
-    groupJoins += extraJoins
-    groupArguments += StatementArguments(extra.map(\.name))
-    let slotCount = groupCount + extra.count
+    let slotCount = groupCount + read.count - tallied.count
+    let unpacker = AttributeUnpacker(read)
     var assembler = UnitAssembler(
       groupCount: groupCount, slotCount: slotCount,
       attributes: zip(names, slots).map { ($0, $1) })
+    /// The values of a unit's groupings, each read by `column` from its
+    /// place among them, and of its attributes unpacked from `packed`.
+    func values(
+      _ id: String, packed: UnsafeBufferPointer<UInt8>?,
+      _ column: (Int) -> String?
+    ) throws -> [String?] {
+      var values = (0..<slotCount).map { $0 < groupCount ? column($0) : nil }
+      if let packed, !unpacker.unpack(packed, into: &values) {
+        throw StoreError.sqlite(
+          path: path,
+          message:
+            "unit \(id) has malformed packed attributes; re-import its source")
+      }
+      return values
+    }
     let inFileOrder =
       try String.fetchOne(
         db, sql: "SELECT value FROM projectState WHERE key = ?",
@@ -621,24 +598,20 @@ extension Store {
     if inFileOrder {
       // Unit row ids follow file order too: both are assigned as a
       // source's units are first written, and nothing reorders them.
-      // Attributes are read beside the units rather than joined to them.
-      let columns = tally?.valueColumns(joiningAttributes: false).columns ?? ""
       var units = try BulkStatement(
         db,
         sql: """
-          SELECT u.id, u.kind, u.role, u.sourceId \(columns) \(extraColumns)
-          FROM unit u \(extraJoins) ORDER BY u.rowid
+          SELECT u.id, u.kind, u.role, u.sourceId, u.attributes \(groupColumns)
+          FROM unit u ORDER BY u.rowid
           """)
-      for (name, _) in extra { units.bind(name) }
-      var merge =
-        tallied.isEmpty ? nil : try AttributeMerge(db, names: tallied)
       var texts = try BulkStatement(
         db, sql: "SELECT unitId, field, text FROM unitText ORDER BY id")
       var hasText = try texts.step()
       while try units.step() {
         let id = units.string(0) ?? ""
-        var groups = (0..<Int32(slotCount)).map { units.string(4 + $0) }
-        try merge?.read(id, into: &groups)
+        let groups = try units.withBytes(4) { packed in
+          try values(id, packed: packed) { units.string(5 + Int32($0)) }
+        }
         try assembler.begin(
           id: id, kind: units.string(1) ?? "",
           role: units.string(2), source: units.int64(3),
@@ -664,16 +637,27 @@ extension Store {
     let rows = try Row.fetchCursor(
       db,
       sql: """
-        SELECT u.id, u.kind, u.role, u.sourceId, t.field, t.text \(groupColumns)
+        SELECT u.id, u.kind, u.role, u.sourceId, t.field, t.text, u.attributes
+          \(groupColumns)
         FROM unit u
         JOIN source s ON s.id = u.sourceId
-        LEFT JOIN unitText t ON \(Self.textsOfUnit) \(groupJoins)
+        LEFT JOIN unitText t ON \(Self.textsOfUnit)
         ORDER BY s.id, u.ordinal, t.position
-        """,
-      arguments: groupArguments)
+        """)
     while let row = try rows.next() {
-      if assembler.unitID != row[0] as String {
-        try assembler.begin(row, groupsFrom: 6, ending: body)
+      let id: String = row[0]
+      if assembler.unitID != id {
+        let groups: [String?]
+        if var packed: String = row[6] {
+          groups = try packed.withUTF8 { packed in
+            try values(id, packed: packed) { row[7 + $0] }
+          }
+        } else {
+          groups = try values(id, packed: nil) { row[7 + $0] }
+        }
+        try assembler.begin(
+          id: id, kind: row[1], role: row[2], source: row[3], groups: groups,
+          ending: body)
       }
       if let field: String = row[4] {
         assembler.append(field: field, text: row[5])
@@ -709,17 +693,6 @@ private struct UnitAssembler {
 
   /// The id of the unit being built.
   var unitID: String? { current?.id }
-
-  /// Ends the unit being built and begins one from `row`: id, kind, role,
-  /// source id, and its group values from column `groupsFrom` on.
-  mutating func begin(
-    _ row: Row, groupsFrom first: Int,
-    ending body: (consuming StoredUnit, UnitGroups) throws -> Void
-  ) throws {
-    try begin(
-      id: row[0], kind: row[1], role: row[2], source: row[3],
-      groups: (0..<slotCount).map { row[first + $0] }, ending: body)
-  }
 
   /// Ends the unit being built and begins the unit `id`, whose values are
   /// its groupings' and then those of the attributes without a grouping.

@@ -574,13 +574,14 @@ private struct UnitWriter {
       db,
       head: """
         INSERT OR FAIL INTO unit (id, sourceId, ordinal, kind, date, speaker, role, startTime, endTime,
-                          line, contentHash, firstText, textCount) VALUES
+                          line, contentHash, firstText, textCount, attributes) VALUES
         """,
-      row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
     updateUnit = try db.makeStatement(
       sql: """
         UPDATE unit SET ordinal = ?, kind = ?, date = ?, speaker = ?, role = ?, startTime = ?,
-                        endTime = ?, line = ?, contentHash = ?, firstText = ?, textCount = ?
+                        endTime = ?, line = ?, contentHash = ?, firstText = ?, textCount = ?,
+                        attributes = ?
         WHERE id = ?
         """)
     updateOrdinal = try db.makeStatement(
@@ -723,7 +724,7 @@ private struct UnitWriter {
     try updateUnit.execute(arguments: [
       ordinal, unit.kind, unit.date, unit.speaker, unit.role, unit.startTime,
       unit.endTime, unit.line, unit.contentHash, nextTextID, unit.texts.count,
-      unit.id,
+      PackedAttributes.pack(unit.attributes), unit.id,
     ])
     try deleteAttributes.execute(arguments: [unit.id])
     try deleteAutoCodings.execute(arguments: [unit.id])
@@ -758,6 +759,7 @@ private struct UnitWriter {
     // Its texts are bound next, numbered from here.
     insertUnit.bind(nextTextID)
     insertUnit.bind(unit.texts.count)
+    insertUnit.bind(PackedAttributes.pack(unit.attributes))
     return insertUnit.endRow()
   }
 

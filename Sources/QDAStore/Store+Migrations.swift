@@ -318,6 +318,22 @@ extension Store {
           \(Store.searchIndexWithoutPositionsSQL);
           """)
     }
+    migrator.registerMigration("v14-unit-attributes-packed") { db in
+      // Each unit's attributes also in its own row (`PackedAttributes`),
+      // for readers that scan the units: `unitAttribute`, keyed by unit id,
+      // is met in a scan's order only while ids ascend as text.
+      try db.execute(
+        sql: """
+          ALTER TABLE unit ADD COLUMN attributes TEXT;
+          UPDATE unit SET attributes = (
+            SELECT group_concat(
+              length(CAST(name AS BLOB)) || ':' || name
+                || length(CAST(value AS BLOB)) || ':' || value, '')
+            FROM (
+              SELECT name, value FROM unitAttribute
+              WHERE unitId = unit.id ORDER BY position));
+          """)
+    }
     return migrator
   }
 

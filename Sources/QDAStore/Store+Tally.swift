@@ -53,37 +53,14 @@ struct TallyBuilder {
   private var codes = StringNumbering()
   /// Counts by packed (grouping, code id, value id).
   private var counts = PackedCounts()
-  /// The value ids of the unit being added (kept for its capacity); -1
-  /// for a grouping counted afterwards.
+  /// The value ids of the unit being added (kept for its capacity).
   private var unitValues: [Int] = []
-  /// Whether each grouping is counted afterwards, from the stored codings
-  /// (``deferAttributes()``), rather than unit by unit.
-  private var isDeferred: [Bool]
   /// How many units were added.
   private(set) var units = 0
 
   /// A builder for these groupings.
   init(groupings: [UnitGrouping]) {
     self.groupings = groupings
-    isDeferred = groupings.map { _ in false }
-  }
-
-  /// Counts the attribute groupings after the codings are written
-  /// (``countDeferredAttributes(in:coderID:)``), not unit by unit: the
-  /// units are then read without their attributes.
-  ///
-  /// For units whose rows are not in id order: each unit's attributes are
-  /// sought by its id, all over their table, and a million cases with
-  /// scattered ids were coded in 10.6 s with the seeks, 8.2 s without
-  /// (medians of three, alternately). Afterwards the codings are in id
-  /// order, and the attributes are read in the same order.
-  mutating func deferAttributes() {
-    isDeferred = groupings.map(\.isAttribute)
-  }
-
-  /// Whether some grouping is read by a join of the units' attributes.
-  var joinsAttributes: Bool {
-    zip(groupings, isDeferred).contains { $0.isAttribute && !$1 }
   }
 
   /// The groupings a tally of this database counts.
@@ -114,59 +91,25 @@ struct TallyBuilder {
     return groupings + names.map(UnitGrouping.attribute)
   }
 
-  /// The SQL of each grouping's value, on `u` (unit), in order: the
-  /// columns to select, and the joins they need with their arguments.
-  ///
-  /// Each attribute is a left join of its own, one index seek per unit and
-  /// name: a third cheaper than a correlated sub-query (a million units
-  /// read with their channel: 1.07 s as sub-queries, 0.71 s joined, 0.31 s
-  /// without, in the `sqlite3` shell).
-  var valueColumns:
-    (
-      columns: String, joins: String, arguments: StatementArguments
-    )
-  {
-    valueColumns(joiningAttributes: true)
+  /// The SQL of each grouping's value, on `u` (unit), in order: a column
+  /// to select each, `NULL` for an attribute's, which readers fill from
+  /// the unit's packed attributes (``attributeSlots``).
+  var valueColumns: String {
+    groupings.map { grouping in
+      switch grouping {
+      case .none, .attribute: return ", NULL"
+      case .month, .speaker, .role: return ", " + grouping.sql.expression
+      }
+    }.joined()
   }
 
-  /// The attribute groupings read unit by unit (none deferred): each one's
-  /// name, and its place among ``groupings``.
-  var readAttributes: [(name: String, slot: Int)] {
+  /// The attribute groupings: each one's name, and its place among
+  /// ``groupings``.
+  var attributeSlots: [(name: String, slot: Int)] {
     groupings.indices.compactMap { index in
-      guard case .attribute(let name) = groupings[index], !isDeferred[index]
-      else { return nil }
+      guard case .attribute(let name) = groupings[index] else { return nil }
       return (name, index)
     }
-  }
-
-  /// ``valueColumns``, with the attribute columns `NULL` and not joined
-  /// when `joiningAttributes` is false: for a reader that fills them
-  /// itself (``AttributeMerge``).
-  func valueColumns(joiningAttributes: Bool) -> (
-    columns: String, joins: String, arguments: StatementArguments
-  ) {
-    var columns = ""
-    var joins = ""
-    var arguments = StatementArguments()
-    for (index, grouping) in groupings.enumerated() {
-      if isDeferred[index] {
-        columns += ", NULL"
-        continue
-      }
-      switch grouping {
-      case .none: columns += ", NULL"
-      case .month, .speaker, .role: columns += ", " + grouping.sql.expression
-      case .attribute where !joiningAttributes: columns += ", NULL"
-      case .attribute(let name):
-        columns += ", a\(index).value"
-        joins += """
-           LEFT JOIN unitAttribute a\(index)
-            ON a\(index).unitId = u.id AND a\(index).name = ?
-          """
-        arguments += [name]
-      }
-    }
-    return (columns, joins, arguments)
   }
 
   private static func key(_ grouping: Int, _ code: Int, _ value: Int) -> Int {
@@ -185,115 +128,15 @@ struct TallyBuilder {
     units += 1
     unitValues.removeAll(keepingCapacity: true)
     for (grouping, value) in groups.values.enumerated() {
-      if isDeferred[grouping] {
-        unitValues.append(-1)
-        continue
-      }
       let id = value.map { values.number(of: $0) } ?? 0
       unitValues.append(id)
       counts.add(Self.key(grouping, 0, id))
     }
     for index in codings.indices {
       let id = self.codes.number(of: codings[index].code)
-      for (grouping, value) in unitValues.enumerated() where value >= 0 {
+      for (grouping, value) in unitValues.enumerated() {
         counts.add(Self.key(grouping, id, value))
       }
-    }
-  }
-
-  /// Counts the groupings of ``deferAttributes()``, once every unit was
-  /// added and its codings written, as ``add(_:codings:)`` would have.
-  ///
-  /// One scan of the attributes and one of the codings of `coderID`, both
-  /// in unit id order (their tables' keys), merged: each attribute row
-  /// counts its unit under its value, and each coding is counted under the
-  /// values of its unit's rows. A scan of each attribute's values and the
-  /// codings joined to their unit's value, which sought it from the root of
-  /// the attribute table, took 1.03 s of a million scattered cases' `code
-  /// auto`, on one core at its end; merged, 0.5 s.
-  ///
-  /// - Throws: A GRDB error.
-  mutating func countDeferredAttributes(in db: Database, coderID: Int64)
-    throws
-  {
-    let deferred = groupings.indices.compactMap {
-      grouping -> (name: [UInt8], grouping: Int)? in
-      guard isDeferred[grouping],
-        case .attribute(let name) = groupings[grouping]
-      else { return nil }
-      return (Array(name.utf8), grouping)
-    }
-    guard !deferred.isEmpty else { return }
-    let names = try CodingNames.all(in: db)
-    var codeNumbers: [Int64: Int] = [:]
-    var attributes = try KeyedScan(
-      BulkStatement(
-        db,
-        sql:
-          "SELECT unitId, name, value FROM unitAttribute ORDER BY unitId, name"
-      ))
-    // `+coderId`: the key's order, not the coder index's.
-    var codingRows = try BulkStatement(
-      db,
-      sql:
-        "SELECT unitId, codeId FROM codingRow WHERE +coderId = ? ORDER BY unitId"
-    )
-    codingRows.bind(coderID)
-    var codings = try KeyedScan(codingRows)
-    var valued = [Int](repeating: 0, count: deferred.count)
-    // The values of the unit whose codings are being counted (0: none).
-    var unitValues = [Int](repeating: 0, count: deferred.count)
-    /// Counts the attribute `row` under its value, and returns its
-    /// grouping's place in `deferred` and the value's number (`nil` for an
-    /// attribute not deferred).
-    func count(_ row: borrowing BulkStatement) -> (index: Int, value: Int)? {
-      guard
-        let index = deferred.firstIndex(where: { attribute in
-          attribute.name.withUnsafeBufferPointer {
-            row.compare(1, with: $0) == 0
-          }
-        })
-      else { return nil }
-      let value = row.string(2).map { values.number(of: $0) } ?? 0
-      counts.add(Self.key(deferred[index].grouping, 0, value))
-      valued[index] += 1
-      return (index, value)
-    }
-    while codings.hasRow {
-      let id = codings.rows.string(0) ?? ""
-      for index in unitValues.indices { unitValues[index] = 0 }
-      // The rows of units before this one, then this one's.
-      try attributes.advance(through: id) { row, isKey in
-        if let counted = count(row), isKey {
-          unitValues[counted.index] = counted.value
-        }
-      }
-      try codings.advance(through: id) { row, _ in
-        let codeID = row.int64(1)
-        let code: Int
-        if let number = codeNumbers[codeID] {
-          code = number
-        } else {
-          guard let name = names[codeID] else {
-            // Each coding of the run was written with its code's number.
-            throw DatabaseError(
-              resultCode: .SQLITE_CORRUPT,
-              message: "coding code \(codeID) has no name in codingName")
-          }
-          code = codes.number(of: name)
-          codeNumbers[codeID] = code
-        }
-        for index in deferred.indices {
-          counts.add(
-            Self.key(deferred[index].grouping, code, unitValues[index]))
-        }
-      }
-    }
-    // The rows of units after the last coded one.
-    try attributes.finish { _ = count($0) }
-    for index in deferred.indices where units > valued[index] {
-      counts.add(
-        Self.key(deferred[index].grouping, 0, 0), count: units - valued[index])
     }
   }
 

@@ -259,11 +259,11 @@ import Testing
     #expect(results[2] == results[0])
   }
 
-  /// The attribute groupings of a tally, counted unit by unit while the
-  /// units' rows are in id order and afterwards from the stored codings
-  /// when not (`TallyBuilder.deferAttributes`), are the same counts, which
-  /// are those of the units' attributes and codings: units with no value
-  /// or no coding, two attributes, two codes.
+  /// The attribute groupings of a tally, read from each unit's packed
+  /// attributes (`PackedAttributes`) whether or not the units' rows are in
+  /// id order, are the same counts, which are those of the units'
+  /// attributes and codings: units with no value or no coding, two
+  /// attributes, two codes.
   @Test func attributeTalliesAreTheSameInAnyOrderOfTheUnits() throws {
     let channels = ["chat", "dm", "phone"]
     func draft(_ index: Int) -> UnitDraft {
@@ -332,18 +332,6 @@ import Testing
           try store.read { try Int.fetchOne($0, sql: "PRAGMA threads") } == 0)
       }
     }
-  }
-
-  /// Deferred, the attribute groupings are read by no join, and counted
-  /// from the stored rows alone.
-  @Test func deferredAttributesAreNotJoinedButCounted() throws {
-    var tally = TallyBuilder(groupings: [.none, .month, .attribute("channel")])
-    #expect(tally.joinsAttributes)
-    #expect(tally.valueColumns.joins.contains("unitAttribute"))
-    tally.deferAttributes()
-    #expect(!tally.joinsAttributes)
-    #expect(tally.valueColumns.joins.isEmpty)
-    #expect(tally.valueColumns.columns.hasSuffix(", NULL"))
   }
 
   @Test func changedRowReplacesTheUnitAndDropsOnlyItsAutoCodings() throws {

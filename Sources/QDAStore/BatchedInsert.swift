@@ -91,6 +91,13 @@ struct BatchedInsert {
     values.append(.text(end: bytes.count))
   }
 
+  /// Binds the next value of the row being bound to the text that `write`
+  /// appends to the bytes it is given, as UTF-8.
+  mutating func bindText(_ write: (inout [UInt8]) -> Void) {
+    write(&bytes)
+    values.append(.text(end: bytes.count))
+  }
+
   /// Binds the next value to an integer (`NULL` when `nil`).
   mutating func bind(_ value: Int64?) {
     values.append(value.map(Value.integer) ?? .null)

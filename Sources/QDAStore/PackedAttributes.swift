@@ -17,17 +17,41 @@ enum PackedAttributes {
   /// The packed form of `attributes`; `nil` when there are none.
   static func pack(_ attributes: [(name: String, value: String)]) -> String? {
     guard !attributes.isEmpty else { return nil }
-    var packed = ""
+    var bytes: [UInt8] = []
+    append(attributes, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Appends the packed form of `attributes` to `bytes`.
+  ///
+  /// Byte by byte, from the strings' storage: made by appending strings,
+  /// a million cases' packed texts took 2,000 instructions each.
+  static func append(
+    _ attributes: [(name: String, value: String)], to bytes: inout [UInt8]
+  ) {
     attributes.withUnsafeBufferPointer { attributes in
       for index in attributes.indices {
-        for part in [attributes[index].name, attributes[index].value] {
-          packed += String(part.utf8.count)
-          packed += ":"
-          packed += part
-        }
+        appendPart(attributes[index].name, to: &bytes)
+        appendPart(attributes[index].value, to: &bytes)
       }
     }
-    return packed
+  }
+
+  /// Appends one name or value with its length and colon before it.
+  private static func appendPart(_ part: String, to bytes: inout [UInt8]) {
+    var part = part
+    part.withUTF8 { part in
+      let length = part.count
+      let zero = UInt8(ascii: "0")
+      if length < 100 {
+        if length >= 10 { bytes.append(zero + UInt8(length / 10)) }
+        bytes.append(zero + UInt8(length % 10))
+      } else {
+        bytes.append(contentsOf: String(length).utf8)
+      }
+      bytes.append(UInt8(ascii: ":"))
+      bytes.append(contentsOf: part)
+    }
   }
 
   /// Calls `body` with the name and value of each attribute in `packed`,

@@ -759,7 +759,11 @@ private struct UnitWriter {
     // Its texts are bound next, numbered from here.
     insertUnit.bind(nextTextID)
     insertUnit.bind(unit.texts.count)
-    insertUnit.bind(PackedAttributes.pack(unit.attributes))
+    if unit.attributes.isEmpty {
+      insertUnit.bind(nil as String?)
+    } else {
+      insertUnit.bindText { PackedAttributes.append(unit.attributes, to: &$0) }
+    }
     return insertUnit.endRow()
   }
 

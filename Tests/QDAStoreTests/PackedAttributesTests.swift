@@ -32,12 +32,18 @@ import Testing
     let awkward = [
       ("канал", "телеграм"), ("a:b", "1:2"), ("", ""), ("12", "3:x"),
       ("тab\tline\nbreak", String(repeating: "я", count: 300)), ("ё", "👍🏽"),
+      (String(repeating: "n", count: 9), String(repeating: "v", count: 10)),
+      (String(repeating: "n", count: 99), String(repeating: "v", count: 100)),
+      ("long", String(repeating: "x", count: 123_456)),
     ]
     let packed = try #require(PackedAttributes.pack(awkward))
     let back = try #require(unpacked(packed))
     #expect(back.map(\.0) == awkward.map(\.0))
     #expect(back.map(\.1) == awkward.map(\.1))
     #expect(unpacked("")?.isEmpty == true)
+    #expect(
+      packed.contains("99:" + String(repeating: "n", count: 99) + "100:v"))
+    #expect(packed.contains("4:long123456:x"))
   }
 
   /// A damaged text is told apart, whatever its bytes, and never read

@@ -587,7 +587,8 @@ extension Store {
         throw StoreError.sqlite(
           path: path,
           message:
-            "unit \(id) has malformed packed attributes; re-import its source")
+            "unit \(id) has malformed packed attributes; run `qda purge --source` on its source and import it again"
+        )
       }
       return values
     }

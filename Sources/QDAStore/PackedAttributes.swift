@@ -1,17 +1,24 @@
-/// A unit's attributes packed into one text of its row (`unit.attributes`),
+import GRDB
+import GRDBSQLite
+
+/// A unit's attributes, packed into one text of its row (`unit.attributes`),
 /// so that a scan of the units reads them with no join and no seek.
 ///
-/// `unitAttribute` keeps them too, one row each, for queries by name and
-/// value. Its key is the unit's id: a scan of the units in file order met
-/// their attribute rows in that order only while ids ascended as text, and
-/// sought them from the table's root otherwise (a chat's ids, `…:9` before
-/// `…:10`, and any file sorted by something other than its ids). In the
-/// `sqlite3` shell, a million messages read with two attributes by joins
-/// took 0.83 s, with the packed text 0.18 s.
+/// They were rows of their own, keyed by unit id (until migration v15).
+/// A scan of the units in file order met them in the same order only
+/// while ids ascended as text: a chat's do not (`…:10` sorts before
+/// `…:9`), nor do those of a file sorted by date. In the `sqlite3` shell,
+/// a million messages read with two attributes by joins took 0.83 s, with
+/// the packed text 0.18 s. Grouped queries read a value by
+/// `qda_attribute(u.attributes, name)` (``addFunction(_:)``); the names in
+/// use are kept in `attributeName`; `unitAttribute` is a view for queries
+/// by hand.
 ///
 /// Each attribute is its name, then its value, each after its length in
 /// UTF-8 bytes and a colon, in the unit's order of attributes:
 /// `7:channel8:telegram4:hour2:05`. A unit without attributes has `NULL`.
+/// A name comes once: a later attribute of a name already packed is left
+/// out.
 /// Lengths make any name or value safe to pack, separators included.
 enum PackedAttributes {
   /// The packed form of `attributes`; `nil` when there are none.
@@ -30,7 +37,10 @@ enum PackedAttributes {
     _ attributes: [(name: String, value: String)], to bytes: inout [UInt8]
   ) {
     attributes.withUnsafeBufferPointer { attributes in
-      for index in attributes.indices {
+      for index in attributes.indices
+      where !attributes[..<index].contains(where: {
+        $0.name == attributes[index].name
+      }) {
         appendPart(attributes[index].name, to: &bytes)
         appendPart(attributes[index].value, to: &bytes)
       }
@@ -92,6 +102,73 @@ enum PackedAttributes {
     }
     return true
   }
+}
+
+extension PackedAttributes {
+  /// The attributes packed in `packed`, in their order; none for `nil`,
+  /// and `nil` when `packed` is malformed.
+  static func unpack(_ packed: String?) -> [(name: String, value: String)]? {
+    guard var packed else { return [] }
+    var attributes: [(name: String, value: String)] = []
+    let isWellFormed = packed.withUTF8 { bytes in
+      forEach(in: bytes) { name, value in
+        attributes.append(
+          (
+            String(decoding: name, as: UTF8.self),
+            String(decoding: value, as: UTF8.self)
+          ))
+      }
+    }
+    return isWellFormed ? attributes : nil
+  }
+
+  /// Registers `qda_attribute(packed, name)` on `db`: the value of the
+  /// attribute `name` in the packed text `packed`, `NULL` when it has no
+  /// such attribute (or is `NULL`, or malformed).
+  static func addFunction(_ db: Database) {
+    sqlite3_create_function_v2(
+      db.sqliteConnection, "qda_attribute", 2,
+      SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+      nil, attributeValue, nil, nil, nil)
+  }
+
+  /// The SQL that gives the value of the attribute `name` of the unit `u`.
+  static func valueSQL(_ name: String) -> String {
+    "qda_attribute(u.attributes, '\(name.replacingOccurrences(of: "'", with: "''"))')"
+  }
+}
+
+/// `qda_attribute`'s implementation (see ``PackedAttributes/addFunction(_:)``).
+private func attributeValue(
+  _ context: OpaquePointer?, _ count: Int32,
+  _ arguments: UnsafeMutablePointer<OpaquePointer?>?
+) {
+  guard let arguments, let packed = sqlite3_value_text(arguments[0]),
+    let wanted = sqlite3_value_text(arguments[1])
+  else {
+    sqlite3_result_null(context)
+    return
+  }
+  let packedBytes = UnsafeBufferPointer(
+    start: packed, count: Int(sqlite3_value_bytes(arguments[0])))
+  let wantedBytes = UnsafeBufferPointer(
+    start: wanted, count: Int(sqlite3_value_bytes(arguments[1])))
+  var found: UnsafeBufferPointer<UInt8>?
+  _ = PackedAttributes.forEach(in: packedBytes) { name, value in
+    if found == nil, name.elementsEqual(wantedBytes) { found = value }
+  }
+  guard let found else {
+    sqlite3_result_null(context)
+    return
+  }
+  // Transient: SQLite copies the bytes, which live in the argument. An
+  // empty value has no bytes to point to: an empty text of a constant.
+  let empty: StaticString = ""
+  sqlite3_result_text(
+    context,
+    UnsafeRawPointer(found.baseAddress ?? UnsafePointer(empty.utf8Start))
+      .assumingMemoryBound(to: CChar.self),
+    Int32(found.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
 }
 
 /// Reads the values of chosen attributes out of units' packed attributes

@@ -584,11 +584,7 @@ extension Store {
     ) throws -> [String?] {
       var values = (0..<slotCount).map { $0 < groupCount ? column($0) : nil }
       if let packed, !unpacker.unpack(packed, into: &values) {
-        throw StoreError.sqlite(
-          path: path,
-          message:
-            "unit \(id) has malformed packed attributes; run `qda purge --source` on its source and import it again"
-        )
+        throw malformedAttributes(of: id)
       }
       return values
     }

@@ -237,10 +237,9 @@ extension Store {
     }
     // The units drive the join (CROSS JOIN fixes the order), in their
     // source-order index; texts are looked up by the range of ids each
-    // unit names, attributes by unit id.
+    // unit names. Attributes are packed in the unit's row.
     let units = "FROM source s CROSS JOIN unit u ON u.sourceId = s.id"
     let texts = "\(units) CROSS JOIN unitText t ON \(Self.textsOfUnit)"
-    let attributes = "\(units) CROSS JOIN unitAttribute a ON a.unitId = u.id"
     try read { db in
       if readsShape {
         try shape(
@@ -250,10 +249,10 @@ extension Store {
               sql:
                 "SELECT t.field \(texts) WHERE \(condition) ORDER BY s.id, u.ordinal, t.position",
               arguments: arguments),
-            attributes: try Self.namesInOrder(
+            attributes: try attributeNamesInOrder(
               db,
               sql:
-                "SELECT a.name \(attributes) WHERE \(condition) ORDER BY s.id, u.ordinal, a.position",
+                "SELECT u.id, u.attributes \(units) WHERE \(condition) ORDER BY s.id, u.ordinal",
               arguments: arguments),
             hasTurns: try Bool.fetchOne(
               db,
@@ -270,7 +269,8 @@ extension Store {
         let unitRows = try Row.fetchCursor(
           db,
           sql: """
-            SELECT u.id, s.name, u.kind, u.speaker, u.date, u.role, u.startTime, u.endTime
+            SELECT u.id, s.name, u.kind, u.speaker, u.date, u.role, u.startTime, u.endTime,
+                   u.attributes
             \(units) WHERE \(condition) ORDER BY s.id, u.ordinal
             """, arguments: arguments)
         var textRows = try FieldCursor(
@@ -278,12 +278,6 @@ extension Store {
           sql: """
             SELECT u.id, t.field, t.text \(texts)
             WHERE \(condition) ORDER BY s.id, u.ordinal, t.position
-            """, arguments: arguments)
-        var attributeRows = try FieldCursor(
-          db,
-          sql: """
-            SELECT u.id, a.name, a.value \(attributes)
-            WHERE \(condition) ORDER BY s.id, u.ordinal, a.position
             """, arguments: arguments)
         var codingRows =
           withCodings
@@ -298,11 +292,56 @@ extension Store {
               id: id, source: row[1], kind: row[2], speaker: row[3],
               role: row[5], startTime: row[6], endTime: row[7], date: row[4],
               texts: try textRows.fields(of: id),
-              attributes: try attributeRows.fields(of: id)),
+              attributes: try unpackedAttributes(row[8], of: id).map {
+                .init(name: $0.name, value: $0.value)
+              }),
             try codingRows?.codings(of: id) ?? [])
         }
       }
     }
+  }
+
+  /// The attributes packed in `packed`, the attributes of unit `id`.
+  ///
+  /// - Throws: `StoreError` when they are malformed.
+  func unpackedAttributes(_ packed: String?, of id: String) throws
+    -> [(name: String, value: String)]
+  {
+    guard let attributes = PackedAttributes.unpack(packed) else {
+      throw malformedAttributes(of: id)
+    }
+    return attributes
+  }
+
+  /// The error of a unit whose packed attributes are malformed.
+  func malformedAttributes(of id: String) -> StoreError {
+    .sqlite(
+      path: path,
+      message:
+        "unit \(id) has malformed packed attributes; run `qda purge --source` on its source and import it again"
+    )
+  }
+
+  /// The distinct names of the attributes packed in a query's second
+  /// column (its first the unit's id), in the order first met.
+  private func attributeNamesInOrder(
+    _ db: Database, sql: String, arguments: StatementArguments
+  ) throws -> [String] {
+    var names: [String] = []
+    var seen = Set<String>()
+    var last: String?
+    let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+    while let row = try rows.next() {
+      let packed: String? = row[1]
+      // Units of one source mostly have the same attributes.
+      guard packed != last else { continue }
+      last = packed
+      for (name, _) in try unpackedAttributes(packed, of: row[0])
+      where seen.insert(name).inserted {
+        names.append(name)
+      }
+    }
+    return names
   }
 
   /// The distinct values of a query's first column, in the order first met.

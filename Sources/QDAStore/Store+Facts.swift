@@ -53,13 +53,14 @@ extension Store {
   public func forEachUnitFacts(
     coder: String, _ body: (UnitFacts) throws -> Void
   ) throws {
+    let path = path
     guard
       let facts = readAside({ db, yield in
-        try Self.readUnitFacts(db, coder: coder) { yield($0) }
+        try Self.readUnitFacts(db, path: path, coder: coder) { yield($0) }
       })
     else {
       try read { db in
-        try Self.readUnitFacts(db, coder: coder) {
+        try Self.readUnitFacts(db, path: path, coder: coder) {
           try body($0)
           return true
         }
@@ -70,17 +71,19 @@ extension Store {
     while let unit = try facts.next() { try body(unit) }
   }
 
-  /// The work of ``forEachUnitFacts(coder:_:)``, in `db`; `body` returns
-  /// `false` to stop.
+  /// The work of ``forEachUnitFacts(coder:_:)``, in `db` (of the database
+  /// at `path`); `body` returns `false` to stop.
   private static func readUnitFacts(
-    _ db: Database, coder: String, _ body: (UnitFacts) throws -> Bool
+    _ db: Database, path: String, coder: String,
+    _ body: (UnitFacts) throws -> Bool
   ) throws {
     // `+id`: sorted, rather than read through the id index.
     let order = try rowsLookInIDOrder(db) ? "id" : "+id"
     var units = try BulkStatement(
       db,
       sql:
-        "SELECT id, kind, sourceId, ordinal, date FROM unit ORDER BY \(order)")
+        "SELECT id, kind, sourceId, ordinal, date, attributes FROM unit ORDER BY \(order)"
+    )
     // The coder's rows in key order, their codes by number: the `coding`
     // view looks up two names a row and sorts each unit's codes by name,
     // 0.83 s for a million units' codings in the `sqlite3` shell, against
@@ -96,13 +99,6 @@ extension Store {
         """)
     codings.bind(coder)
     var codingRows = try KeyedScan(codings)
-    var attributes = try KeyedScan(
-      BulkStatement(
-        db,
-        sql: """
-          SELECT unitId, name, position, value FROM unitAttribute
-          ORDER BY unitId, name
-          """))
     while try units.step() {
       let id = units.string(0) ?? ""
       var facts = UnitFacts(
@@ -115,10 +111,19 @@ extension Store {
         if isKey, let code = names[row.int64(1)] { facts.codes.append(code) }
       }
       if facts.codes.count > 1 { facts.codes.sort(by: precedes) }
-      try attributes.advance(through: id) { row, isKey in
-        guard isKey else { return }
-        facts.attributes.append(
-          (row.string(1) ?? "", Int(row.int64(2)), row.string(3) ?? ""))
+      // Packed in the unit's row, in their order; facts hold them by name.
+      guard let attributes = PackedAttributes.unpack(units.string(5)) else {
+        throw StoreError.sqlite(
+          path: path,
+          message:
+            "unit \(id) has malformed packed attributes; run `qda purge --source` on its source and import it again"
+        )
+      }
+      facts.attributes = attributes.enumerated().map {
+        ($0.element.name, $0.offset, $0.element.value)
+      }
+      if facts.attributes.count > 1 {
+        facts.attributes.sort { precedes($0.name, $1.name) }
       }
       guard try body(facts) else { return }
     }
@@ -183,12 +188,21 @@ extension Store {
     _ body: (_ unit: String, _ field: String, _ value: String) throws -> Void
   ) throws {
     try read { db in
-      for sql in [
-        "SELECT unitId, field, text FROM unitText ORDER BY unitId, position",
-        "SELECT unitId, name, value FROM unitAttribute ORDER BY unitId, name",
-      ] {
-        let rows = try Row.fetchCursor(db, sql: sql)
-        while let row = try rows.next() { try body(row[0], row[1], row[2]) }
+      let texts = try Row.fetchCursor(
+        db,
+        sql:
+          "SELECT unitId, field, text FROM unitText ORDER BY unitId, position")
+      while let row = try texts.next() { try body(row[0], row[1], row[2]) }
+      let units = try Row.fetchCursor(
+        db,
+        sql:
+          "SELECT id, attributes FROM unit WHERE attributes IS NOT NULL ORDER BY id"
+      )
+      while let row = try units.next() {
+        let id: String = row[0]
+        for (name, value) in try unpackedAttributes(row[1], of: id) {
+          try body(id, name, value)
+        }
       }
     }
   }

@@ -385,8 +385,6 @@ extension Store {
             try db.execute(sql: "DROP INDEX IF EXISTS \(index.name)")
           }
           hasDroppedIndexes = true
-          summary.added += try writer.flush(onConflict: onConflict)
-          try writer.gatherAttributes()
         }
         if let hash = previous[unit.id] {
           if hash == unit.contentHash {
@@ -408,7 +406,7 @@ extension Store {
       // The sorts that follow hold as many rows in memory as the cache
       // holds pages: with the grown cache, peak RSS 243 MB.
       order.restoreCache(db)
-      try writer.writeGatheredAttributes()
+      try writer.writeAttributeNames()
       try finish()
       if contentHash == nil {
         contentHash = try source.resolvedContentHash()
@@ -478,39 +476,10 @@ extension Store {
     INSERT INTO unitSearch (unitSearch, rank) VALUES ('hashsize', 1048576);
     """
 
-  /// The table where a first load gathers the attributes of its units once
-  /// their ids come out of order, and the statement that writes them into
-  /// `unitAttribute` in its key order and drops the table.
-  ///
-  /// Written as they come, such attributes land all over `unitAttribute`'s
-  /// B-tree, each a search from its root and most a split page, and its
-  /// pages crowd the unit id index's out of the cache. Gathered in a table
-  /// that only appends, then sorted by SQLite and written in key order,
-  /// they are appended: in the `sqlite3` shell, a million attributes with
-  /// scattered ids went in in 2.19 s one by one, 1.33 s gathered and
-  /// sorted.
-  static let gatheredAttributesSQL = (
-    create: """
-    CREATE TEMP TABLE gatheredAttribute (
-      unitId TEXT NOT NULL, name TEXT NOT NULL, position INTEGER NOT NULL,
-      value TEXT NOT NULL)
-    """,
-    write: """
-    INSERT OR FAIL INTO unitAttribute (unitId, name, position, value)
-      SELECT unitId, name, position, value FROM temp.gatheredAttribute
-      ORDER BY unitId, name;
-    DROP TABLE temp.gatheredAttribute
-    """
-  )
-
   /// The indexes that serve queries rather than constraints: a bulk load
   /// drops and rebuilds them.
   static let secondaryIndexes: [(name: String, sql: String)] = [
-    ("unit_byKind", "CREATE INDEX unit_byKind ON unit(kind)"),
-    (
-      "unitAttribute_byName",
-      "CREATE INDEX unitAttribute_byName ON unitAttribute(name)"
-    ),
+    ("unit_byKind", "CREATE INDEX unit_byKind ON unit(kind)")
   ]
 }
 
@@ -526,9 +495,7 @@ private struct UnitWriter {
   let updateUnit: Statement
   let updateOrdinal: Statement
   var insertText: BatchedInsert
-  var insertAttribute: BatchedInsert
   let deleteTexts: Statement
-  let deleteAttributes: Statement
   let deleteAutoCodings: Statement
   let db: Database
   /// The row id of the next text: given explicitly, so every text this
@@ -542,9 +509,10 @@ private struct UnitWriter {
   /// ordinal, and the id of the first one's first text.
   private var queued: [(unit: UnitDraft, sourceID: Int64, ordinal: Int)] = []
   private var queuedTextID: Int64
-  /// Whether attributes go to the temporary table of
-  /// ``gatherAttributes()``.
-  private var isGatheringAttributes = false
+  /// The attribute names of the units written, for `attributeName`, and
+  /// those of the last unit, whose successors mostly have the same.
+  private var attributeNames: Set<String> = []
+  private var lastAttributeNames: [String] = []
 
   /// What a writer is told of a new unit whose id is taken: it throws to
   /// end the import, or returns to leave the unit out.
@@ -591,19 +559,12 @@ private struct UnitWriter {
       head:
         "INSERT OR FAIL INTO unitText (id, unitId, field, position, text) VALUES",
       row: "(?, ?, ?, ?, ?)", rowsPerStep: 128)
-    insertAttribute = BatchedInsert(
-      db,
-      head:
-        "INSERT OR FAIL INTO unitAttribute (unitId, name, position, value) VALUES",
-      row: "(?, ?, ?, ?)", rowsPerStep: 128)
     deleteTexts = try db.makeStatement(
       sql: """
         DELETE FROM unitText
         WHERE id >= (SELECT firstText FROM unit WHERE id = ?1)
           AND id < (SELECT firstText + textCount FROM unit WHERE id = ?1)
         """)
-    deleteAttributes = try db.makeStatement(
-      sql: "DELETE FROM unitAttribute WHERE unitId = ?")
     deleteAutoCodings = try db.makeStatement(
       sql: """
         DELETE FROM codingRow
@@ -611,32 +572,23 @@ private struct UnitWriter {
         """)
   }
 
-  /// Writes the attributes of the units to come into a temporary table,
-  /// from which ``writeGatheredAttributes()`` writes them sorted (see
-  /// `Store.gatheredAttributesSQL`).
-  ///
-  /// The queue must be empty (``flush(onConflict:)``).
-  mutating func gatherAttributes() throws {
-    precondition(queued.isEmpty)
-    guard !isGatheringAttributes else { return }
-    try db.execute(sql: Store.gatheredAttributesSQL.create)
-    insertAttribute = BatchedInsert(
-      db,
-      head: """
-        INSERT OR FAIL INTO temp.gatheredAttribute (unitId, name, position, value) VALUES
-        """,
-      row: "(?, ?, ?, ?)", rowsPerStep: 128)
-    isGatheringAttributes = true
+  /// Records the names of the attributes written in `attributeName`.
+  mutating func writeAttributeNames() throws {
+    let insert = try db.makeStatement(
+      sql: "INSERT OR IGNORE INTO attributeName (name) VALUES (?)")
+    for name in attributeNames.sorted() {
+      try insert.execute(arguments: [name])
+    }
+    attributeNames.removeAll()
   }
 
-  /// Writes the gathered attributes into `unitAttribute`, if any were.
-  ///
-  /// The queue must be empty (``flush(onConflict:)``).
-  mutating func writeGatheredAttributes() throws {
-    precondition(queued.isEmpty)
-    guard isGatheringAttributes else { return }
-    try db.execute(sql: Store.gatheredAttributesSQL.write)
-    isGatheringAttributes = false
+  /// Notes the names of `attributes` for ``writeAttributeNames()``.
+  private mutating func note(_ attributes: [(name: String, value: String)]) {
+    guard
+      !attributes.elementsEqual(lastAttributeNames, by: { $0.name == $1 })
+    else { return }
+    lastAttributeNames = attributes.map(\.name)
+    attributeNames.formUnion(lastAttributeNames)
   }
 
   /// Queues a new unit, and writes the queue when it is full.
@@ -675,12 +627,10 @@ private struct UnitWriter {
       try db.execute(
         sql: "DELETE FROM unit WHERE rowid > ?", arguments: [lastUnitRowID])
       insertText.discard()
-      insertAttribute.discard()
       nextTextID = queuedTextID
       return try insertEach(onConflict: onConflict)
     }
     try insertText.flush()
-    try insertAttribute.flush()
     queued.withUnsafeBufferPointer { queued in
       var id = queuedTextID
       for index in queued.indices {
@@ -726,7 +676,7 @@ private struct UnitWriter {
       unit.endTime, unit.line, unit.contentHash, nextTextID, unit.texts.count,
       PackedAttributes.pack(unit.attributes), unit.id,
     ])
-    try deleteAttributes.execute(arguments: [unit.id])
+    note(unit.attributes)
     try deleteAutoCodings.execute(arguments: [unit.id])
     let dropped = db.changesCount
     let firstTextID = nextTextID
@@ -759,6 +709,7 @@ private struct UnitWriter {
     // Its texts are bound next, numbered from here.
     insertUnit.bind(nextTextID)
     insertUnit.bind(unit.texts.count)
+    note(unit.attributes)
     if unit.attributes.isEmpty {
       insertUnit.bind(nil as String?)
     } else {
@@ -785,23 +736,13 @@ private struct UnitWriter {
         nextTextID += 1
       }
     }
-    unit.attributes.withUnsafeBufferPointer { attributes in
-      for position in attributes.indices {
-        insertAttribute.bind(unit.id)
-        insertAttribute.bind(attributes[position].name)
-        insertAttribute.bind(position)
-        insertAttribute.bind(attributes[position].value)
-        isFull = insertAttribute.endRow() || isFull
-      }
-    }
     return isFull
   }
 
-  /// Writes a unit's texts and attributes at once.
+  /// Writes a unit's texts at once.
   private mutating func writeContent(_ unit: UnitDraft) throws {
     _ = bindContent(unit)
     try insertText.flush()
-    try insertAttribute.flush()
   }
 
   /// Hands a unit's written texts to the search index, numbered from `id`

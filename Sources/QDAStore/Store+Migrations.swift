@@ -334,8 +334,50 @@ extension Store {
               WHERE unitId = unit.id ORDER BY position));
           """)
     }
+    migrator.registerMigration("v15-attributes-only-packed") { db in
+      // Attributes live in the unit's row alone (`PackedAttributes`); their
+      // rows, which an import wrote, indexed and (for ids out of order)
+      // gathered and sorted, go. A million-message chat imported in 8.4 s
+      // instead of 12.3 s, into 380 MB instead of 682 MB. The names in use
+      // are kept in `attributeName`. `unitAttribute` stays as a view, in
+      // plain SQL, for queries in the `sqlite3` shell: it unpacks every
+      // unit's text, slowly (3.5 million attributes in 12 s); qda itself
+      // never reads it.
+      try db.execute(
+        sql: """
+          CREATE TABLE attributeName (name TEXT PRIMARY KEY) WITHOUT ROWID;
+          INSERT INTO attributeName SELECT DISTINCT name FROM unitAttribute;
+          DROP INDEX IF EXISTS unitAttribute_byName;
+          DROP TABLE unitAttribute;
+          \(Store.attributeViewSQL);
+          """)
+    }
     return migrator
   }
+
+  /// `unitAttribute` as a view of the units' packed attributes, a row per
+  /// attribute (unit id, name, position, value), for queries by hand.
+  ///
+  /// A recursive query takes each unit's packed text apart as a `BLOB`,
+  /// whose lengths and offsets count bytes, as the packed lengths do.
+  static let attributeViewSQL = """
+    CREATE VIEW unitAttribute (unitId, name, position, value) AS
+    WITH RECURSIVE part (unitId, rest, k, this, previous) AS (
+      SELECT id, CAST(attributes AS BLOB), -1, NULL, NULL FROM unit
+      WHERE attributes IS NOT NULL
+      UNION ALL
+      SELECT unitId,
+        substr(rest, instr(rest, X'3A') + 1
+          + CAST(CAST(substr(rest, 1, instr(rest, X'3A') - 1) AS TEXT) AS INTEGER)),
+        k + 1,
+        substr(rest, instr(rest, X'3A') + 1,
+          CAST(CAST(substr(rest, 1, instr(rest, X'3A') - 1) AS TEXT) AS INTEGER)),
+        this
+      FROM part WHERE length(rest) > 0 AND instr(rest, X'3A') > 0
+    )
+    SELECT unitId, CAST(previous AS TEXT), k / 2, CAST(this AS TEXT)
+    FROM part WHERE k % 2 = 1
+    """
 
   /// The full-text index as migration v13 made it (no per-text sizes, no
   /// token positions), filled from the texts with the bulk settings, and

@@ -67,10 +67,8 @@ public enum UnitGrouping: Sendable, Equatable {
     case .speaker: return ("u.speaker", "", [])
     case .role: return ("u.role", "", [])
     case .attribute(let name):
-      return (
-        "a.value",
-        "LEFT JOIN unitAttribute a ON a.unitId = u.id AND a.name = ?", [name]
-      )
+      // From the unit's packed attributes (`PackedAttributes`).
+      return (PackedAttributes.valueSQL(name), "", [])
     }
   }
 }

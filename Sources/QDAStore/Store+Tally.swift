@@ -76,18 +76,10 @@ struct TallyBuilder {
           OR EXISTS (SELECT 1 FROM unit WHERE speaker IS NOT NULL OR role IS NOT NULL)
         """)
     if hasSpeakers == true { groupings += [.speaker, .role] }
-    // The distinct names, one index seek each.
+    // The names imports wrote (a name whose units are all gone is a
+    // grouping whose units have no value).
     let names = try String.fetchAll(
-      db,
-      sql: """
-        WITH RECURSIVE attribute(name) AS (
-          SELECT MIN(name) FROM unitAttribute
-          UNION ALL
-          SELECT (SELECT MIN(name) FROM unitAttribute WHERE name > attribute.name)
-          FROM attribute WHERE attribute.name IS NOT NULL
-        )
-        SELECT name FROM attribute WHERE name IS NOT NULL
-        """)
+      db, sql: "SELECT name FROM attributeName ORDER BY name")
     return groupings + names.map(UnitGrouping.attribute)
   }
 

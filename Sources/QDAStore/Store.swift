@@ -73,6 +73,7 @@ public final class Store {
     configuration.busyMode = .timeout(Store.busyTimeout)
     configuration.prepareDatabase { db in
       Store.addFoldFunction(db)
+      PackedAttributes.addFunction(db)
       try db.execute(sql: "PRAGMA synchronous = FULL")
       if !exists {
         // Set before the first table is made; a file keeps the size it

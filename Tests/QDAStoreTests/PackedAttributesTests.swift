@@ -6,7 +6,8 @@ import Testing
 @testable import QDAStore
 
 /// A unit's attributes packed into its row (`unit.attributes`): the format,
-/// and that the packed text always says what `unitAttribute` says.
+/// the import that writes it, the SQL function and the view that read it,
+/// and the migrations that made it from rows of their own.
 @Suite struct PackedAttributesTests {
   /// Every attribute of `packed`, or `nil` when it is malformed.
   func unpacked(_ packed: String) -> [(String, String)]? {
@@ -76,25 +77,26 @@ import Testing
     #expect(values == ["kept", nil, "x", "02"])
   }
 
-  /// The packed texts of all units, by unit id, and what `unitAttribute`
-  /// holds packed the same way, in position order.
-  func packedAndRows(_ store: Store) throws -> (
-    packed: [String: String?], rows: [String: String?]
-  ) {
+  /// The packed texts of all units, by unit id.
+  func packed(_ store: Store) throws -> [String: String?] {
     try store.read { db in
       var packed: [String: String?] = [:]
-      var rows: [String: String?] = [:]
       for row in try Row.fetchAll(db, sql: "SELECT id, attributes FROM unit") {
         packed[row[0]] = row[1] as String?
-        let attributes = try Row.fetchAll(
-          db,
-          sql:
-            "SELECT name, value FROM unitAttribute WHERE unitId = ? ORDER BY position",
-          arguments: [row[0] as String]
-        ).map { ($0[0] as String, $0[1] as String) }
-        rows[row[0]] = PackedAttributes.pack(attributes)
       }
-      return (packed, rows)
+      return packed
+    }
+  }
+
+  /// The rows of the `unitAttribute` view, as `unit name position value`.
+  func viewRows(_ store: Store) throws -> [String] {
+    try store.read { db in
+      try String.fetchAll(
+        db,
+        sql: """
+          SELECT unitId || ' ' || name || ' ' || position || ' ' || value
+          FROM unitAttribute ORDER BY unitId, position
+          """)
     }
   }
 
@@ -107,39 +109,80 @@ import Testing
       contentHash: "\(id)|\(attributes)|\(text)")
   }
 
-  /// New units, changed ones, units in and out of id order, units
-  /// without attributes: each row packs what its attribute rows say.
-  @Test func importsWriteThePackedTextWithTheRows() throws {
+  /// New units, changed ones, units without attributes, awkward names
+  /// and values: each row packs its draft's attributes, the view gives
+  /// them back a row each, and `attributeName` holds every name imported.
+  @Test func importsWriteThePackedTextWithTheUnits() throws {
     try withStore { store in
       _ = try importUnits(
         store,
         [
           unit("B", [("channel", "chat"), ("hour", "03")]),
           unit("A", [("channel", "phone")]), unit("C", []),
-          unit("D", [("город", "Санкт-Петербург"), ("x:y", "1:2")]),
+          unit(
+            "D", [("город", "Санкт-Петербург"), ("x:y", "12:2"), ("e", "")]),
+          // A name twice: the first is kept.
+          unit("E", [("channel", "one"), ("channel", "two")]),
         ], hash: "1")
-      var (packed, rows) = try packedAndRows(store)
-      #expect(packed == rows)
-      #expect(packed["B"] == "7:channel4:chat4:hour2:03")
-      #expect(packed["C"] == .some(nil))
-      // B loses an attribute, C gains one, D is unchanged, A goes.
+      var stored = try packed(store)
+      #expect(stored["B"] == "7:channel4:chat4:hour2:03")
+      #expect(stored["C"] == .some(nil))
+      #expect(stored["E"] == "7:channel3:one")
+      #expect(
+        try viewRows(store) == [
+          "A channel 0 phone", "B channel 0 chat", "B hour 1 03",
+          "D город 0 Санкт-Петербург", "D x:y 1 12:2", "D e 2 ",
+          "E channel 0 one",
+        ])
+      let names = try store.read {
+        try String.fetchAll($0, sql: "SELECT name FROM attributeName")
+      }
+      #expect(names == ["channel", "e", "hour", "x:y", "город"])
+      // B loses an attribute, C gains one, D is unchanged, A and E go.
       _ = try importUnits(
         store,
         [
           unit("B", [("channel", "chat")], text: "u"),
-          unit("C", [("channel", "group")]),
-          unit("D", [("город", "Санкт-Петербург"), ("x:y", "1:2")]),
+          unit("C", [("region", "north")]),
+          unit(
+            "D", [("город", "Санкт-Петербург"), ("x:y", "12:2"), ("e", "")]),
         ], hash: "2")
-      (packed, rows) = try packedAndRows(store)
-      #expect(packed == rows)
-      #expect(packed.keys.sorted() == ["B", "C", "D"])
-      #expect(packed["B"] == "7:channel4:chat")
-      #expect(packed["C"] == "7:channel5:group")
+      stored = try packed(store)
+      #expect(stored.keys.sorted() == ["B", "C", "D"])
+      #expect(stored["B"] == "7:channel4:chat")
+      #expect(stored["C"] == "6:region5:north")
+      #expect(
+        try store.read {
+          try String.fetchAll(
+            $0, sql: "SELECT name FROM attributeName WHERE name = 'region'")
+        } == ["region"])
+    }
+  }
+
+  /// `qda_attribute`, which grouped queries read values by: the value, an
+  /// empty one, none for a missing name, a `NULL` or a malformed text.
+  @Test func theSQLFunctionReadsOneValue() throws {
+    try withStore { store in
+      let values = try store.read { db in
+        try Row.fetchAll(
+          db,
+          sql: """
+            SELECT qda_attribute('7:channel4:chat4:hour2:03', 'hour'),
+                   qda_attribute('1:e0:', 'e'),
+                   qda_attribute('7:channel4:chat', 'chan'),
+                   qda_attribute(NULL, 'hour'),
+                   qda_attribute('7:chan', 'chan'),
+                   qda_attribute('4:hour2:034:hour2:04', 'hour')
+            """
+        ).first.map { row in (0..<6).map { row[$0] as String? } }
+      }
+      #expect(values == ["03", "", nil, nil, nil, "03"])
     }
   }
 
   /// A database whose units were written before v14 gets their packed
-  /// texts from `unitAttribute`, in each unit's order of attributes.
+  /// texts from `unitAttribute`, in each unit's order of attributes, and
+  /// then (v15) the names in `attributeName` and the table as a view.
   @Test func theMigrationPacksTheAttributesOfStoredUnits() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
@@ -159,10 +202,17 @@ import Testing
     try old.close()
     let store = try Store.open(path: path, create: false)
     defer { store.close() }
-    let (packed, rows) = try packedAndRows(store)
-    #expect(packed == rows)
-    #expect(packed["A"] == "4:zeta18:последний5:alpha0:4:hour2:05")
-    #expect(packed["B"] == .some(nil))
+    let stored = try packed(store)
+    #expect(stored["A"] == "4:zeta18:последний5:alpha0:4:hour2:05")
+    #expect(stored["B"] == .some(nil))
+    #expect(
+      try viewRows(store) == [
+        "A zeta 0 последний", "A alpha 1 ", "A hour 2 05",
+      ])
+    let names = try store.read {
+      try String.fetchAll($0, sql: "SELECT name FROM attributeName")
+    }
+    #expect(names == ["alpha", "hour", "zeta"])
   }
 
   /// A packed text damaged in the file stops the read with the unit named,

@@ -216,8 +216,8 @@ extension Store {
   ///
   /// Foreign keys off: a statement that may fail a foreign key keeps a
   /// journal of every page it changes, to undo itself (see `UnitWriter`).
-  /// A first import writes each unit's source, and each text and attribute
-  /// after its unit, and deletes no row that anything refers to.
+  /// A first import writes each unit's source, and each text after its
+  /// unit, and deletes no row that anything refers to.
   func withBulkLoadSettingsIfEmpty<T>(_ body: () throws -> T) throws -> T {
     guard isNewlyCreated,
       try read({
@@ -485,9 +485,9 @@ extension Store {
 
 /// Prepared statements for writing units, reused across rows.
 ///
-/// New units are written in batches (``BatchedInsert``): a unit, its texts
-/// and its attributes are bound when they come and written with the rest of
-/// their batch. A batch whose units clash with units already stored is
+/// New units are written in batches (``BatchedInsert``): a unit (its
+/// attributes packed in its row) and its texts are bound when they come and
+/// written with the rest of their batch. A batch whose units clash with units already stored is
 /// written again a unit at a time, so that each clashing unit is told to
 /// `onConflict` in file order and the others are written as before.
 private struct UnitWriter {

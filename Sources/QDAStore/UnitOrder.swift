@@ -4,7 +4,7 @@ import GRDB
 /// orders text (by UTF-8 bytes), and the larger page cache a write takes
 /// once they do not.
 ///
-/// Rows keyed by unit id (units, their attributes, codings) are appended
+/// Rows keyed by unit id (units, codings) are appended
 /// at the end of their B-trees while the ids ascend, as in most files.
 /// Once an id comes out of order, rows land all over those trees, and with
 /// the usual 8 MiB cache most of a row's pages are read back from the file
@@ -13,7 +13,8 @@ import GRDB
 /// the write the cache grows to 40 MiB, which holds the trees' upper
 /// levels and most of their leaves at that size: 8.6 s to import (peak RSS
 /// 184 MB). Rows that would land all over their trees are since gathered
-/// and written sorted at the end (attributes, codings); the cache is given
+/// and written sorted at the end (codings; attributes were, before they
+/// moved into the unit rows); the cache is given
 /// back before those sorts, which hold as many rows in memory as it holds
 /// pages (``restoreCache(_:)``).
 ///

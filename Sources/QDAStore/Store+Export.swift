@@ -315,6 +315,12 @@ extension Store {
 
   /// The error of a unit whose packed attributes are malformed.
   func malformedAttributes(of id: String) -> StoreError {
+    Self.malformedAttributes(of: id, path: path)
+  }
+
+  /// The error of a unit whose packed attributes are malformed, in the
+  /// database at `path`.
+  static func malformedAttributes(of id: String, path: String) -> StoreError {
     .sqlite(
       path: path,
       message:

@@ -113,11 +113,7 @@ extension Store {
       if facts.codes.count > 1 { facts.codes.sort(by: precedes) }
       // Packed in the unit's row, in their order; facts hold them by name.
       guard let attributes = PackedAttributes.unpack(units.string(5)) else {
-        throw StoreError.sqlite(
-          path: path,
-          message:
-            "unit \(id) has malformed packed attributes; run `qda purge --source` on its source and import it again"
-        )
+        throw malformedAttributes(of: id, path: path)
       }
       facts.attributes = attributes.enumerated().map {
         ($0.element.name, $0.offset, $0.element.value)

@@ -249,6 +249,18 @@ import Testing
           try Int.fetchOne($0, sql: "SELECT count(*) FROM codingRow")
         }
         #expect(codings == 0, "in file order: \(inFileOrder)")
+        // The other readers of whole units say the same.
+        func namesB(_ error: any Error) -> Bool {
+          "\(error)".contains("unit B has malformed packed attributes")
+        }
+        #expect(
+          performing: { try store.forEachUnitFacts(coder: "auto") { _ in } },
+          throws: namesB)
+        #expect(
+          performing: { _ = try store.exportedUnits(.init()) }, throws: namesB)
+        #expect(
+          performing: { try store.forEachStoredValue { _, _, _ in } },
+          throws: namesB)
       }
     }
   }

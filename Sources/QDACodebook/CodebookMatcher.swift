@@ -48,9 +48,14 @@ struct CodebookMatcher: Sendable {
       let candidates = evaluator.candidates()
       var result: [(code: Int, match: RuleMatch)] = []
       for (code, rules) in ruleRanges.enumerated() {
+        // Scope first: it is a few comparisons, and a rule for another
+        // kind of unit (an interview code, for a work report) is then
+        // never screened by its words.
         for rule in rules
-        where candidates.contains(Int32(rule)) && evaluator.mayFire(rule) {
-          if let match = evaluator.evaluate(rule) {
+        where candidates.contains(Int32(rule)) && evaluator.applies(rule)
+          && evaluator.mayFire(rule)
+        {
+          if let match = evaluator.evaluateInScope(rule) {
             result.append((code, match))
             break
           }
@@ -479,6 +484,10 @@ private struct Evaluator {
   }
 
   /// Whether rule `rule` applies to the unit's kind, role and attributes.
+  @inline(__always)
+  func applies(_ rule: Int) -> Bool { applies(buffers.rules[rule]) }
+
+  /// Whether a rule applies to the unit's kind, role and attributes.
   private func applies(_ rule: RuleEntry) -> Bool {
     if unit.ignoresScope { return true }
     if rule.kinds.isGiven, !list(rule.kinds, contains: unit.kind) {
@@ -570,8 +579,12 @@ private struct Evaluator {
 
   /// Evaluates rule `rule` (see ``Rule``).
   func evaluate(_ rule: Int) -> RuleMatch? {
+    applies(rule) ? evaluateInScope(rule) : nil
+  }
+
+  /// Evaluates rule `rule`, which ``applies(_:)`` to the unit.
+  func evaluateInScope(_ rule: Int) -> RuleMatch? {
     let entry = buffers.rules[rule]
-    guard applies(entry) else { return nil }
     for index in entry.unless.range {
       let pattern = buffers.lists[index]
       for field in unit.fields.indices where reads(entry, field: field) {

@@ -125,6 +125,9 @@ public final class TelegramExportReader {
   private var isInAccount = false
   /// The chats of a whole-account export met so far, for a message.
   private var chatsMet: [(name: String?, id: String?, messages: Int)] = []
+  /// Whether the chat asked for has been met in a whole-account export:
+  /// another it names is then an error.
+  private var hasChosenChat = false
 
   /// Opens an export and reads up to its first message.
   ///
@@ -269,6 +272,7 @@ public final class TelegramExportReader {
       try json.skipValue()
       return false
     }
+    let line = json.line
     try json.beginObject()
     var (name, type, id): (String?, String?, String?) = (nil, nil, nil)
     var messages = 0
@@ -278,6 +282,15 @@ public final class TelegramExportReader {
       switch key {
       case "messages" where json.nextValueStarts(with: UInt8(ascii: "[")):
         if let chat, chat == id || chat == name {
+          if hasChosenChat {
+            // Two people of one name are common; which chat was meant
+            // cannot be guessed, and reading the first would be a silent
+            // choice.
+            throw json.error(
+              "'\(chat)' names more than one chat: \(Self.describe(name: chatName, id: chatID)) and \(Self.describe(name: name, id: id)); choose one with --chat ID",
+              line: line)
+          }
+          hasChosenChat = true
           (chatName, chatType, chatID) = (name, type, id)
           try json.beginArray()
           return true
@@ -298,10 +311,13 @@ public final class TelegramExportReader {
   }
 
   /// Steps over the rest of the chosen chat, of its list and of its
-  /// section, after its messages.
+  /// section, after its messages; the chats after it are read as far as
+  /// their names and ids, to find another that `chat` names.
   private func leaveChosenChat() throws {
     while try json.nextKey(isFirst: false) != nil { try json.skipValue() }
-    while try json.hasElement(isFirst: false) { try json.skipValue() }
+    while try json.hasElement(isFirst: false) {
+      _ = try enterChatIfChosen()
+    }
     while try json.nextKey(isFirst: false) != nil { try json.skipValue() }
     isInAccount = false
   }
@@ -314,9 +330,14 @@ public final class TelegramExportReader {
     while !isDone {
       guard isInMessages else {
         if isInAccount { try leaveChosenChat() }
-        // Members after the messages, then the end.
-        while try json.nextKey(isFirst: false) != nil {
-          try json.skipValue()
+        // Members after the messages, then the end. A later section of a
+        // whole-account export may hold another chat of the name asked for.
+        while let key = try json.nextKey(isFirst: false) {
+          if isAccountExport, key == "chats" || key == "left_chats" {
+            _ = try enterChosenChat()
+          } else {
+            try json.skipValue()
+          }
         }
         try json.end()
         isDone = true

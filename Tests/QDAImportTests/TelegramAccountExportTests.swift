@@ -91,6 +91,50 @@ import Testing
     #expect(try !Self.read(Self.sample.path, chat: "4242").0.isAccountExport)
   }
 
+  /// A name that two chats share, in one section or in two, is an error
+  /// naming both, at the second; an id names one chat, whatever names the
+  /// chats have, and the chats after it are still read for another match.
+  @Test func aNameTwoChatsShareIsAnErrorNotAChoice() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    func chat(_ name: String, _ id: Int, _ text: String) -> String {
+      """
+      {"name": "\(name)", "type": "personal_chat", "id": \(id),
+       "messages": [{"id": 1, "type": "message", "date": "2020-04-05T03:10:00",
+                     "from": "\(name)", "text": "\(text)"}]}
+      """
+    }
+    let path = try directory.write(
+      "result.json",
+      """
+      {"chats": {"about": "", "list": [
+        \(chat("Anna", 1, "first")),
+        \(chat("Boris", 2, "second"))]},
+       "left_chats": {"list": [
+        \(chat("Anna", 3, "third")),
+        \(chat("7", 4, "fourth")),
+        \(chat("Vera", 7, "fifth"))],
+        "about": ""}}
+      """)
+    let twice = Self.failure(path, chat: "Anna")
+    #expect(
+      twice?.1
+        == "'Anna' names more than one chat: 'Anna' (id 1) and 'Anna' (id 3); choose one with --chat ID"
+    )
+    #expect(twice?.0 == 9)
+    // Ids are unique: each reads its chat, the rest of the file read too.
+    #expect(try Self.read(path, chat: "1").1.map(\.text) == ["first"])
+    #expect(try Self.read(path, chat: "3").1.map(\.text) == ["third"])
+    #expect(try Self.read(path, chat: "Boris").1.map(\.text) == ["second"])
+    // One chat's name that is another's id names two chats.
+    #expect(
+      Self.failure(path, chat: "7")?.1
+        == "'7' names more than one chat: '7' (id 4) and 'Vera' (id 7); choose one with --chat ID"
+    )
+    // A one-chat export has nothing to confuse it with.
+    #expect(try Self.read(Self.sample.path, chat: "4242").1.count == 12)
+  }
+
   /// Shapes Telegram does not write are stepped over, not misread, and a
   /// chat stepped over is read a value at a time, whatever it holds.
   @Test func otherShapesAreSteppedOver() throws {

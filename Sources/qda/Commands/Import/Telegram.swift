@@ -21,7 +21,8 @@ extension QDA.Import {
 
         A whole-account export (Settings, Advanced, Export Telegram data) holds every \
         chat: --chat names the one to import, by its id or its name; without it, the \
-        error lists the chats. The other chats are stepped over message by message.
+        error lists the chats, and a name two chats share is an error naming their ids. \
+        The other chats are stepped over message by message.
 
         The file is read message by message, in bounded memory. Telegram's '\\xHH' \
         escapes, which JSON does not allow, are read as the characters they stand for. \

@@ -447,12 +447,32 @@ extension Store {
         try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
         summary.removed += 1
       }
+      if summary.removed > 0 || summary.changed > 0 {
+        try Self.pruneAttributeNames(db)
+      }
       return summary
     }
   }
 }
 
 extension Store {
+  /// Drops from `attributeName` the names no unit has any more, after units
+  /// were removed or changed: a column a re-exported file no longer has,
+  /// or a purged source's, would otherwise stay a grouping of the tally and
+  /// a trace in the file of data that is gone.
+  ///
+  /// A name still in use is found at its first unit, so the scan reads to
+  /// the end only for the names that go.
+  static func pruneAttributeNames(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        DELETE FROM attributeName WHERE NOT EXISTS (
+          SELECT 1 FROM unit
+          WHERE attributes IS NOT NULL
+            AND qda_attribute(attributes, attributeName.name) IS NOT NULL)
+        """)
+  }
+
   /// How FTS5 indexes a bulk load: segments merge only when 256 pile up on
   /// a level (not 4 or 16), and terms are gathered in memory up to 32 MB
   /// (not 1 MB) before each is written out as a segment.

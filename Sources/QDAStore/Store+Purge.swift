@@ -45,6 +45,8 @@ extension Store {
             UNION SELECT ruleId FROM codingRow WHERE ruleId IS NOT NULL
             UNION SELECT fieldId FROM codingRow WHERE fieldId IS NOT NULL)
           """)
+      // And attribute names no other source's units have.
+      try Self.pruneAttributeNames(db)
       try db.execute(
         sql: "INSERT INTO unitSearch (unitSearch) VALUES ('optimize')")
       return PurgeSummary(units: units, codings: codings)

@@ -111,7 +111,8 @@ import Testing
 
   /// New units, changed ones, units without attributes, awkward names
   /// and values: each row packs its draft's attributes, the view gives
-  /// them back a row each, and `attributeName` holds every name imported.
+  /// them back a row each, and `attributeName` holds every name that some
+  /// unit has, after a re-import or a purge too.
   @Test func importsWriteThePackedTextWithTheUnits() throws {
     try withStore { store in
       _ = try importUnits(
@@ -151,11 +152,25 @@ import Testing
       #expect(stored.keys.sorted() == ["B", "C", "D"])
       #expect(stored["B"] == "7:channel4:chat")
       #expect(stored["C"] == "6:region5:north")
+      // `hour` went with A's and B's: no unit has it any more.
       #expect(
         try store.read {
-          try String.fetchAll(
-            $0, sql: "SELECT name FROM attributeName WHERE name = 'region'")
-        } == ["region"])
+          try String.fetchAll($0, sql: "SELECT name FROM attributeName")
+        } == ["channel", "e", "region", "x:y", "город"])
+      // A purge leaves the names of the other sources' units alone, and
+      // none of its own.
+      _ = try importUnits(
+        store, [unit("F", [("channel", "x"), ("wave", "2")])], name: "s")
+      try store.purge(source: "r")
+      #expect(
+        try store.read {
+          try String.fetchAll($0, sql: "SELECT name FROM attributeName")
+        } == ["channel", "wave"])
+      try store.purge(source: "s")
+      #expect(
+        try store.read {
+          try Int.fetchOne($0, sql: "SELECT count(*) FROM attributeName")
+        } == 0)
     }
   }
 

@@ -202,13 +202,11 @@ import Testing
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let path = directory.path("old.sqlite")
-    let old = try oldDatabase(at: path, upTo: "v13-search-without-positions")
+    let old = try oldDatabaseWithTwoCases(
+      at: path, upTo: "v13-search-without-positions")
     try old.write { db in
       try db.execute(
         sql: """
-          INSERT INTO source VALUES (1, 'r', 'r.csv', 'reports', 'file1', 's', 't');
-          INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
-            VALUES ('A', 1, 1, 'case', 'a'), ('B', 1, 2, 'case', 'b');
           INSERT INTO unitAttribute (unitId, name, position, value) VALUES
             ('A', 'zeta', 0, 'последний'), ('A', 'alpha', 1, ''),
             ('A', 'hour', 2, '05');

@@ -661,13 +661,11 @@ extension StoreImportTests {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let path = directory.path("old.sqlite")
-    let old = try oldDatabase(at: path, upTo: "v10-short-unit-hashes")
+    let old = try oldDatabaseWithTwoCases(
+      at: path, upTo: "v10-short-unit-hashes")
     try old.write { db in
       try db.execute(
         sql: """
-          INSERT INTO source VALUES (1, 'r', 'r.csv', 'reports', 'file1', 's', 't');
-          INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
-            VALUES ('A', 1, 1, 'case', 'a'), ('B', 1, 2, 'case', 'b');
           INSERT INTO unitText (id, unitId, field, position, text) VALUES
             (7, 'A', 'services', 1, 'referred to a clinic'),
             (3, 'B', 'request', 0, 'needs naloxone'),

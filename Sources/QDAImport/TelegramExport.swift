@@ -322,6 +322,25 @@ public final class TelegramExportReader {
     isInAccount = false
   }
 
+  /// Steps over the messages not read yet and reads the rest of the file,
+  /// as ``next()`` does at the end of the chosen chat: for an import that
+  /// needs no messages (its file is unchanged) but must still refuse a
+  /// `chat` that names two chats.
+  ///
+  /// - Throws: `ImportError.json` for malformed JSON and for a second chat
+  ///   that `chat` names.
+  public func readToEnd() throws {
+    while isInMessages {
+      guard try json.hasElement(isFirst: !hasReadMessage) else {
+        isInMessages = false
+        break
+      }
+      hasReadMessage = true
+      try json.skipValue()
+    }
+    while try next() != nil {}
+  }
+
   /// The next ordinary message, or `nil` at the end of the export.
   ///
   /// - Throws: `ImportError.json` for malformed JSON and for a message

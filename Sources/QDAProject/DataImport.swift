@@ -158,7 +158,7 @@ extension DataImport {
         + chat
     )
     var duplicates: [ImportError] = []
-    return try withoutActuallyEscaping(progress) { progress in
+    let summary = try withoutActuallyEscaping(progress) { progress in
       try store.importSource(
         draft,
         readingAhead: {
@@ -182,5 +182,14 @@ extension DataImport {
               firstLine: firstLine ?? 0))
         })
     }
+    // An unchanged file's messages are not imported, and the reading ahead
+    // that began stops wherever it was; the chats after the chosen one may
+    // still make `--chat` name two, so a reader of its own looks.
+    if summary.isUnchanged, reader.isAccountExport {
+      try TelegramExportReader(
+        path: path, redactsIdentifiers: false, chat: reader.chat
+      ).readToEnd()
+    }
+    return summary
   }
 }

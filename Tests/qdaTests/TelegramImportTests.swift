@@ -272,6 +272,45 @@ import Testing
       ])
   }
 
+  /// The README's example of a name two chats share.
+  ///
+  /// The sample export has its channel renamed after the client. Asking
+  /// by that name is refused at the second chat, naming both, with the
+  /// database as it was, even when the file is unchanged since the first
+  /// chat was imported from it; asking by id imports the one chat.
+  @Test func aNameTwoChatsShareAsTheReadmeShowsIt() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let sample = try String(
+      contentsOf: TestPaths.package("Samples/telegram-account/result.json"),
+      encoding: .utf8)
+    let path = try directory.write(
+      "two-clients.json",
+      sample.replacingOccurrences(
+        of: #""Harm reduction news""#, with: #""Client A""#))
+    _ = try qda(["import", "telegram", path, "--chat", "777"], in: directory)
+    let database = directory.url.appendingPathComponent("qda.sqlite")
+    let before = try Data(contentsOf: database)
+    let refused = try CommandRunner.qda(
+      ["import", "telegram", path, "--chat", "Client A"], in: directory.url)
+    #expect(refused.status == 65)
+    #expect(
+      refused.stderr == """
+        \(path):45: error: 'Client A' names more than one chat: 'Client A' (id 777) and 'Client A' (id 900); choose one with --chat ID
+
+        """)
+    #expect(try Data(contentsOf: database) == before)
+    let chosen = try CommandRunner.qda(
+      ["import", "telegram", path, "--chat", "900", "--quiet"],
+      in: directory.url)
+    #expect(chosen.status == 0)
+    #expect(chosen.stdout.isEmpty && chosen.stderr.isEmpty)
+    let units = try qda(["export", "units", "--format", "csv"], in: directory)
+      .stdout
+    #expect(units.contains("\ntelegram-777:1,telegram-777,"))
+    #expect(units.contains("\ntelegram-900:"))
+  }
+
   @Test func rolesAndNames() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

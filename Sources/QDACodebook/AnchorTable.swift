@@ -108,8 +108,7 @@ final class AnchorTable: Sendable {
     }
     numbers[2 * wordCount] = Int32(truncatingIfNeeded: next)
     return PreparedText(
-      table: self, wordCount: wordCount, numbers: numbers, count: next,
-      anchors: anchors)
+      wordCount: wordCount, numbers: numbers, count: next, anchors: anchors)
   }
 }
 
@@ -119,12 +118,15 @@ final class AnchorTable: Sendable {
 /// A class: it passes from pattern to pattern without copying its numbers.
 /// The numbers are in memory of its own, not an array: an array made at a
 /// size costs a look-up of its type (see ``BitSet``).
+///
+/// It holds no reference to its table (its anchors name it by identity):
+/// the table is shared by every coding thread, and a reference taken and
+/// let go of per text made the threads contend for its reference count,
+/// one cache line passed between the cores for every text.
 final class PreparedText: @unchecked Sendable {
   // Sendable: the numbers and anchors are written only by `prepare`, before
   // the text is shared, and freed only by the deinitialiser.
 
-  /// The table that numbered the words.
-  let table: AnchorTable
   /// How many words the text has.
   let wordCount: Int
   /// Every anchor the text holds.
@@ -137,10 +139,9 @@ final class PreparedText: @unchecked Sendable {
   /// (All constants: a variable of a class is checked for exclusive access
   /// at run time, on every read.)
   fileprivate init(
-    table: AnchorTable, wordCount: Int, numbers: UnsafeMutablePointer<Int32>,
-    count: Int, anchors: AnchorSet
+    wordCount: Int, numbers: UnsafeMutablePointer<Int32>, count: Int,
+    anchors: AnchorSet
   ) {
-    self.table = table
     self.wordCount = wordCount
     self.storage = numbers
     self.count = count
@@ -158,10 +159,6 @@ final class PreparedText: @unchecked Sendable {
   {
     body(UnsafeBufferPointer(start: storage, count: count))
   }
-
-  /// Whether the prepared text was numbered by `table`.
-  @inline(__always)
-  func isPrepared(by table: AnchorTable) -> Bool { self.table === table }
 }
 
 /// The anchors of an ``AnchorTable`` that a text contains, as bits.

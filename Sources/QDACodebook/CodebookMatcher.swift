@@ -42,11 +42,18 @@ struct CodebookMatcher: Sendable {
   /// The codes whose rules fire on the unit, in order, each with where its
   /// first firing rule fired.
   func apply(to unit: MatchableUnit) -> [(code: Int, match: RuleMatch)] {
+    firings(on: unit).map { ($0.code, match(of: $0)) }
+  }
+
+  /// The codes whose rules fire on the unit, in order, each with where its
+  /// first firing rule fired, by numbers: no string is shared with the
+  /// codebook (see ``CodeFiring``).
+  func firings(on unit: MatchableUnit) -> [CodeFiring] {
     let unit = program.prepare(unit)
     return program.withBuffers { buffers in
       let evaluator = Evaluator(buffers: buffers, unit: unit)
       let candidates = evaluator.candidates()
-      var result: [(code: Int, match: RuleMatch)] = []
+      var result: [CodeFiring] = []
       for (code, rules) in ruleRanges.enumerated() {
         // Scope first: it is a few comparisons, and a rule for another
         // kind of unit (an interview code, for a work report) is then
@@ -55,8 +62,8 @@ struct CodebookMatcher: Sendable {
         where candidates.contains(Int32(rule)) && evaluator.applies(rule)
           && evaluator.mayFire(rule)
         {
-          if let match = evaluator.evaluateInScope(rule) {
-            result.append((code, match))
+          if let hit = evaluator.evaluateInScope(rule) {
+            result.append(evaluator.firing(of: code, hit))
             break
           }
         }
@@ -65,14 +72,27 @@ struct CodebookMatcher: Sendable {
     }
   }
 
+  /// The ids of the rules, by their number in ``CodeFiring/rule``.
+  var ruleIDs: [String] { program.ruleIDs }
+
+  /// A firing with its rule named.
+  func match(of firing: CodeFiring) -> RuleMatch {
+    RuleMatch(
+      rule: program.ruleIDs[firing.rule], field: firing.field,
+      range: firing.range)
+  }
+
   /// Where the first of code `code`'s rules that fires on the unit fired,
   /// every rule evaluated in full (no screening).
   func evaluate(code: Int, in unit: MatchableUnit) -> RuleMatch? {
     let unit = program.prepare(unit)
-    return program.withBuffers { buffers in
+    let hit = program.withBuffers { buffers in
       let evaluator = Evaluator(buffers: buffers, unit: unit)
-      return ruleRanges[code].lazy.compactMap(evaluator.evaluate).first
+      return ruleRanges[code].lazy.compactMap {
+        evaluator.evaluate($0).map { evaluator.firing(of: code, $0) }
+      }.first
     }
+    return hit.map(match(of:))
   }
 
   /// How many times code `code`'s rules hit the unit.
@@ -385,14 +405,18 @@ private final class RuleProgram: Sendable {
                     anchorRules.withUnsafeBufferPointer { anchorRules in
                       anchorRuleStart.withUnsafeBufferPointer {
                         anchorRuleStart in
-                        body(
-                          Buffers(
-                            program: self, code: code, leads: leads,
-                            requirements: requirements,
-                            requirementMasks: requirementMasks,
-                            patterns: patterns, rules: rules, lists: lists,
-                            conditions: conditions, anchorRules: anchorRules,
-                            anchorRuleStart: anchorRuleStart))
+                        unanchoredRules.withUnsafeBufferPointer {
+                          unanchoredRules in
+                          body(
+                            Buffers(
+                              program: self, code: code, leads: leads,
+                              requirements: requirements,
+                              requirementMasks: requirementMasks,
+                              patterns: patterns, rules: rules, lists: lists,
+                              conditions: conditions, anchorRules: anchorRules,
+                              anchorRuleStart: anchorRuleStart,
+                              unanchoredRules: unanchoredRules))
+                        }
                       }
                     }
                   }
@@ -419,6 +443,19 @@ private struct Buffers {
   let conditions: UnsafeBufferPointer<ConditionEntry>
   let anchorRules: UnsafeBufferPointer<Int32>
   let anchorRuleStart: UnsafeBufferPointer<Int32>
+  let unanchoredRules: UnsafeBufferPointer<Int32>
+}
+
+/// Where a rule fired, by numbers: the rule, the unit's field (-1 for a
+/// rule of attributes alone) and the span in it.
+///
+/// Numbers, not the rule's id: that string is the codebook's, shared by
+/// every thread that codes, and each copy of it taken on one core and let
+/// go of on another passed its reference count between them.
+private struct Hit {
+  var rule: Int32
+  var field: Int32
+  var range: Range<Int>?
 }
 
 /// Evaluates the rules of a program on one prepared unit.
@@ -429,7 +466,7 @@ private struct Evaluator {
   /// The rules that can fire on the unit.
   func candidates() -> RuleSet {
     var candidates = RuleSet(count: buffers.rules.count)
-    for rule in buffers.program.unanchoredRules { candidates.insert(rule) }
+    for rule in buffers.unanchoredRules { candidates.insert(rule) }
     unit.present.forEachID { anchor in
       let start = Int(buffers.anchorRuleStart[Int(anchor)])
       let end = Int(buffers.anchorRuleStart[Int(anchor) + 1])
@@ -563,27 +600,35 @@ private struct Evaluator {
 
   /// The first unvetoed occurrence of pattern `pattern` in the fields rule
   /// `rule` reads.
-  private func firstOccurrence(of pattern: Int32, _ rule: Int) -> RuleMatch? {
+  private func firstOccurrence(of pattern: Int32, _ rule: Int) -> Hit? {
     let entry = buffers.rules[rule]
     for field in unit.fields.indices where reads(entry, field: field) {
       let found = matches(pattern, in: field)
       if found.isEmpty { continue }
       if let range = unvetoed(found, in: field, entry).first {
-        return RuleMatch(
-          rule: buffers.program.ruleIDs[rule], field: unit.fields[field].name,
-          range: range)
+        return Hit(
+          rule: Int32(truncatingIfNeeded: rule),
+          field: Int32(truncatingIfNeeded: field), range: range)
       }
     }
     return nil
   }
 
+  /// A hit of a rule of code `code`, with its field named by the unit.
+  func firing(of code: Int, _ hit: Hit) -> CodeFiring {
+    CodeFiring(
+      code: code, rule: Int(hit.rule),
+      field: hit.field < 0 ? nil : unit.fields[Int(hit.field)].name,
+      range: hit.range)
+  }
+
   /// Evaluates rule `rule` (see ``Rule``).
-  func evaluate(_ rule: Int) -> RuleMatch? {
+  func evaluate(_ rule: Int) -> Hit? {
     applies(rule) ? evaluateInScope(rule) : nil
   }
 
   /// Evaluates rule `rule`, which ``applies(_:)`` to the unit.
-  func evaluateInScope(_ rule: Int) -> RuleMatch? {
+  func evaluateInScope(_ rule: Int) -> Hit? {
     let entry = buffers.rules[rule]
     for index in entry.unless.range {
       let pattern = buffers.lists[index]
@@ -596,10 +641,9 @@ private struct Evaluator {
     if entry.any.count == 0, entry.all.count == 0 {
       // Attributes alone, which a bare example has none of.
       if unit.ignoresScope { return nil }
-      return RuleMatch(
-        rule: buffers.program.ruleIDs[rule], field: nil, range: nil)
+      return Hit(rule: Int32(truncatingIfNeeded: rule), field: -1, range: nil)
     }
-    var hit: RuleMatch?
+    var hit: Hit?
     for index in entry.all.range {
       guard
         let found = firstOccurrence(of: buffers.lists[index], rule)

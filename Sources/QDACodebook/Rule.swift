@@ -104,6 +104,35 @@ public struct RuleMatch: Sendable, Equatable {
   public var range: Range<Int>?
 }
 
+/// A code that fires on a unit, by numbers: ``RuleMatch`` for a coder of
+/// many units on many threads.
+///
+/// The code and rule are numbered, not named: their names are the
+/// codebook's strings, which every thread would share, and a copy of a
+/// shared string taken on one core and let go of on another makes the
+/// cores contend for its reference count. The names are in
+/// ``Codebook/firingCodeIDs`` and ``Codebook/ruleIDs``.
+public struct CodeFiring: Sendable, Equatable {
+  /// The code's index in ``Codebook/firingCodeIDs``.
+  public var code: Int
+  /// The index of the rule that fired in ``Codebook/ruleIDs``.
+  public var rule: Int
+  /// The field where the match is (the unit's own name for it); `nil` for
+  /// a rule of attributes alone.
+  public var field: String?
+  /// The span, in Unicode scalar offsets of the field's text; `nil` with
+  /// ``field``.
+  public var range: Range<Int>?
+
+  /// Creates a firing.
+  public init(code: Int, rule: Int, field: String?, range: Range<Int>?) {
+    self.code = code
+    self.rule = rule
+    self.field = field
+    self.range = range
+  }
+}
+
 /// A unit as the rules see it: its kind, its speaker's role and its texts.
 public struct MatchableUnit: Sendable {
   /// A named text field, prepared for matching.
@@ -209,8 +238,25 @@ extension Codebook {
   public func codeIDs(firingOn unit: MatchableUnit) -> [(
     code: String, match: RuleMatch
   )] {
-    matcher.apply(to: unit).map { (matcher.codeIDs[$0.code], $0.match) }
+    matcher.firings(on: unit).map {
+      (matcher.codeIDs[$0.code], matcher.match(of: $0))
+    }
   }
+
+  /// The codes whose rules fire on the unit, in codebook order, by
+  /// numbers: ``codeIDs(firingOn:)`` without a string of the codebook's,
+  /// for coding many units on many threads (see ``CodeFiring``).
+  public func firings(on unit: MatchableUnit) -> [CodeFiring] {
+    matcher.firings(on: unit)
+  }
+
+  /// The qualified ids of the codes, by ``CodeFiring/code``: every code of
+  /// every theme, in codebook order.
+  public var firingCodeIDs: [String] { matcher.codeIDs }
+
+  /// The ids of the rules, by ``CodeFiring/rule``: every rule of every
+  /// code, in codebook order.
+  public var ruleIDs: [String] { matcher.ruleIDs }
 
   /// Where the first of a code's rules that fires on the unit fired (see
   /// ``Code/evaluate(_:)``), every rule evaluated in full, without the

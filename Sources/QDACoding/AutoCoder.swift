@@ -27,7 +27,15 @@ public struct AutoCoder: Sendable {
 
   /// The codings the rules give each of `units`, worked out on every core.
   public func codings(for units: [StoredUnit]) -> [[CodingDraft]] {
-    var result = [[CodingDraft]](repeating: [], count: units.count)
+    onEveryCore(units) { codings(at: $0) }
+  }
+
+  /// `work` done for each of `units`, in place, on every core.
+  private func onEveryCore<Element>(
+    _ units: [StoredUnit],
+    _ work: @Sendable (UnsafePointer<StoredUnit>) -> [Element]
+  ) -> [[Element]] {
+    var result = [[Element]](repeating: [], count: units.count)
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let chunks = units.count < 64 ? 1 : min(cores * 4, units.count)
     result.withUnsafeMutableBufferPointer { buffer in
@@ -41,7 +49,7 @@ public struct AutoCoder: Sendable {
           let lower = slots.count * chunk / chunks
           let upper = slots.count * (chunk + 1) / chunks
           for index in lower..<upper {
-            slots[index] = codings(at: units + index)
+            slots[index] = work(units + index)
           }
         }
       }
@@ -55,28 +63,41 @@ public struct AutoCoder: Sendable {
   }
 
   /// The codings the rules give the unit at `unit`, read in place.
+  private func codings(at unit: UnsafePointer<StoredUnit>) -> [CodingDraft] {
+    let codes = codebook.firingCodeIDs
+    let rules = codebook.ruleIDs
+    return firings(at: unit).map {
+      CodingDraft(
+        unit: unit.pointee.id, code: codes[$0.code], rule: rules[$0.rule],
+        field: $0.field, span: $0.range)
+    }
+  }
+
+  /// The codings the rules give each of `units`, by numbers (see
+  /// ``CodeFiring``), worked out on every core: what ``run(on:force:progress:)``
+  /// writes.
+  func numberedCodings(for units: [StoredUnit]) -> [[NumberedCoding]] {
+    onEveryCore(units) { unit in
+      firings(at: unit).map {
+        NumberedCoding(
+          code: $0.code, rule: $0.rule, field: $0.field, span: $0.range)
+      }
+    }
+  }
+
+  /// The codes whose rules fire on the unit at `unit`, read in place.
   ///
   /// Through a pointer, each field is read on its own: a unit read out of a
   /// buffer was copied whole first, retaining every string it holds and
   /// releasing them again, on a thread other than the one that made them.
-  private func codings(at unit: UnsafePointer<StoredUnit>) -> [CodingDraft] {
+  private func firings(at unit: UnsafePointer<StoredUnit>) -> [CodeFiring] {
     var matchable = MatchableUnit(
       kind: unit.pointee.kind, role: unit.pointee.role,
       texts: unit.pointee.texts, attributes: unit.pointee.attributes)
     if let question = unit.pointee.question {
       matchable.context = [.init(name: "question", index: TextIndex(question))]
     }
-    let fired = codebook.codeIDs(firingOn: matchable)
-    var drafts: [CodingDraft] = []
-    drafts.reserveCapacity(fired.count)
-    for index in fired.indices {
-      drafts.append(
-        CodingDraft(
-          unit: unit.pointee.id, code: fired[index].code,
-          rule: fired[index].match.rule, field: fired[index].match.field,
-          span: fired[index].match.range))
-    }
-    return drafts
+    return codebook.firings(on: matchable)
   }
 
   /// The `projectState` key of the last coding's stamp.
@@ -110,7 +131,8 @@ public struct AutoCoder: Sendable {
     }
     var done = 0
     _ = try store.replaceAutoCodingsInBatches(
-      codebook: draft, code: { [self] units in codings(for: units) },
+      codebook: draft, codes: codebook.firingCodeIDs, rules: codebook.ruleIDs,
+      code: { [self] units in numberedCodings(for: units) },
       didCode: { units, _ in
         done += units.count
         progress(done, total)

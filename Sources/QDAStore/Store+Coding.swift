@@ -109,6 +109,81 @@ public struct CodingDraft: Sendable {
   }
 }
 
+/// A coding to write, by numbers: its code and rule by their places in the
+/// lists of names the writer is given, for the unit at its own place in a
+/// batch (see ``Store/replaceAutoCodingsInBatches(codebook:codes:rules:batchSize:code:didCode:)``).
+///
+/// Numbers, not names, for codings made on other threads than the one that
+/// writes them: a name shared by every thread (a codebook's code or rule
+/// id), copied on one core and let go of on another, made the cores
+/// contend for its reference count, once per coding.
+public struct NumberedCoding: Sendable, Equatable {
+  /// The code's index in the codes' names.
+  public var code: Int32
+  /// The rule's index in the rules' names, or -1 for none.
+  public var rule: Int32
+  /// The field of the matched span.
+  public var field: String?
+  /// The span, in Unicode scalar offsets of the field's text.
+  public var span: Range<Int>?
+
+  /// Creates a numbered coding.
+  public init(code: Int, rule: Int?, field: String?, span: Range<Int>?) {
+    self.code = Int32(truncatingIfNeeded: code)
+    self.rule = rule.map { Int32(truncatingIfNeeded: $0) } ?? -1
+    self.field = field
+    self.span = span
+  }
+}
+
+/// The names of the codes and rules that ``NumberedCoding``s number: a
+/// class, so that a writer converting ``CodingDraft``s can add the names
+/// it meets while the codings of earlier batches are being written.
+private final class CodingNameLists {
+  var codes: [String]
+  var rules: [String]
+
+  init(codes: [String], rules: [String]) {
+    self.codes = codes
+    self.rules = rules
+  }
+}
+
+/// Numbers ``CodingDraft``s by their names, adding names as they come.
+private struct DraftNumbering {
+  let names: CodingNameLists
+  private var codes: [String: Int] = [:]
+  private var rules: [String: Int] = [:]
+
+  init(_ names: CodingNameLists) { self.names = names }
+
+  /// The coding by numbers, for unit `unit`.
+  ///
+  /// - Throws: `StoreError` when the draft names another unit.
+  mutating func number(_ draft: CodingDraft, of unit: String, path: String)
+    throws -> NumberedCoding
+  {
+    guard draft.unit == unit else {
+      throw StoreError.sqlite(
+        path: path,
+        message: "a coding of unit \(draft.unit) was made for unit \(unit)")
+    }
+    let code = Self.index(of: draft.code, in: &codes, &names.codes)
+    let rule = draft.rule.map { Self.index(of: $0, in: &rules, &names.rules) }
+    return NumberedCoding(
+      code: code, rule: rule, field: draft.field, span: draft.span)
+  }
+
+  private static func index(
+    of name: String, in indices: inout [String: Int], _ names: inout [String]
+  ) -> Int {
+    if let index = indices[name] { return index }
+    names.append(name)
+    indices[name] = names.count - 1
+    return names.count - 1
+  }
+}
+
 extension Store {
   /// Replaces every `auto` coding with the codings `code` gives for each unit,
   /// in one transaction, and records the codebook as the current one.
@@ -121,14 +196,23 @@ extension Store {
   public func replaceAutoCodings(
     codebook: CodebookDraft, code: (StoredUnit) -> [CodingDraft]
   ) throws -> Int {
-    try withoutForeignKeys {
+    let names = CodingNameLists(codes: [], rules: [])
+    var numbering = DraftNumbering(names)
+    let path = path
+    return try withoutForeignKeys {
       try write(keepsTallies: true) { db in
         try replaceAutoCodings(
-          in: db, codebook: codebook, batchSize: 1024,
+          in: db, codebook: codebook, names: names, batchSize: 1024,
           start: { units in
             let codings = units.map(code)
-            return { codings }
-          }, didCode: { _, _ in })
+            return {
+              try zip(units, codings).map { unit, codings in
+                try codings.map {
+                  try numbering.number($0, of: unit.id, path: path)
+                }
+              }
+            }
+          })
       }
     }
   }
@@ -152,15 +236,85 @@ extension Store {
     code: @escaping @Sendable ([StoredUnit]) -> [[CodingDraft]],
     didCode: ([StoredUnit], [[CodingDraft]]) -> Void = { _, _ in }
   ) throws -> Int {
+    let names = CodingNameLists(codes: [], rules: [])
+    var numbering = DraftNumbering(names)
+    let path = path
+    // Called only while the codings are written, before this returns.
+    return try withoutActuallyEscaping(didCode) { didCode in
+      try replaceInBatches(
+        codebook: codebook, names: names, batchSize: batchSize, code: code
+      ) { units, codings in
+        didCode(units, codings)
+        return try zip(units, codings).map { unit, codings in
+          try codings.map { try numbering.number($0, of: unit.id, path: path) }
+        }
+      }
+    }
+  }
+
+  /// Like ``replaceAutoCodingsInBatches(codebook:batchSize:code:didCode:)``,
+  /// but with codings by numbers: their codes' names are `codes`, their
+  /// rules' `rules`, and each unit's codings are the ones at its place in
+  /// the batch.
+  ///
+  /// - Parameters:
+  ///   - codebook: The codebook applied, recorded for provenance.
+  ///   - codes: The names of the codes, by ``NumberedCoding/code``.
+  ///   - rules: The names of the rules, by ``NumberedCoding/rule``.
+  ///   - batchSize: How many units one batch holds.
+  ///   - code: Returns the codings of each unit of a batch, in order; called
+  ///     on another thread, one batch at a time.
+  ///   - didCode: Called on this thread with each batch and its codings,
+  ///     in order, before they are written.
+  /// - Returns: How many codings were written.
+  /// - Throws: `StoreError`; nothing is written then.
+  public func replaceAutoCodingsInBatches(
+    codebook: CodebookDraft, codes: [String], rules: [String],
+    batchSize: Int = 1024,
+    code: @escaping @Sendable ([StoredUnit]) -> [[NumberedCoding]],
+    didCode: ([StoredUnit], [[NumberedCoding]]) -> Void = { _, _ in }
+  ) throws -> Int {
+    let path = path
+    // Called only while the codings are written, before this returns.
+    return try withoutActuallyEscaping(didCode) { didCode in
+      try replaceInBatches(
+        codebook: codebook, names: CodingNameLists(codes: codes, rules: rules),
+        batchSize: batchSize, code: code
+      ) { units, codings in
+        didCode(units, codings)
+        for unit in codings {
+          for coding in unit
+          where !codes.indices.contains(Int(coding.code))
+            || (coding.rule >= 0 && !rules.indices.contains(Int(coding.rule)))
+          {
+            throw StoreError.sqlite(
+              path: path,
+              message:
+                "a coding numbers code \(coding.code) of \(codes.count) or rule \(coding.rule) of \(rules.count)"
+            )
+          }
+        }
+        return codings
+      }
+    }
+  }
+
+  /// Codes batches with `code` on other threads, and writes their codings
+  /// (`numbered` on this thread) as they are done.
+  private func replaceInBatches<Coding: Sendable>(
+    codebook: CodebookDraft, names: CodingNameLists, batchSize: Int,
+    code: @escaping @Sendable ([StoredUnit]) -> [[Coding]],
+    numbered: @escaping ([StoredUnit], [[Coding]]) throws -> [[NumberedCoding]]
+  ) throws -> Int {
     let group = DispatchGroup()
     // A batch still being coded when a write fails is waited for.
     defer { group.wait() }
     return try withoutForeignKeys {
       try write(keepsTallies: true) { db in
         try replaceAutoCodings(
-          in: db, codebook: codebook, batchSize: batchSize,
+          in: db, codebook: codebook, names: names, batchSize: batchSize,
           start: { units in
-            let result = CodingBatch()
+            let result = CodingBatch<Coding>()
             group.enter()
             result.done.enter()
             DispatchQueue.global().async {
@@ -168,11 +322,18 @@ extension Store {
               result.done.leave()
               group.leave()
             }
-            return {
+            return { [path] in
               result.done.wait()
-              return result.codings
+              guard result.codings.count == units.count else {
+                throw StoreError.sqlite(
+                  path: path,
+                  message:
+                    "codings were made for \(result.codings.count) units of \(units.count)"
+                )
+              }
+              return try numbered(units, result.codings)
             }
-          }, didCode: didCode)
+          })
       }
     }
   }
@@ -180,9 +341,9 @@ extension Store {
   /// The work of both replacements: `start` begins coding a batch and
   /// returns how to wait for its codings.
   private func replaceAutoCodings(
-    in db: Database, codebook: CodebookDraft, batchSize: Int,
-    start: ([StoredUnit]) -> () -> [[CodingDraft]],
-    didCode: ([StoredUnit], [[CodingDraft]]) -> Void
+    in db: Database, codebook: CodebookDraft, names lists: CodingNameLists,
+    batchSize: Int,
+    start: ([StoredUnit]) -> () throws -> [[NumberedCoding]]
   ) throws -> Int {
     // The old tally goes; the one counted below replaces it.
     try Self.dropTallies(db)
@@ -273,8 +434,26 @@ extension Store {
     batchGroups.reserveCapacity(batchSize)
     /// Batches being coded, oldest first.
     var pending:
-      [(units: [StoredUnit], groups: [UnitGroups], wait: () -> [[CodingDraft]])] =
-        []
+      [(
+        units: [StoredUnit], groups: [UnitGroups],
+        wait: () throws -> [[NumberedCoding]]
+      )] = []
+    /// The `codingName` id of each code and rule of `lists`, by index, once
+    /// first needed.
+    var codeIDs: [Int64?] = []
+    var ruleIDs: [Int64?] = []
+    func id(
+      _ index: Int32, of list: [String], _ ids: inout [Int64?]
+    ) throws -> Int64 {
+      let index = Int(index)
+      if index < ids.count, let id = ids[index] { return id }
+      if ids.count <= index {
+        ids += repeatElement(nil, count: index + 1 - ids.count)
+      }
+      let id = try names.id(of: list[index])
+      ids[index] = id
+      return id
+    }
     /// Starts coding `next`, then, with more than two batches pending or at
     /// the end (`nil`), writes the oldest.
     func rotate(_ next: ([StoredUnit], [UnitGroups])?) throws {
@@ -283,42 +462,39 @@ extension Store {
         return
       }
       let (units, groups, wait) = pending.removeFirst()
-      let codings = wait()
-      didCode(units, codings)
+      let codings = try wait()
       // By index throughout: a unit or coding read in place is not copied
       // (which retains every string it holds).
       for index in codings.indices {
         _ = try order.breaks(at: units[index].id, in: db)
-        tally.add(groups[index], codings: codings[index])
-        for coding in codings[index].indices
-        where codings[index][coding].unit != units[index].id {
-          throw StoreError.sqlite(
-            path: path,
-            message:
-              "a coding of unit \(codings[index][coding].unit) was made for unit \(units[index].id)"
-          )
-        }
+        tally.add(groups[index], codes: codings[index], named: lists.codes)
       }
       if !order.isAscending, !isGathering {
         try db.execute(sql: Self.gatheredCodingsSQL.create)
         isGathering = true
       }
-      func write(_ coding: CodingDraft, to insert: inout BatchedInsert) throws {
-        insert.bind(coding.unit)
-        insert.bind(try names.id(of: coding.code))
+      func write(
+        _ coding: NumberedCoding, of unit: String,
+        to insert: inout BatchedInsert
+      ) throws {
+        insert.bind(unit)
+        insert.bind(try id(coding.code, of: lists.codes, &codeIDs))
         insert.bind(run)
-        insert.bind(try names.id(ofOptional: coding.rule))
+        insert.bind(
+          coding.rule < 0 ? nil : try id(coding.rule, of: lists.rules, &ruleIDs)
+        )
         insert.bind(try names.id(ofOptional: coding.field))
         insert.bind(coding.span?.lowerBound)
         insert.bind(coding.span?.upperBound)
         if insert.endRow() { try insert.flush() }
       }
-      for unitCodings in codings {
-        for index in unitCodings.indices {
+      for unit in codings.indices {
+        for index in codings[unit].indices {
           if isGathering {
-            try write(unitCodings[index], to: &gathered)
+            try write(codings[unit][index], of: units[unit].id, to: &gathered)
           } else {
-            try write(unitCodings[index], to: &insertCoding)
+            try write(
+              codings[unit][index], of: units[unit].id, to: &insertCoding)
           }
           written += 1
         }
@@ -775,10 +951,10 @@ extension Store {
 private struct ReadingStopped: Error {}
 
 /// Where a batch's codings land, from the thread that coded it.
-private final class CodingBatch: @unchecked Sendable {
+private final class CodingBatch<Coding>: @unchecked Sendable {
   /// Written by the coding thread before it leaves `done`; read only after
   /// `done` has been waited for.
-  var codings: [[CodingDraft]] = []
+  var codings: [[Coding]] = []
   /// Left when `codings` is written.
   let done = DispatchGroup()
 }

@@ -51,6 +51,9 @@ struct TallyBuilder {
   private var values = StringNumbering()
   /// Codes, numbered from 1 (0 counts units).
   private var codes = StringNumbering()
+  /// The number in ``codes`` of each code of a numbered coding's names, by
+  /// its index there (0: not yet met).
+  private var numberOfCode: [Int] = []
   /// Counts by packed (grouping, code id, value id).
   private var counts = PackedCounts()
   /// The value ids of the unit being added (kept for its capacity).
@@ -108,15 +111,34 @@ struct TallyBuilder {
     grouping << 52 | code << 26 | value
   }
 
-  /// Counts a unit, in its groups, and the code of each of its codings once.
+  /// Counts a unit, in its groups, and the code of each of its codings
+  /// once, the codes numbered by their place in `names`.
   ///
   /// The codings are read by index: iterating an array copies each element,
-  /// retaining (and then releasing) every string of a coding to read one.
+  /// retaining (and then releasing) the strings of a coding to read one.
   ///
   /// - Parameters:
   ///   - groups: The unit's value in each grouping.
   ///   - codings: The codings `auto` made of it, one per code.
-  mutating func add(_ groups: UnitGroups, codings: [CodingDraft]) {
+  ///   - names: The codes' names, by ``NumberedCoding/code``.
+  mutating func add(
+    _ groups: UnitGroups, codes codings: [NumberedCoding], named names: [String]
+  ) {
+    addUnit(groups)
+    for index in codings.indices {
+      let code = Int(codings[index].code)
+      if numberOfCode.count <= code {
+        numberOfCode += repeatElement(0, count: code + 1 - numberOfCode.count)
+      }
+      if numberOfCode[code] == 0 {
+        numberOfCode[code] = self.codes.number(of: names[code])
+      }
+      addCode(numberOfCode[code])
+    }
+  }
+
+  /// Counts a unit in its groups, which its codes are then counted in.
+  private mutating func addUnit(_ groups: UnitGroups) {
     units += 1
     unitValues.removeAll(keepingCapacity: true)
     for (grouping, value) in groups.values.enumerated() {
@@ -124,11 +146,12 @@ struct TallyBuilder {
       unitValues.append(id)
       counts.add(Self.key(grouping, 0, id))
     }
-    for index in codings.indices {
-      let id = self.codes.number(of: codings[index].code)
-      for (grouping, value) in unitValues.enumerated() {
-        counts.add(Self.key(grouping, id, value))
-      }
+  }
+
+  /// Counts code number `id` once in each of the last unit's groups.
+  private mutating func addCode(_ id: Int) {
+    for (grouping, value) in unitValues.enumerated() {
+      counts.add(Self.key(grouping, id, value))
     }
   }
 

@@ -1,10 +1,11 @@
 import Foundation
 import QDACodebook
-import QDACoding
 import QDAImport
 import QDAStore
 import QDATestSupport
 import Testing
+
+@testable import QDACoding
 
 /// Coding a batch on every core gives exactly the codings of coding the
 /// units one by one, in the same order.
@@ -38,5 +39,21 @@ import Testing
     #expect(oneByOne.count > 2000)
     #expect(batched == oneByOne)
     #expect(coder.codings(for: []).isEmpty)
+
+    // What `code auto` writes: the same codings by numbers, which name
+    // their codes and rules by the codebook's lists.
+    let codes = coder.codebook.firingCodeIDs
+    let rules = coder.codebook.ruleIDs
+    let numbered = coder.numberedCodings(for: units)
+    #expect(numbered.count == units.count)
+    let named = zip(units, numbered).map { unit, codings in
+      codings.map {
+        CodingDraft(
+          unit: unit.id, code: codes[Int($0.code)],
+          rule: $0.rule < 0 ? nil : rules[Int($0.rule)], field: $0.field,
+          span: $0.span)
+      }
+    }
+    #expect(flat(named) == oneByOne)
   }
 }

@@ -128,6 +128,113 @@ import Testing
     }
   }
 
+  /// Codings by numbers are written as the drafts that name them are.
+  ///
+  /// The same rows, names and tally. A batch whose numbers
+  /// name no code or rule, or whose codings are for another number of
+  /// units, is refused, and the codings and tally before it stay.
+  @Test func numberedCodingsAreWrittenAsTheDraftsTheyNumber() throws {
+    let codebook = CodebookDraft(
+      hash: "h", id: "c", title: "C", version: "1", path: "c.yml",
+      codes: ["t.a", "t.b"].map {
+        .init(id: $0, theme: "t", themeName: "T", name: $0)
+      })
+    let codes = ["t.a", "t.b"]
+    let rules = ["r0", "r1", "r2"]
+    let units = ["u1", "u2", "u3"].map { id in
+      UnitDraft(
+        id: id, kind: "case", line: 2,
+        texts: [("request", "text of \(id)"), ("services", "done")],
+        contentHash: id)
+    }
+    /// Unit `index`'s codings, by numbers.
+    @Sendable func numbered(_ index: Int) -> [NumberedCoding] {
+      switch index {
+      case 0:
+        [
+          NumberedCoding(code: 0, rule: 2, field: "request", span: 0..<4),
+          NumberedCoding(code: 1, rule: nil, field: nil, span: nil),
+        ]
+      case 1: []
+      default:
+        [NumberedCoding(code: 1, rule: 0, field: "services", span: 1..<3)]
+      }
+    }
+    func written(_ store: Store) throws -> [String] {
+      try rows(
+        store,
+        """
+        SELECT unitId, code, coder, rule, field, spanStart, spanEnd FROM coding
+        ORDER BY unitId, code
+        """)
+        + rows(store, "SELECT name FROM codingName ORDER BY name")
+        + rows(
+          store,
+          "SELECT dimension, code, value, units FROM tally ORDER BY 1, 2, 3"
+        )
+    }
+    var expected: [String] = []
+    try withStore { store in
+      try importUnits(store, units, hash: "r")
+      _ = try store.replaceAutoCodingsInBatches(
+        codebook: codebook,
+        code: { batch in
+          batch.indices.map { index in
+            numbered(index).map {
+              CodingDraft(
+                unit: batch[index].id, code: codes[Int($0.code)],
+                rule: $0.rule < 0 ? nil : rules[Int($0.rule)], field: $0.field,
+                span: $0.span)
+            }
+          }
+        })
+      expected = try written(store)
+    }
+    #expect(
+      Array(expected.prefix(3)) == [
+        "u1 t.a auto r2 request 0 4", "u1 t.b auto - - - -",
+        "u3 t.b auto r0 services 1 3",
+      ])
+    // Three units (no month), one coded t.a and two t.b.
+    for row in ["none - - 3", "none t.a - 1", "none t.b - 2", "month t.b - 2"] {
+      #expect(expected.contains(row), "\(expected)")
+    }
+    try withStore { store in
+      try importUnits(store, units, hash: "r")
+      var seen: [Int] = []
+      let count = try store.replaceAutoCodingsInBatches(
+        codebook: codebook, codes: codes, rules: rules, batchSize: 2,
+        code: { batch in
+          // Batches of two: the second batch's unit is the third.
+          batch.map { numbered($0.id == "u3" ? 2 : $0.id == "u2" ? 1 : 0) }
+        }, didCode: { batch, _ in seen.append(batch.count) })
+      #expect(count == 3)
+      #expect(seen == [2, 1])
+      #expect(try written(store) == expected)
+
+      let refusals: [@Sendable ([StoredUnit]) -> [[NumberedCoding]]] = [
+        {
+          $0.map { _ in
+            [NumberedCoding(code: 2, rule: 0, field: nil, span: nil)]
+          }
+        },
+        {
+          $0.map { _ in
+            [NumberedCoding(code: 0, rule: 3, field: nil, span: nil)]
+          }
+        },
+        { Array($0.map { _ in [NumberedCoding]() }.dropLast()) },
+      ]
+      for refused in refusals {
+        #expect(throws: StoreError.self) {
+          _ = try store.replaceAutoCodingsInBatches(
+            codebook: codebook, codes: codes, rules: rules, code: refused)
+        }
+        #expect(try written(store) == expected)
+      }
+    }
+  }
+
   /// A purge takes the names that only the purged codings used: a coder
   /// who coded only that source leaves no name behind.
   @Test func aPurgeTakesTheNamesOnlyItsCodingsUsed() throws {

@@ -120,7 +120,8 @@ public struct CodingDraft: Sendable {
 public struct NumberedCoding: Sendable, Equatable {
   /// The code's index in the codes' names.
   public var code: Int32
-  /// The rule's index in the rules' names, or -1 for none.
+  /// The rule's index in the rules' names, or -1 for none (any other
+  /// negative number is out of range).
   public var rule: Int32
   /// The field of the matched span.
   public var field: String?
@@ -129,8 +130,9 @@ public struct NumberedCoding: Sendable, Equatable {
 
   /// Creates a numbered coding.
   public init(code: Int, rule: Int?, field: String?, span: Range<Int>?) {
-    self.code = Int32(truncatingIfNeeded: code)
-    self.rule = rule.map { Int32(truncatingIfNeeded: $0) } ?? -1
+    // Clamped: a number out of range stays out of range, and is refused.
+    self.code = Int32(clamping: code)
+    self.rule = rule.map { Int32(clamping: $0) } ?? -1
     self.field = field
     self.span = span
   }
@@ -285,7 +287,7 @@ extension Store {
         for unit in codings {
           for coding in unit
           where !codes.indices.contains(Int(coding.code))
-            || (coding.rule >= 0 && !rules.indices.contains(Int(coding.rule)))
+            || (coding.rule != -1 && !rules.indices.contains(Int(coding.rule)))
           {
             throw StoreError.sqlite(
               path: path,

@@ -224,6 +224,16 @@ import Testing
           }
         },
         { Array($0.map { _ in [NumberedCoding]() }.dropLast()) },
+        {
+          $0.map { _ in
+            [NumberedCoding(code: 0, rule: -2, field: nil, span: nil)]
+          }
+        },
+        {
+          $0.map { _ in
+            [NumberedCoding(code: 1 << 32, rule: 0, field: nil, span: nil)]
+          }
+        },
       ]
       for refused in refusals {
         #expect(throws: StoreError.self) {

@@ -16,7 +16,8 @@ the largest peak RSS (from /usr/bin/time) and, per size, the database size:
   report            qda report --format html
   find              qda find naloxone
   code 50 / 1000 keywords  qda code auto with generated codebooks of 50 and
-                    1,000 keywords (one code per 10 keywords)
+                    1,000 keywords (one code per 10 keywords), in turn
+                    first and second
 
 and the ratios the performance issue asks for: import + code auto + freq by
 code over sqlite3 .import, and over pandas. Prints a Markdown table.
@@ -114,7 +115,7 @@ def main():
             def record(name, seconds, rss):
                 stages.setdefault(name, []).append((seconds, rss))
 
-            for _ in range(args.runs):
+            for run in range(args.runs):
                 for f in work.glob("*.sqlite*"):
                     f.unlink()
                 record("sqlite3 .import", *timed(
@@ -134,10 +135,12 @@ def main():
                     [qda, "report", "--format", "html", "--output", "report.html"] + db, work))
                 record("find", *timed([qda, "find", "naloxone", "--limit", "20"] + db, work))
                 db_size = (work / "qda.sqlite").stat().st_size
-                record("code 50 keywords", *timed(
-                    [qda, "code", "auto", "--codebook", str(small), "--force"] + db, work))
-                record("code 1000 keywords", *timed(
-                    [qda, "code", "auto", "--codebook", str(large), "--force"] + db, work))
+                # In turn first and second: a host that speeds up or slows
+                # down within a run then favours neither codebook.
+                keywords = [("code 50 keywords", small), ("code 1000 keywords", large)]
+                for name, book in keywords if run % 2 == 0 else keywords[::-1]:
+                    record(name, *timed(
+                        [qda, "code", "auto", "--codebook", str(book), "--force"] + db, work))
             medians = {k: statistics.median(s for s, _ in v) for k, v in stages.items()}
             base = medians["sqlite3 .import"]
             for name, values in stages.items():

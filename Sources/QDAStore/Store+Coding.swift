@@ -285,15 +285,21 @@ extension Store {
       ) { units, codings in
         didCode(units, codings)
         for unit in codings {
-          for coding in unit
-          where !codes.indices.contains(Int(coding.code))
-            || (coding.rule != -1 && !rules.indices.contains(Int(coding.rule)))
-          {
-            throw StoreError.sqlite(
-              path: path,
-              message:
-                "a coding numbers code \(coding.code) of \(codes.count) or rule \(coding.rule) of \(rules.count)"
-            )
+          for coding in unit {
+            if !codes.indices.contains(Int(coding.code)) {
+              throw StoreError.sqlite(
+                path: path,
+                message:
+                  "a coding names code number \(coding.code), of \(codes.count) codes"
+              )
+            }
+            if coding.rule != -1, !rules.indices.contains(Int(coding.rule)) {
+              throw StoreError.sqlite(
+                path: path,
+                message:
+                  "a coding names rule number \(coding.rule), of \(rules.count) rules"
+              )
+            }
           }
         }
         return codings

@@ -212,33 +212,41 @@ import Testing
       #expect(seen == [2, 1])
       #expect(try written(store) == expected)
 
-      let refusals: [@Sendable ([StoredUnit]) -> [[NumberedCoding]]] = [
-        {
-          $0.map { _ in
-            [NumberedCoding(code: 2, rule: 0, field: nil, span: nil)]
-          }
-        },
-        {
-          $0.map { _ in
-            [NumberedCoding(code: 0, rule: 3, field: nil, span: nil)]
-          }
-        },
-        { Array($0.map { _ in [NumberedCoding]() }.dropLast()) },
-        {
-          $0.map { _ in
-            [NumberedCoding(code: 0, rule: -2, field: nil, span: nil)]
-          }
-        },
-        {
-          $0.map { _ in
-            [NumberedCoding(code: 1 << 32, rule: 0, field: nil, span: nil)]
-          }
-        },
-      ]
-      for refused in refusals {
-        #expect(throws: StoreError.self) {
+      /// Every unit coded with `coding`.
+      func each(_ coding: NumberedCoding)
+        -> @Sendable ([StoredUnit]) -> [[NumberedCoding]]
+      {
+        { units in units.map { _ in [coding] } }
+      }
+      let refusals: [(String, @Sendable ([StoredUnit]) -> [[NumberedCoding]])] =
+        [
+          (
+            "code number 2, of 2 codes",
+            each(NumberedCoding(code: 2, rule: 0, field: nil, span: nil))
+          ),
+          (
+            "rule number 3, of 3 rules",
+            each(NumberedCoding(code: 0, rule: 3, field: nil, span: nil))
+          ),
+          (
+            "rule number -2, of 3 rules",
+            each(NumberedCoding(code: 0, rule: -2, field: nil, span: nil))
+          ),
+          (
+            "code number 2147483647, of 2 codes",
+            each(NumberedCoding(code: 1 << 32, rule: 0, field: nil, span: nil))
+          ),
+          (
+            "codings were made for 2 units of 3",
+            { Array($0.map { _ in [NumberedCoding]() }.dropLast()) }
+          ),
+        ]
+      for (message, refused) in refusals {
+        #expect {
           _ = try store.replaceAutoCodingsInBatches(
             codebook: codebook, codes: codes, rules: rules, code: refused)
+        } throws: { error in
+          (error as? StoreError)?.description.contains(message) == true
         }
         #expect(try written(store) == expected)
       }

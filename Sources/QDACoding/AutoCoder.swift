@@ -41,7 +41,7 @@ public struct AutoCoder: Sendable {
     result.withUnsafeMutableBufferPointer { buffer in
       units.withUnsafeBufferPointer { units in
         // Each chunk writes only its own slots of `buffer`. Units are read
-        // in place, through a pointer (see `codings(at:)`).
+        // in place, through a pointer (see `firings(at:)`).
         nonisolated(unsafe) let slots = buffer
         guard let first = units.baseAddress else { return }
         nonisolated(unsafe) let units = first

@@ -140,13 +140,11 @@ import Testing
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let path = directory.path("old.sqlite")
-    let old = try oldDatabase(at: path, upTo: "v7-search-without-sizes")
+    let old = try oldDatabaseWithTwoCases(
+      at: path, upTo: "v7-search-without-sizes")
     try old.write { db in
       try db.execute(
         sql: """
-          INSERT INTO source VALUES (1, 'r', 'r.csv', 'reports', 'h', 's', 't');
-          INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
-            VALUES ('A', 1, 1, 'case', 'a'), ('B', 1, 2, 'case', 'b');
           INSERT INTO codebook VALUES ('h1', 'c', 'C', '1', 'c.yml', 1, 'T1');
           INSERT INTO code VALUES ('h1', 't.a', 't', 'T', 'A', 0), ('h1', 't.b', 't', 'T', 'B', 1);
           INSERT INTO coding (unitId, code, coder, rule, codebookHash, field, spanStart,

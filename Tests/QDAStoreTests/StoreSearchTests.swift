@@ -56,13 +56,10 @@ import Testing
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let path = directory.path("old.sqlite")
-    let old = try oldDatabase(at: path, upTo: "v4-project-state")
+    let old = try oldDatabaseWithTwoCases(at: path, upTo: "v4-project-state")
     try old.write { db in
       try db.execute(
         sql: """
-          INSERT INTO source VALUES (1, 'r', 'r.csv', 'reports', 'h', 's', 't');
-          INSERT INTO unit (id, sourceId, ordinal, kind, contentHash)
-            VALUES ('A', 1, 1, 'case', 'a'), ('B', 1, 2, 'case', 'b');
           INSERT INTO unitText VALUES ('A', 'request', 0, 'Ещё naloxone');
           INSERT INTO unitText VALUES ('B', 'request', 0, 'a needle');
           """)

@@ -276,32 +276,13 @@ extension Store {
     code: @escaping @Sendable ([StoredUnit]) -> [[NumberedCoding]],
     didCode: ([StoredUnit], [[NumberedCoding]]) -> Void = { _, _ in }
   ) throws -> Int {
-    let path = path
     // Called only while the codings are written, before this returns.
-    return try withoutActuallyEscaping(didCode) { didCode in
+    try withoutActuallyEscaping(didCode) { didCode in
       try replaceInBatches(
         codebook: codebook, names: CodingNameLists(codes: codes, rules: rules),
         batchSize: batchSize, code: code
       ) { units, codings in
         didCode(units, codings)
-        for unit in codings {
-          for coding in unit {
-            if !codes.indices.contains(Int(coding.code)) {
-              throw StoreError.sqlite(
-                path: path,
-                message:
-                  "a coding names code number \(coding.code), of \(codes.count) codes"
-              )
-            }
-            if coding.rule != -1, !rules.indices.contains(Int(coding.rule)) {
-              throw StoreError.sqlite(
-                path: path,
-                message:
-                  "a coding names rule number \(coding.rule), of \(rules.count) rules"
-              )
-            }
-          }
-        }
         return codings
       }
     }
@@ -462,6 +443,28 @@ extension Store {
       ids[index] = id
       return id
     }
+    /// Throws unless each coding's numbers name one of the codes and none
+    /// or one of the rules.
+    func checkNumbers(of codings: [NumberedCoding]) throws {
+      for index in codings.indices {
+        let code = Int(codings[index].code)
+        let rule = Int(codings[index].rule)
+        if !lists.codes.indices.contains(code) {
+          throw StoreError.sqlite(
+            path: path,
+            message:
+              "a coding names code number \(code), of \(lists.codes.count) codes"
+          )
+        }
+        if rule != -1, !lists.rules.indices.contains(rule) {
+          throw StoreError.sqlite(
+            path: path,
+            message:
+              "a coding names rule number \(rule), of \(lists.rules.count) rules"
+          )
+        }
+      }
+    }
     /// Starts coding `next`, then, with more than two batches pending or at
     /// the end (`nil`), writes the oldest.
     func rotate(_ next: ([StoredUnit], [UnitGroups])?) throws {
@@ -474,6 +477,7 @@ extension Store {
       // By index throughout: a unit or coding read in place is not copied
       // (which retains every string it holds).
       for index in codings.indices {
+        try checkNumbers(of: codings[index])
         _ = try order.breaks(at: units[index].id, in: db)
         tally.add(groups[index], codes: codings[index], named: lists.codes)
       }
@@ -489,7 +493,8 @@ extension Store {
         insert.bind(try id(coding.code, of: lists.codes, &codeIDs))
         insert.bind(run)
         insert.bind(
-          coding.rule < 0 ? nil : try id(coding.rule, of: lists.rules, &ruleIDs)
+          coding.rule == -1
+            ? nil : try id(coding.rule, of: lists.rules, &ruleIDs)
         )
         insert.bind(try names.id(ofOptional: coding.field))
         insert.bind(coding.span?.lowerBound)

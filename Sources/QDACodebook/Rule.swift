@@ -182,6 +182,17 @@ public struct MatchableUnit: Sendable {
     self.fields = texts.map { Field(name: $0.name, index: TextIndex($0.text)) }
   }
 
+  /// A unit of fields already prepared.
+  public init(
+    kind: String, role: String? = nil, fields: [Field],
+    attributes: [(name: String, value: String)] = []
+  ) {
+    self.kind = kind
+    self.role = role
+    self.attributes = attributes
+    self.fields = fields
+  }
+
   /// Prepares a transcript turn, with the interviewer's question before it
   /// as the `question` context field.
   public static func turn(text: String, role: String?, question: String?)

@@ -97,6 +97,20 @@ public final class TextIndex: @unchecked Sendable {
     }
   }
 
+  /// Prepares the text whose UTF-8 is `text`, as ``init(_:)`` prepares
+  /// `String(decoding: text, as: UTF8.self)`: bytes that are not UTF-8 are
+  /// read as that repairs them.
+  ///
+  /// For texts read as bytes (from the database), which need no string
+  /// unless they hold scalars other than ASCII and basic Cyrillic.
+  public convenience init(utf8 text: UnsafeBufferPointer<UInt8>) {
+    if let (storage, words) = Self.foldedBytewise(utf8: text) {
+      self.init(storage: storage, offsets: nil, words: words)
+    } else {
+      self.init(scalarwise: String(decoding: text, as: UTF8.self))
+    }
+  }
+
   /// Prepares `text` scalar by scalar: the general way, for any script.
   convenience init(scalarwise text: String) {
     let text = Self.canonicallyComposed(text)
@@ -154,13 +168,19 @@ public final class TextIndex: @unchecked Sendable {
     -> (UnsafeMutableBufferPointer<UInt8>, [WordSpan])?
   {
     var text = text
-    return text.withUTF8 { source in
-      let count = source.count
-      let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: count)
-      if let words = fold(source, into: output) { return (output, words) }
-      output.deallocate()
-      return nil
-    }
+    return text.withUTF8 { foldedBytewise(utf8: $0) }
+  }
+
+  /// ``foldedBytewise(_:)`` of the text whose UTF-8 is `source`; `nil` too
+  /// for bytes that are not UTF-8.
+  static func foldedBytewise(utf8 source: UnsafeBufferPointer<UInt8>)
+    -> (UnsafeMutableBufferPointer<UInt8>, [WordSpan])?
+  {
+    let output = UnsafeMutableBufferPointer<UInt8>.allocate(
+      capacity: source.count)
+    if let words = fold(source, into: output) { return (output, words) }
+    output.deallocate()
+    return nil
   }
 
   /// The work of ``foldedBytewise(_:)``: writes the folded bytes of
@@ -250,7 +270,11 @@ public final class TextIndex: @unchecked Sendable {
           to[index] = folded
           index &+= 1
         } else {
-          guard byte & 0xFE == 0xD0, index &+ 1 < count else { return false }
+          // A lead byte of U+0400–U+047F, and a continuation byte after it
+          // (always, in a string; bytes read as bytes may not be UTF-8).
+          guard byte & 0xFE == 0xD0, index &+ 1 < count,
+            from[index &+ 1] & 0xC0 == 0x80
+          else { return false }
           let folded = cyrillic[
             Int(byte & 1) << 6 | Int(from[index &+ 1] & 0x3F)]
           // Historic letters (U+0460 on): the general way.

@@ -35,23 +35,32 @@ public struct AutoCoder: Sendable {
     _ units: [StoredUnit],
     _ work: @Sendable (UnsafePointer<StoredUnit>) -> [Element]
   ) -> [[Element]] {
-    var result = [[Element]](repeating: [], count: units.count)
-    let cores = ProcessInfo.processInfo.activeProcessorCount
-    let chunks = units.count < 64 ? 1 : min(cores * 4, units.count)
-    result.withUnsafeMutableBufferPointer { buffer in
+    onEveryCore(count: units.count) { indices, store in
       units.withUnsafeBufferPointer { units in
-        // Each chunk writes only its own slots of `buffer`. Units are read
-        // in place, through a pointer (see `firings(at:)`).
-        nonisolated(unsafe) let slots = buffer
+        // Units are read in place, through a pointer (see `firings(at:)`).
         guard let first = units.baseAddress else { return }
-        nonisolated(unsafe) let units = first
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-          let lower = slots.count * chunk / chunks
-          let upper = slots.count * (chunk + 1) / chunks
-          for index in lower..<upper {
-            slots[index] = work(units + index)
-          }
-        }
+        for index in indices { store(index, work(first + index)) }
+      }
+    }
+  }
+
+  /// The results for indexes `0..<count`, worked out on every core in
+  /// chunks: `work` is given a chunk's indexes, and stores each one's
+  /// result.
+  private func onEveryCore<Element>(
+    count: Int,
+    _ work: @Sendable (Range<Int>, _ store: (Int, [Element]) -> Void) -> Void
+  ) -> [[Element]] {
+    var result = [[Element]](repeating: [], count: count)
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let chunks = count < 64 ? 1 : min(cores * 4, count)
+    result.withUnsafeMutableBufferPointer { buffer in
+      // Each chunk writes only its own slots of `buffer`.
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let lower = slots.count * chunk / chunks
+        let upper = slots.count * (chunk + 1) / chunks
+        work(lower..<upper) { slots[$0] = $1 }
       }
     }
     return result
@@ -83,6 +92,51 @@ public struct AutoCoder: Sendable {
           code: $0.code, rule: $0.rule, field: $0.field, span: $0.range)
       }
     }
+  }
+
+  /// The codings the rules give each unit of `batch`, by numbers, worked out
+  /// on every core: what ``run(on:force:progress:)`` writes.
+  ///
+  /// The units' texts are folded straight from the batch's bytes: no string
+  /// of a unit is made or let go of on a coding thread.
+  func numberedCodings(for batch: UnitBatch) -> [[NumberedCoding]] {
+    onEveryCore(count: batch.count) { indices, store in
+      // Lent once per chunk: the batch's arrays are shared by the threads.
+      batch.withUnits { units in
+        for index in indices {
+          store(
+            index,
+            firings(of: index, in: units).map {
+              NumberedCoding(
+                code: $0.code, rule: $0.rule, field: $0.field, span: $0.range)
+            })
+        }
+      }
+    }
+  }
+
+  /// The codes whose rules fire on unit `index` of `units`.
+  private func firings(of index: Int, in units: UnitBatch.Units)
+    -> [CodeFiring]
+  {
+    let textCount = units.textCount(at: index)
+    var fields: [MatchableUnit.Field] = []
+    fields.reserveCapacity(textCount)
+    for text in 0..<textCount {
+      fields.append(
+        MatchableUnit.Field(
+          name: units.fieldName(text, at: index),
+          index: TextIndex(utf8: units.text(text, at: index))))
+    }
+    var matchable = MatchableUnit(
+      kind: units.kind(at: index), role: units.role(at: index),
+      fields: fields, attributes: units.attributes(at: index))
+    if let question = units.question(at: index) {
+      matchable.context = [
+        .init(name: "question", index: TextIndex(utf8: question))
+      ]
+    }
+    return codebook.firings(on: matchable)
   }
 
   /// The codes whose rules fire on the unit at `unit`, read in place.
@@ -130,9 +184,9 @@ public struct AutoCoder: Sendable {
         isUnchanged: true)
     }
     var done = 0
-    _ = try store.replaceAutoCodingsInBatches(
+    _ = try store.replaceAutoCodingsInUnitBatches(
       codebook: draft, codes: codebook.firingCodeIDs, rules: codebook.ruleIDs,
-      code: { [self] units in numberedCodings(for: units) },
+      code: { [self] batch in numberedCodings(for: batch) },
       didCode: { units, _ in
         done += units.count
         progress(done, total)

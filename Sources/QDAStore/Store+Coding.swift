@@ -205,12 +205,12 @@ extension Store {
       try write(keepsTallies: true) { db in
         try replaceAutoCodings(
           in: db, codebook: codebook, names: names, batchSize: 1024,
-          start: { units in
-            let codings = units.map(code)
+          start: { batch in
+            let codings = batch.units.map(code)
             return {
-              try zip(units, codings).map { unit, codings in
-                try codings.map {
-                  try numbering.number($0, of: unit.id, path: path)
+              try codings.indices.map { index in
+                try codings[index].map {
+                  try numbering.number($0, of: batch.id(at: index), path: path)
                 }
               }
             }
@@ -244,11 +244,14 @@ extension Store {
     // Called only while the codings are written, before this returns.
     return try withoutActuallyEscaping(didCode) { didCode in
       try replaceInBatches(
-        codebook: codebook, names: names, batchSize: batchSize, code: code
-      ) { units, codings in
-        didCode(units, codings)
-        return try zip(units, codings).map { unit, codings in
-          try codings.map { try numbering.number($0, of: unit.id, path: path) }
+        codebook: codebook, names: names, batchSize: batchSize,
+        code: { code($0.units) }
+      ) { batch, codings in
+        didCode(batch.units, codings)
+        return try codings.indices.map { index in
+          try codings[index].map {
+            try numbering.number($0, of: batch.id(at: index), path: path)
+          }
         }
       }
     }
@@ -276,13 +279,39 @@ extension Store {
     code: @escaping @Sendable ([StoredUnit]) -> [[NumberedCoding]],
     didCode: ([StoredUnit], [[NumberedCoding]]) -> Void = { _, _ in }
   ) throws -> Int {
+    try replaceAutoCodingsInUnitBatches(
+      codebook: codebook, codes: codes, rules: rules, batchSize: batchSize,
+      code: { code($0.units) }, didCode: { didCode($0.units, $1) })
+  }
+
+  /// Like ``replaceAutoCodingsInBatches(codebook:codes:rules:batchSize:code:didCode:)``,
+  /// but with each batch as read, a ``UnitBatch``: what `code auto` uses,
+  /// which makes no string of a unit on any thread but the reader's.
+  ///
+  /// - Parameters:
+  ///   - codebook: The codebook applied, recorded for provenance.
+  ///   - codes: The names of the codes, by ``NumberedCoding/code``.
+  ///   - rules: The names of the rules, by ``NumberedCoding/rule``.
+  ///   - batchSize: How many units one batch holds.
+  ///   - code: Returns the codings of each unit of a batch, in order; called
+  ///     on another thread, one batch at a time.
+  ///   - didCode: Called on this thread with each batch and its codings,
+  ///     in order, before they are written.
+  /// - Returns: How many codings were written.
+  /// - Throws: `StoreError`; nothing is written then.
+  public func replaceAutoCodingsInUnitBatches(
+    codebook: CodebookDraft, codes: [String], rules: [String],
+    batchSize: Int = 1024,
+    code: @escaping @Sendable (UnitBatch) -> [[NumberedCoding]],
+    didCode: (UnitBatch, [[NumberedCoding]]) -> Void = { _, _ in }
+  ) throws -> Int {
     // Called only while the codings are written, before this returns.
     try withoutActuallyEscaping(didCode) { didCode in
       try replaceInBatches(
         codebook: codebook, names: CodingNameLists(codes: codes, rules: rules),
         batchSize: batchSize, code: code
-      ) { units, codings in
-        didCode(units, codings)
+      ) { batch, codings in
+        didCode(batch, codings)
         return codings
       }
     }
@@ -292,8 +321,8 @@ extension Store {
   /// (`numbered` on this thread) as they are done.
   private func replaceInBatches<Coding: Sendable>(
     codebook: CodebookDraft, names: CodingNameLists, batchSize: Int,
-    code: @escaping @Sendable ([StoredUnit]) -> [[Coding]],
-    numbered: @escaping ([StoredUnit], [[Coding]]) throws -> [[NumberedCoding]]
+    code: @escaping @Sendable (UnitBatch) -> [[Coding]],
+    numbered: @escaping (UnitBatch, [[Coding]]) throws -> [[NumberedCoding]]
   ) throws -> Int {
     let group = DispatchGroup()
     // A batch still being coded when a write fails is waited for.
@@ -332,7 +361,7 @@ extension Store {
   private func replaceAutoCodings(
     in db: Database, codebook: CodebookDraft, names lists: CodingNameLists,
     batchSize: Int,
-    start: ([StoredUnit]) -> () throws -> [[NumberedCoding]]
+    start: (UnitBatch) -> () throws -> [[NumberedCoding]]
   ) throws -> Int {
     // The old tally goes; the one counted below replaces it.
     try Self.dropTallies(db)
@@ -417,16 +446,9 @@ extension Store {
       db,
       head: "INSERT INTO temp.gatheredCoding (\(Self.codingRowColumns)) VALUES",
       row: row)
-    var batch: [StoredUnit] = []
-    var batchGroups: [UnitGroups] = []
-    batch.reserveCapacity(batchSize)
-    batchGroups.reserveCapacity(batchSize)
     /// Batches being coded, oldest first.
-    var pending:
-      [(
-        units: [StoredUnit], groups: [UnitGroups],
-        wait: () throws -> [[NumberedCoding]]
-      )] = []
+    var pending: [(units: UnitBatch, wait: () throws -> [[NumberedCoding]])] =
+      []
     /// The `codingName` id of each code and rule of `lists`, by index, once
     /// first needed.
     var codeIDs: [Int64?] = []
@@ -467,19 +489,19 @@ extension Store {
     }
     /// Starts coding `next`, then, with more than two batches pending or at
     /// the end (`nil`), writes the oldest.
-    func rotate(_ next: ([StoredUnit], [UnitGroups])?) throws {
-      if let next { pending.append((next.0, next.1, start(next.0))) }
+    func rotate(_ next: UnitBatch?) throws {
+      if let next { pending.append((next, start(next))) }
       guard pending.count > 2 || (next == nil && !pending.isEmpty) else {
         return
       }
-      let (units, groups, wait) = pending.removeFirst()
+      let (units, wait) = pending.removeFirst()
       let codings = try wait()
-      // By index throughout: a unit or coding read in place is not copied
-      // (which retains every string it holds).
+      // By index throughout: a coding read in place is not copied.
       for index in codings.indices {
         try checkNumbers(of: codings[index])
-        _ = try order.breaks(at: units[index].id, in: db)
-        tally.add(groups[index], codes: codings[index], named: lists.codes)
+        _ = try order.breaks(at: units.id(at: index), in: db)
+        tally.add(
+          units.groups(at: index), codes: codings[index], named: lists.codes)
       }
       if !order.isAscending, !isGathering {
         try db.execute(sql: Self.gatheredCodingsSQL.create)
@@ -504,29 +526,21 @@ extension Store {
       for unit in codings.indices {
         for index in codings[unit].indices {
           if isGathering {
-            try write(codings[unit][index], of: units[unit].id, to: &gathered)
+            try write(
+              codings[unit][index], of: units.id(at: unit), to: &gathered)
           } else {
             try write(
-              codings[unit][index], of: units[unit].id, to: &insertCoding)
+              codings[unit][index], of: units.id(at: unit), to: &insertCoding)
           }
           written += 1
         }
       }
     }
     // Read by a thread of its own, while this one writes.
-    let units = try unitsReadAside(
-      tally: tally, attributes: codebook.attributeNames)
-    defer { units.finish() }
-    while let (unit, groups) = try units.next() {
-      batch.append(unit)
-      batchGroups.append(groups)
-      if batch.count == batchSize {
-        try rotate((batch, batchGroups))
-        batch.removeAll(keepingCapacity: true)
-        batchGroups.removeAll(keepingCapacity: true)
-      }
-    }
-    if !batch.isEmpty { try rotate((batch, batchGroups)) }
+    let batches = try unitBatchesReadAside(
+      tally: tally, attributes: codebook.attributeNames, size: batchSize)
+    defer { batches.finish() }
+    while let batch = try batches.next() { try rotate(batch) }
     while !pending.isEmpty { try rotate(nil) }
     try insertCoding.flush()
     if isGathering {
@@ -661,23 +675,26 @@ extension Store {
   }
 
   /// Every unit and its value in each grouping of `tally`, as
-  /// ``forEachUnit(_:tally:_:)`` reads them, read on a thread of its own
-  /// through a second, read-only connection.
+  /// ``forEachUnit(_:tally:_:)`` reads them, in batches of `size` units,
+  /// read on a thread of its own through a second, read-only connection.
   ///
   /// For a write transaction that leaves units as they are (`code auto`):
   /// in WAL mode the second connection reads the last commit while this one
   /// writes, and the write lock this connection holds from its first
   /// statement keeps any other process from committing in between, so it
   /// reads exactly the units this transaction sees.
-  func unitsReadAside(tally: TallyBuilder?, attributes: [String]) throws
-    -> Prefetcher<(StoredUnit, UnitGroups)>
-  {
+  func unitBatchesReadAside(
+    tally: TallyBuilder?, attributes: [String], size: Int
+  ) throws -> Prefetcher<UnitBatch> {
     let reader = try readingConnection()
-    return Prefetcher(batchSize: 256, depth: 8) { [self] yield in
+    // Two thousand units ahead, as before batches: eight of 256.
+    return Prefetcher(batchSize: 1, depth: max(1, 2048 / max(1, size))) {
+      [self] yield in
       try reader.read { db in
-        try forEachUnit(db, tally: tally, attributes: attributes) {
-          unit, groups in
-          guard yield((consume unit, groups)) else { throw ReadingStopped() }
+        try forEachUnitBatch(
+          db, tally: tally, attributes: attributes, size: size
+        ) { batch in
+          guard yield(batch) else { throw ReadingStopped() }
         }
       }
     }
@@ -745,34 +762,46 @@ extension Store {
     _ db: Database, tally: TallyBuilder?, attributes names: [String] = [],
     _ body: (consuming StoredUnit, UnitGroups) throws -> Void
   ) throws {
-    let groupCount = tally?.groupings.count ?? 0
-    let groupColumns = tally?.valueColumns ?? ""
-    // The attributes asked for that the tally does not read already get
-    // slots of their own after the groupings'.
-    let tallied = tally?.attributeSlots ?? []
-    var read = tallied
-    var slots: [Int] = []
-    for name in names {
-      if let slot = read.first(where: { $0.name == name })?.slot {
-        slots.append(slot)
-      } else {
-        slots.append(groupCount + read.count - tallied.count)
-        read.append((name, slots[slots.count - 1]))
-      }
+    let layout = UnitLayout(tally: tally, attributes: names)
+    try withoutActuallyEscaping(body) { body in
+      var assembler = UnitAssembler(layout: layout, body: body)
+      try readUnits(db, tally: tally, layout: layout, into: &assembler)
     }
-    let slotCount = groupCount + read.count - tallied.count
-    let unpacker = AttributeUnpacker(read)
-    var assembler = UnitAssembler(
-      groupCount: groupCount, slotCount: slotCount,
-      attributes: zip(names, slots).map { ($0, $1) })
+  }
+
+  /// Calls `body` with every unit, as ``forEachUnit(_:tally:attributes:_:)``
+  /// reads them, in batches of `size` (fewer in the last).
+  ///
+  /// The texts are copied from where SQLite holds them straight into the
+  /// batch's buffer: no string is made of them.
+  func forEachUnitBatch(
+    _ db: Database, tally: TallyBuilder?, attributes names: [String] = [],
+    size: Int, _ body: (UnitBatch) throws -> Void
+  ) throws {
+    let layout = UnitLayout(tally: tally, attributes: names)
+    try withoutActuallyEscaping(body) { body in
+      var assembler = BatchAssembler(layout: layout, size: size, body: body)
+      try readUnits(db, tally: tally, layout: layout, into: &assembler)
+    }
+  }
+
+  /// The work of both readers: hands every unit to `sink`, in source and
+  /// file order.
+  private func readUnits<Sink: UnitSink>(
+    _ db: Database, tally: TallyBuilder?, layout: UnitLayout,
+    into sink: inout Sink
+  ) throws {
+    let groupColumns = tally?.valueColumns ?? ""
     /// The values of a unit's groupings, each read by `column` from its
     /// place among them, and of its attributes unpacked from `packed`.
     func values(
       _ id: String, packed: UnsafeBufferPointer<UInt8>?,
       _ column: (Int) -> String?
     ) throws -> [String?] {
-      var values = (0..<slotCount).map { $0 < groupCount ? column($0) : nil }
-      if let packed, !unpacker.unpack(packed, into: &values) {
+      var values = (0..<layout.slotCount).map {
+        $0 < layout.groupCount ? column($0) : nil
+      }
+      if let packed, !layout.unpacker.unpack(packed, into: &values) {
         throw malformedAttributes(of: id)
       }
       return values
@@ -798,17 +827,20 @@ extension Store {
         let groups = try units.withBytes(4) { packed in
           try values(id, packed: packed) { units.string(5 + Int32($0)) }
         }
-        try assembler.begin(
+        try sink.begin(
           id: id, kind: units.string(1) ?? "",
-          role: units.string(2), source: units.int64(3),
-          groups: groups, ending: body)
-        while hasText, let id = assembler.unitID, texts.column(0, equals: id) {
-          assembler.append(
-            field: texts.string(1) ?? "", text: texts.string(2) ?? "")
+          role: units.string(2), source: units.int64(3), groups: groups)
+        while hasText, let id = sink.unitID, texts.column(0, equals: id) {
+          let field = texts.string(1) ?? ""
+          texts.withBytes(2) {
+            sink.append(
+              field: field,
+              utf8: $0 ?? UnsafeBufferPointer(start: nil, count: 0))
+          }
           hasText = try texts.step()
         }
       }
-      try assembler.end(body)
+      try sink.end()
       if hasText {
         // A text its unit was not read with: the order is not what the
         // flag says. Throwing rolls back whatever `body` wrote.
@@ -832,7 +864,7 @@ extension Store {
         """)
     while let row = try rows.next() {
       let id: String = row[0]
-      if assembler.unitID != id {
+      if sink.unitID != id {
         let groups: [String?]
         if var packed: String = row[6] {
           groups = try packed.withUTF8 { packed in
@@ -841,21 +873,21 @@ extension Store {
         } else {
           groups = try values(id, packed: nil) { row[7 + $0] }
         }
-        try assembler.begin(
-          id: id, kind: row[1], role: row[2], source: row[3], groups: groups,
-          ending: body)
+        try sink.begin(
+          id: id, kind: row[1], role: row[2], source: row[3], groups: groups)
       }
       if let field: String = row[4] {
-        assembler.append(field: field, text: row[5])
+        var text: String = row[5]
+        text.withUTF8 { sink.append(field: field, utf8: $0) }
       }
     }
-    try assembler.end(body)
+    try sink.end()
   }
 }
 
-/// Builds units from rows in source and file order, with the question each
-/// turn answers, and hands each on when the next begins.
-private struct UnitAssembler {
+/// Which values are read with each unit: its groupings', then those of the
+/// attributes asked for that no grouping reads.
+private struct UnitLayout {
   let groupCount: Int
   /// How many values are read with a unit: its groupings' and then those of
   /// the attributes without a grouping.
@@ -863,6 +895,62 @@ private struct UnitAssembler {
   /// The attributes the units are read with, and the slot of each one's
   /// value among the values read with a unit (after its groupings').
   let attributes: [(name: String, slot: Int)]
+  /// Unpacks the attributes read into their slots.
+  let unpacker: AttributeUnpacker
+
+  init(tally: TallyBuilder?, attributes names: [String]) {
+    groupCount = tally?.groupings.count ?? 0
+    // The attributes asked for that the tally does not read already get
+    // slots of their own after the groupings'.
+    let tallied = tally?.attributeSlots ?? []
+    var read = tallied
+    var slots: [Int] = []
+    for name in names {
+      if let slot = read.first(where: { $0.name == name })?.slot {
+        slots.append(slot)
+      } else {
+        slots.append(groupCount + read.count - tallied.count)
+        read.append((name, slots[slots.count - 1]))
+      }
+    }
+    slotCount = groupCount + read.count - tallied.count
+    unpacker = AttributeUnpacker(read)
+    attributes = zip(names, slots).map { ($0, $1) }
+  }
+
+  /// The attributes a unit has, of its values read.
+  func attributes(of values: [String?]) -> [(name: String, value: String)] {
+    attributes.compactMap { name, slot in values[slot].map { (name, $0) } }
+  }
+
+  /// The values of the groupings, of a unit's values read.
+  func groups(of values: [String?]) -> [String?] {
+    values.count == groupCount ? values : Array(values.prefix(groupCount))
+  }
+}
+
+/// What units are read into, in source and file order: each is begun, given
+/// its texts, and ended when the next begins or the reading ends.
+private protocol UnitSink {
+  /// The id of the unit being built.
+  var unitID: String? { get }
+  /// Ends the unit being built and begins the unit `id`, whose values read
+  /// are `groups` (see ``UnitLayout``).
+  mutating func begin(
+    id: String, kind: String, role: String?, source: Int64, groups: [String?]
+  ) throws
+  /// Adds a text, whose UTF-8 is `text`, to the unit being built.
+  mutating func append(field: String, utf8 text: UnsafeBufferPointer<UInt8>)
+  /// Ends the unit being built, if any.
+  mutating func end() throws
+}
+
+/// Builds units from rows in source and file order, with the question each
+/// turn answers, and hands each on when the next begins.
+private struct UnitAssembler: UnitSink {
+  let layout: UnitLayout
+  /// Takes each unit and its groupings' values.
+  let body: (consuming StoredUnit, UnitGroups) throws -> Void
   private var current: StoredUnit?
   private var currentGroups = UnitGroups(values: [])
   private var currentSource: Int64 = 0
@@ -870,41 +958,31 @@ private struct UnitAssembler {
   private var previous: (source: Int64, interviewerText: String?)?
 
   init(
-    groupCount: Int, slotCount: Int, attributes: [(name: String, slot: Int)]
+    layout: UnitLayout,
+    body: @escaping (consuming StoredUnit, UnitGroups) throws -> Void
   ) {
-    self.groupCount = groupCount
-    self.slotCount = slotCount
-    self.attributes = attributes
+    self.layout = layout
+    self.body = body
   }
 
-  /// The id of the unit being built.
   var unitID: String? { current?.id }
 
-  /// Ends the unit being built and begins the unit `id`, whose values are
-  /// its groupings' and then those of the attributes without a grouping.
   mutating func begin(
-    id: String, kind: String, role: String?, source: Int64, groups: [String?],
-    ending body: (consuming StoredUnit, UnitGroups) throws -> Void
+    id: String, kind: String, role: String?, source: Int64, groups: [String?]
   ) throws {
-    try end(body)
+    try end()
     let question =
       previous.flatMap { $0.source == source ? $0.interviewerText : nil }
     current = StoredUnit(
       id: id, kind: kind, role: role, texts: [],
       question: kind == "turn" ? question : nil,
-      attributes: attributes.compactMap { name, slot in
-        groups[slot].map { (name, $0) }
-      })
+      attributes: layout.attributes(of: groups))
     currentSource = source
-    if groups.count == groupCount {
-      currentGroups.values = groups
-    } else {
-      currentGroups.values = Array(groups.prefix(groupCount))
-    }
+    currentGroups.values = layout.groups(of: groups)
   }
 
-  mutating func append(field: String, text: String) {
-    current?.texts.append((field, text))
+  mutating func append(field: String, utf8 text: UnsafeBufferPointer<UInt8>) {
+    current?.texts.append((field, String(decoding: text, as: UTF8.self)))
   }
 
   /// Hands the unit being built, if any, over to `body`.
@@ -912,16 +990,84 @@ private struct UnitAssembler {
   /// The unit is moved out, not copied: a copy retains each of its strings,
   /// and the one left behind releases them again, on another thread than
   /// the consumer's.
-  mutating func end(
-    _ body: (consuming StoredUnit, UnitGroups) throws -> Void
-  ) throws {
+  mutating func end() throws {
     guard let unit = current.take() else { return }
     previous = (
       currentSource,
-      unit.role == "interviewer"
+      unit.role == Self.interviewer
         ? unit.texts.map(\.text).joined(separator: "\n") : nil
     )
     try body(consume unit, currentGroups)
+  }
+
+  /// The role whose turns are the questions of the turns after them.
+  static let interviewer = "interviewer"
+}
+
+/// Builds batches of units from rows in source and file order, with the
+/// question each turn answers, as ``UnitAssembler`` builds units, and hands
+/// each batch on when it is full.
+private struct BatchAssembler: UnitSink {
+  let layout: UnitLayout
+  /// How many units a batch holds.
+  let size: Int
+  /// Takes each batch.
+  let body: (UnitBatch) throws -> Void
+  private var batch: UnitBatch
+  private var currentSource: Int64 = 0
+  /// The last unit's source, and its text when it was the interviewer's.
+  private var previous: (source: Int64, interviewerText: [UInt8]?)?
+
+  init(
+    layout: UnitLayout, size: Int, body: @escaping (UnitBatch) throws -> Void
+  ) {
+    self.layout = layout
+    self.size = size
+    self.body = body
+    batch = UnitBatch(groupCount: layout.groupCount, capacity: size)
+  }
+
+  var unitID: String? { batch.lastID }
+
+  mutating func begin(
+    id: String, kind: String, role: String?, source: Int64, groups: [String?]
+  ) throws {
+    try endUnit()
+    if batch.count == size { try handOver() }
+    let question =
+      kind == "turn"
+      ? previous.flatMap { $0.source == source ? $0.interviewerText : nil }
+      : nil
+    batch.begin(
+      id: id, kind: kind, role: role, question: question,
+      attributes: layout.attributes(of: groups), groups: groups)
+    currentSource = source
+  }
+
+  mutating func append(field: String, utf8 text: UnsafeBufferPointer<UInt8>) {
+    batch.appendText(field: field, utf8: text)
+  }
+
+  mutating func end() throws {
+    try endUnit()
+    if batch.count > 0 { try handOver() }
+  }
+
+  /// Notes the unit being built, if any, as the one before the next.
+  private mutating func endUnit() throws {
+    guard batch.lastID != nil else { return }
+    previous = (
+      currentSource,
+      batch.lastRole == UnitAssembler.interviewer
+        ? batch.lastTexts(joinedBy: UInt8(ascii: "\n")) : nil
+    )
+  }
+
+  /// Hands the batch over, and begins another.
+  private mutating func handOver() throws {
+    let full = batch
+    batch = UnitBatch(groupCount: layout.groupCount, capacity: size)
+    try body(full)
   }
 }
 

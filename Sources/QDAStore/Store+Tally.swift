@@ -124,6 +124,15 @@ struct TallyBuilder {
   mutating func add(
     _ groups: UnitGroups, codes codings: [NumberedCoding], named names: [String]
   ) {
+    add(groups.values[...], codes: codings, named: names)
+  }
+
+  /// Counts a unit whose values in the groupings are `groups`, and the
+  /// codes of its `codings`, named by `names`.
+  mutating func add(
+    _ groups: ArraySlice<String?>, codes codings: [NumberedCoding],
+    named names: [String]
+  ) {
     addUnit(groups)
     for index in codings.indices {
       let code = Int(codings[index].code)
@@ -138,10 +147,10 @@ struct TallyBuilder {
   }
 
   /// Counts a unit in its groups, which its codes are then counted in.
-  private mutating func addUnit(_ groups: UnitGroups) {
+  private mutating func addUnit(_ groups: ArraySlice<String?>) {
     units += 1
     unitValues.removeAll(keepingCapacity: true)
-    for (grouping, value) in groups.values.enumerated() {
+    for (grouping, value) in groups.enumerated() {
       let id = value.map { values.number(of: $0) } ?? 0
       unitValues.append(id)
       counts.add(Self.key(grouping, 0, id))

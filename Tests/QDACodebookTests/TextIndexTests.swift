@@ -42,6 +42,32 @@ import Testing
     }
   }
 
+  /// A text read as bytes (from the database) is prepared as the string
+  /// those bytes decode to: bytes that are not UTF-8 as decoding repairs
+  /// them, never read as Cyrillic by the byte-wise fold.
+  @Test func bytesArePreparedAsTheStringTheyDecodeTo() {
+    let texts: [[UInt8]] = [
+      Array("Ёжик at-home, ВИЧ-инфекция 2 раза".utf8),
+      Array("И\u{306}од café Ѣ".utf8),
+      [],
+      [0xD0],  // a lead byte at the end
+      [0x61, 0xD0, 0x41, 0x62],  // a lead byte, then ASCII
+      [0xD0, 0xD0, 0x90],  // a lead byte, then a letter
+      [0x80, 0x61],  // a continuation byte alone
+      [0xD1, 0x91, 0xFF, 0xD0, 0x81],  // ё, a byte never in UTF-8, Ё
+      [0xE2, 0x80],  // a three-byte scalar cut short
+    ]
+    for bytes in texts {
+      let index = bytes.withUnsafeBufferPointer { TextIndex(utf8: $0) }
+      let string = String(decoding: bytes, as: UTF8.self)
+      #expect(describe(index) == describe(TextIndex(string)), "\(bytes)")
+    }
+    let invalid: [UInt8] = [0x61, 0xD0, 0x41]
+    #expect(
+      invalid.withUnsafeBufferPointer { TextIndex.foldedBytewise(utf8: $0) }
+        == nil)
+  }
+
   @Test func otherScriptsTakeTheGeneralWay() {
     #expect(TextIndex.foldedBytewise("café") == nil)
     #expect(TextIndex.foldedBytewise("Ѣ") == nil)

@@ -55,5 +55,28 @@ import Testing
       }
     }
     #expect(flat(named) == oneByOne)
+
+    // And the same from a batch of bytes, as `code auto` reads units, with
+    // turns that answer questions among them.
+    let turns = [
+      StoredUnit(
+        id: "turn-1", kind: "turn", role: "participant",
+        texts: [("text", "I answer them as soon as I can.")],
+        question: "What about messages sent at night?"),
+      StoredUnit(
+        id: "turn-2", kind: "turn", role: "participant",
+        texts: [("text", "Отвечаю, как только могу.")],
+        question: "А ночью пишут?"),
+    ]
+    let mixed = units + turns
+    let fromBatch = coder.numberedCodings(for: UnitBatch(mixed))
+    #expect(
+      fromBatch.map { $0.map { "\($0)" } }
+        == coder.numberedCodings(for: mixed).map { $0.map { "\($0)" } })
+    // The questions code the turns as night-time requests.
+    #expect(
+      fromBatch.suffix(2).map { $0.map { rules[Int($0.rule)] } } == [
+        ["addressing-en", "nighttime-question-en"], ["nighttime-question-ru"],
+      ])
   }
 }

@@ -411,6 +411,75 @@ import Testing
     }
   }
 
+  /// `code auto` reads units in batches of bytes: each batch must hold the
+  /// units, questions, attributes and grouping values read one by one, in
+  /// both ways of reading and whatever the batch size, a question included
+  /// when the turn it belongs to begins a batch.
+  @Test func unitBatchesHoldTheUnitsReadOneByOne() throws {
+    try withStore { store in
+      try importInterview(store)
+      try importReports(store, count: 12)
+      /// The units read one by one and in batches of `size`, with their
+      /// grouping values, as comparable strings.
+      func read(size: Int) throws -> (single: [String], batched: [String]) {
+        try store.read { db in
+          let tally = TallyBuilder(
+            groupings: try TallyBuilder.groupings(in: db))
+          var single: [String] = []
+          try store.forEachUnit(
+            db, tally: tally, attributes: ["site", "channel"]
+          ) { unit, groups in
+            single.append(Self.describe(unit, groups: groups.values[...]))
+          }
+          var batched: [String] = []
+          try store.forEachUnitBatch(
+            db, tally: tally, attributes: ["site", "channel"], size: size
+          ) { batch in
+            #expect(batch.count <= size)
+            for (index, unit) in batch.units.enumerated() {
+              #expect(batch.id(at: index) == unit.id)
+              batched.append(
+                Self.describe(unit, groups: batch.groups(at: index)))
+            }
+          }
+          return (single, batched)
+        }
+      }
+      for size in [1, 2, 5, 1024] {
+        let (single, batched) = try read(size: size)
+        #expect(single.count == 17)
+        #expect(batched == single)
+      }
+      #expect(
+        try read(size: 1).batched[1]
+          == "i:1 turn participant | text=Mostly by chat, at night."
+          + " | question=How do clients reach you? | site=north"
+          + " | groups=-,-,Bob,participant,-,north")
+      try store.write { db in
+        try db.execute(
+          sql: "UPDATE projectState SET value = 'no' WHERE key = ?",
+          arguments: [Store.textOrderKey])
+      }
+      for size in [1, 3] {
+        let (single, batched) = try read(size: size)
+        #expect(batched == single)
+      }
+    }
+  }
+
+  /// A unit and its grouping values as one line.
+  static func describe(_ unit: StoredUnit, groups: ArraySlice<String?>)
+    -> String
+  {
+    ([
+      "\(unit.id) \(unit.kind) \(unit.role ?? "-")",
+      unit.texts.map { "\($0.name)=\($0.text)" }.joined(separator: ", "),
+    ] + (unit.question.map { ["question=\($0)"] } ?? [])
+      + unit.attributes.map { "\($0.name)=\($0.value)" }
+      + ["groups=" + groups.map { $0 ?? "-" }.joined(separator: ",")])
+      .joined(separator: " | ")
+  }
+
   @Test func textsOutOfTheOrderTheFlagClaimsAreAnErrorNotWrongUnits() throws {
     try withStore { store in
       try importReports(store, count: 6)

@@ -24,10 +24,7 @@
 /// - ``withUnits(_:)``
 /// - ``units``
 /// - ``Units``
-public final class UnitBatch: @unchecked Sendable {
-  // Sendable: filled by `begin` and `appendText` on the reading thread
-  // before the batch is handed over, and only read after.
-
+public final class UnitBatch: Sendable {
   /// One unit: its strings, and where its texts, question and attributes
   /// lie in the batch's arrays.
   struct Entry {
@@ -42,107 +39,136 @@ public final class UnitBatch: @unchecked Sendable {
     var attributes: Range<Int>
   }
 
-  private var entries: [Entry] = []
-  /// Each text's field name and its bytes in `bytes`.
-  private var fields: [Field] = []
-  /// The attributes the units were read with.
-  private var attributes: [(name: String, value: String)] = []
-  /// Every text's UTF-8, one after another.
-  private var bytes: [UInt8] = []
-  /// Each unit's values of the tally's groupings, `groupCount` per unit.
-  private var groupValues: [String?] = []
-  /// How many grouping values each unit has.
-  let groupCount: Int
-
   /// A text: its field's name and where its bytes lie.
   struct Field {
     var name: String
     var bytes: Range<Int>
   }
 
-  /// An empty batch, with room for `capacity` units of `groupCount`
-  /// grouping values each.
-  init(groupCount: Int, capacity: Int) {
-    self.groupCount = groupCount
-    entries.reserveCapacity(capacity)
-    fields.reserveCapacity(2 * capacity)
-    groupValues.reserveCapacity(groupCount * capacity)
-    bytes.reserveCapacity(256 * capacity)
+  // Constants: a variable of a class is checked for exclusive access at
+  // run time, on every use (perf: a sixteenth of the reading thread, when
+  // the batch was filled in place).
+  private let entries: [Entry]
+  /// Each text's field name and its bytes in `bytes`.
+  private let fields: [Field]
+  /// The attributes the units were read with.
+  private let attributes: [(name: String, value: String)]
+  /// Every text's UTF-8, one after another.
+  private let bytes: [UInt8]
+  /// Each unit's values of the tally's groupings, `groupCount` per unit.
+  private let groupValues: [String?]
+  /// How many grouping values each unit has.
+  let groupCount: Int
+
+  /// The batch `builder` filled.
+  init(_ builder: consuming Builder) {
+    entries = builder.entries
+    fields = builder.fields
+    attributes = builder.attributes
+    bytes = builder.bytes
+    groupValues = builder.groupValues
+    groupCount = builder.groupCount
   }
 
   /// A batch of `units`, without grouping values.
   public convenience init(_ units: [StoredUnit]) {
-    self.init(groupCount: 0, capacity: units.count)
+    var builder = Builder(groupCount: 0, capacity: units.count)
     for unit in units {
       var question = unit.question
       let questionBytes = question?.withUTF8 { Array($0) }
-      begin(
+      builder.begin(
         id: unit.id, kind: unit.kind, role: unit.role,
         question: questionBytes, attributes: unit.attributes, groups: [])
       for (name, text) in unit.texts {
         var text = text
-        text.withUTF8 { appendText(field: name, utf8: $0) }
+        text.withUTF8 { builder.appendText(field: name, utf8: $0) }
       }
     }
+    self.init(builder)
   }
 
-  /// Begins a unit, whose texts follow (``appendText(field:utf8:)``).
-  ///
-  /// - Parameters:
-  ///   - id: The unit's id.
-  ///   - kind: Its kind.
-  ///   - role: Its speaker's role, for turns.
-  ///   - question: The UTF-8 of the question it answers, if any.
-  ///   - attributes: The attributes it has of those read.
-  ///   - groups: Its values of the tally's groupings first; any after
-  ///     those are left out, and any missing are `nil`.
-  func begin(
-    id: String, kind: String, role: String?, question: [UInt8]?,
-    attributes: [(name: String, value: String)], groups: [String?]
-  ) {
-    let questionRange = question.map { question in
+  /// Fills a batch, a unit at a time, on the reading thread.
+  struct Builder {
+    fileprivate var entries: [Entry] = []
+    fileprivate var fields: [Field] = []
+    fileprivate var attributes: [(name: String, value: String)] = []
+    fileprivate var bytes: [UInt8] = []
+    fileprivate var groupValues: [String?] = []
+    /// How many grouping values each unit has.
+    let groupCount: Int
+
+    /// An empty batch, with room for `capacity` units of `groupCount`
+    /// grouping values each.
+    init(groupCount: Int, capacity: Int) {
+      self.groupCount = groupCount
+      entries.reserveCapacity(capacity)
+      fields.reserveCapacity(2 * capacity)
+      groupValues.reserveCapacity(groupCount * capacity)
+      bytes.reserveCapacity(256 * capacity)
+    }
+
+    /// How many units it holds.
+    var count: Int { entries.count }
+
+    /// Begins a unit, whose texts follow (``appendText(field:utf8:)``).
+    ///
+    /// - Parameters:
+    ///   - id: The unit's id.
+    ///   - kind: Its kind.
+    ///   - role: Its speaker's role, for turns.
+    ///   - question: The UTF-8 of the question it answers, if any.
+    ///   - attributes: The attributes it has of those read.
+    ///   - groups: Its values of the tally's groupings first; any after
+    ///     those are left out, and any missing are `nil`.
+    mutating func begin(
+      id: String, kind: String, role: String?, question: [UInt8]?,
+      attributes: [(name: String, value: String)], groups: [String?]
+    ) {
+      let questionRange = question.map { question in
+        let start = bytes.count
+        bytes += question
+        return start..<bytes.count
+      }
+      let firstAttribute = self.attributes.count
+      self.attributes += attributes
+      entries.append(
+        Entry(
+          id: id, kind: kind, role: role, fields: fields.count..<fields.count,
+          question: questionRange,
+          attributes: firstAttribute..<self.attributes.count))
+      for index in 0..<groupCount {
+        groupValues.append(index < groups.count ? groups[index] : nil)
+      }
+    }
+
+    /// Adds a text, whose UTF-8 is `text`, to the unit begun last.
+    mutating func appendText(
+      field: String, utf8 text: UnsafeBufferPointer<UInt8>
+    ) {
       let start = bytes.count
-      bytes += question
-      return start..<bytes.count
+      bytes.append(contentsOf: text)
+      fields.append(Field(name: field, bytes: start..<bytes.count))
+      entries[entries.count - 1].fields =
+        entries[entries.count - 1].fields.lowerBound..<fields.count
     }
-    let firstAttribute = self.attributes.count
-    self.attributes += attributes
-    entries.append(
-      Entry(
-        id: id, kind: kind, role: role, fields: fields.count..<fields.count,
-        question: questionRange,
-        attributes: firstAttribute..<self.attributes.count))
-    for index in 0..<groupCount {
-      groupValues.append(index < groups.count ? groups[index] : nil)
+
+    /// The id of the unit begun last, if any.
+    var lastID: String? { entries.last?.id }
+
+    /// The role of the unit begun last.
+    var lastRole: String? { entries.last?.role }
+
+    /// The texts of the unit begun last, one after another, with
+    /// `separator` between them.
+    func lastTexts(joinedBy separator: UInt8) -> [UInt8] {
+      guard let last = entries.last else { return [] }
+      var joined: [UInt8] = []
+      for (offset, field) in fields[last.fields].enumerated() {
+        if offset > 0 { joined.append(separator) }
+        joined += bytes[field.bytes]
+      }
+      return joined
     }
-  }
-
-  /// Adds a text, whose UTF-8 is `text`, to the unit begun last.
-  func appendText(field: String, utf8 text: UnsafeBufferPointer<UInt8>) {
-    let start = bytes.count
-    bytes.append(contentsOf: text)
-    fields.append(Field(name: field, bytes: start..<bytes.count))
-    entries[entries.count - 1].fields =
-      entries[entries.count - 1]
-      .fields.lowerBound..<fields.count
-  }
-
-  /// The id of the unit begun last, if any.
-  var lastID: String? { entries.last?.id }
-
-  /// The role of the unit begun last.
-  var lastRole: String? { entries.last?.role }
-
-  /// The texts of the unit begun last, one after another, with `separator`
-  /// between them.
-  func lastTexts(joinedBy separator: UInt8) -> [UInt8] {
-    guard let last = entries.last else { return [] }
-    var joined: [UInt8] = []
-    for (offset, field) in fields[last.fields].enumerated() {
-      if offset > 0 { joined.append(separator) }
-      joined += bytes[field.bytes]
-    }
-    return joined
   }
 
   /// How many units the batch holds.

@@ -72,6 +72,25 @@ import Testing
     try store.search(query, filter: .init()).map { "\($0.unit) \($0.field)" }
   }
 
+  /// The texts handed to the indexing thread come back as they went in,
+  /// empty ones too, in a batch with only empty ones (no buffer at all).
+  @Test func aTextBatchGivesBackItsTexts() {
+    let texts: [(Int64, String)] = [
+      (3, "Naloxone"), (4, ""), (9, "ВИЧ и гепатит"), (10, "🙂 x"),
+    ]
+    for sample in [texts, [(1, ""), (2, "")]] {
+      var batch = TextBatch()
+      for (id, text) in sample { batch.append(id: id, text: text) }
+      #expect(batch.count == sample.count)
+      var back: [(Int64, String)] = []
+      batch.forEachText { id, text in
+        back.append((id, String(decoding: text, as: UTF8.self)))
+      }
+      #expect(back.map(\.0) == sample.map(\.0))
+      #expect(back.map(\.1) == sample.map(\.1))
+    }
+  }
+
   @Test func theIndexBuiltAsideIsTheIndexTheLoadBuiltItself() throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }

@@ -7,11 +7,12 @@ import QDACodebook
 /// whose `hour` and `media` attributes the input's length picks (the
 /// codebook's attribute rules read them).
 ///
-/// Besides memory errors (AddressSanitizer), a finding is a unit for which
-/// the screened matching (`apply`, which skips rules whose words the text
-/// lacks) and the rule-by-rule evaluation of every code disagree, a match
-/// whose span lies outside its field, or a match without a field from a
-/// rule that has patterns.
+/// Besides memory errors (AddressSanitizer), a finding is a text prepared
+/// from its bytes otherwise than from the string they decode to, a unit for
+/// which the screened matching (`apply`, which skips rules whose words the
+/// text lacks) and the rule-by-rule evaluation of every code disagree, a
+/// match whose span lies outside its field, or a match without a field from
+/// a rule that has patterns.
 let codebook: Codebook = {
   let root = #filePath.split(separator: "/").dropLast(4).joined(separator: "/")
   do {
@@ -29,6 +30,16 @@ public func fuzzMatch(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
   let request = String(decoding: bytes[..<split], as: UTF8.self)
   let services = String(
     decoding: bytes[min(split + 1, count)...], as: UTF8.self)
+  // Bytes prepared as bytes, as `code auto` reads texts, must be prepared as
+  // the string they decode to, whether they are UTF-8 or not.
+  let fromBytes = TextIndex(utf8: UnsafeBufferPointer(rebasing: bytes[..<split]))
+  let fromString = TextIndex(request)
+  guard fromBytes.folded == fromString.folded,
+    fromBytes.tokens == fromString.tokens,
+    fromBytes.originalOffsets == fromString.originalOffsets
+  else {
+    fatalError("bytes \(Array(bytes[..<split])) prepared otherwise than their string")
+  }
   check(
     MatchableUnit(
       kind: "case", texts: [("request", request), ("services", services)]),

@@ -32,13 +32,15 @@ public func fuzzMatch(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     decoding: bytes[min(split + 1, count)...], as: UTF8.self)
   // Bytes prepared as bytes, as `code auto` reads texts, must be prepared as
   // the string they decode to, whether they are UTF-8 or not.
-  let fromBytes = TextIndex(utf8: UnsafeBufferPointer(rebasing: bytes[..<split]))
+  let fromBytes = TextIndex(
+    utf8: UnsafeBufferPointer(rebasing: bytes[..<split]))
   let fromString = TextIndex(request)
   guard fromBytes.folded == fromString.folded,
     fromBytes.tokens == fromString.tokens,
     fromBytes.originalOffsets == fromString.originalOffsets
   else {
-    fatalError("bytes \(Array(bytes[..<split])) prepared otherwise than their string")
+    fatalError(
+      "bytes \(Array(bytes[..<split])) prepared otherwise than their string")
   }
   check(
     MatchableUnit(

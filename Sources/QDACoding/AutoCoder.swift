@@ -83,7 +83,8 @@ public struct AutoCoder: Sendable {
   }
 
   /// The codings the rules give each of `units`, by numbers (see
-  /// ``CodeFiring``), worked out on every core: what ``run(on:force:progress:)``
+  /// ``CodeFiring``), worked out on every core: what the same method gives
+  /// for a ``UnitBatch`` of them, which is what ``run(on:force:progress:)``
   /// writes.
   func numberedCodings(for units: [StoredUnit]) -> [[NumberedCoding]] {
     onEveryCore(units) { unit in

@@ -949,6 +949,29 @@ private protocol UnitSink {
   mutating func end() throws
 }
 
+/// The question each turn answers, for readers of units in source and file
+/// order: the text of the unit just before it in its source, when that unit
+/// is the interviewer's turn.
+private struct QuestionContext<Text> {
+  /// The last unit's source, and its text when it was the interviewer's.
+  private var previous: (source: Int64, interviewerText: Text?)?
+
+  /// The question a unit of `kind` in source `source` answers, if any.
+  func question(kind: String, source: Int64) -> Text? {
+    guard kind == "turn", let previous, previous.source == source else {
+      return nil
+    }
+    return previous.interviewerText
+  }
+
+  /// Notes a unit of source `source` and role `role` as the one before the
+  /// next; `texts` gives its texts joined, and is called only for the
+  /// interviewer's.
+  mutating func ended(source: Int64, role: String?, texts: () -> Text) {
+    previous = (source, role == "interviewer" ? texts() : nil)
+  }
+}
+
 /// Builds units from rows in source and file order, with the question each
 /// turn answers, and hands each on when the next begins.
 private struct UnitAssembler: UnitSink {
@@ -958,8 +981,7 @@ private struct UnitAssembler: UnitSink {
   private var current: StoredUnit?
   private var currentGroups = UnitGroups(values: [])
   private var currentSource: Int64 = 0
-  /// The last unit's source, and its text when it was the interviewer's.
-  private var previous: (source: Int64, interviewerText: String?)?
+  private var context = QuestionContext<String>()
 
   init(
     layout: UnitLayout,
@@ -975,11 +997,9 @@ private struct UnitAssembler: UnitSink {
     id: String, kind: String, role: String?, source: Int64, groups: [String?]
   ) throws {
     try end()
-    let question =
-      previous.flatMap { $0.source == source ? $0.interviewerText : nil }
     current = StoredUnit(
       id: id, kind: kind, role: role, texts: [],
-      question: kind == "turn" ? question : nil,
+      question: context.question(kind: kind, source: source),
       attributes: layout.attributes(of: groups))
     currentSource = source
     currentGroups.values = layout.groups(of: groups)
@@ -996,16 +1016,11 @@ private struct UnitAssembler: UnitSink {
   /// the consumer's.
   mutating func end() throws {
     guard let unit = current.take() else { return }
-    previous = (
-      currentSource,
-      unit.role == Self.interviewer
-        ? unit.texts.map(\.text).joined(separator: "\n") : nil
-    )
+    context.ended(source: currentSource, role: unit.role) {
+      unit.texts.map(\.text).joined(separator: "\n")
+    }
     try body(consume unit, currentGroups)
   }
-
-  /// The role whose turns are the questions of the turns after them.
-  static let interviewer = "interviewer"
 }
 
 /// Builds batches of units from rows in source and file order, with the
@@ -1019,8 +1034,7 @@ private struct BatchAssembler: UnitSink {
   let body: (UnitBatch) throws -> Void
   private var batch: UnitBatch.Builder
   private var currentSource: Int64 = 0
-  /// The last unit's source, and its text when it was the interviewer's.
-  private var previous: (source: Int64, interviewerText: [UInt8]?)?
+  private var context = QuestionContext<[UInt8]>()
 
   init(
     layout: UnitLayout, size: Int, body: @escaping (UnitBatch) throws -> Void
@@ -1038,12 +1052,9 @@ private struct BatchAssembler: UnitSink {
   ) throws {
     try endUnit()
     if batch.count == size { try handOver() }
-    let question =
-      kind == "turn"
-      ? previous.flatMap { $0.source == source ? $0.interviewerText : nil }
-      : nil
     batch.begin(
-      id: id, kind: kind, role: role, question: question,
+      id: id, kind: kind, role: role,
+      question: context.question(kind: kind, source: source),
       attributes: layout.attributes(of: groups), groups: groups)
     currentSource = source
   }
@@ -1060,11 +1071,9 @@ private struct BatchAssembler: UnitSink {
   /// Notes the unit being built, if any, as the one before the next.
   private mutating func endUnit() throws {
     guard batch.lastID != nil else { return }
-    previous = (
-      currentSource,
-      batch.lastRole == UnitAssembler.interviewer
-        ? batch.lastTexts(joinedBy: UInt8(ascii: "\n")) : nil
-    )
+    context.ended(source: currentSource, role: batch.lastRole) {
+      batch.lastTexts(joinedBy: UInt8(ascii: "\n"))
+    }
   }
 
   /// Hands the batch over, and begins another.
